@@ -1,0 +1,1 @@
+//! IO-free request building ("sans-IO") for the Twilio Push Notifications API.

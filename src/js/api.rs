@@ -1,0 +1,1 @@
+//! JS bindings for the request builders and the response parser.

@@ -1,0 +1,21 @@
+//! # twilio-push-wasm
+//!
+//! Push-notification device tokens and the Twilio Push Notifications API, made safe to use from
+//! JavaScript (browsers, Node, Cloudflare Workers) and from Rust.
+//!
+//! | module | what it does |
+//! |---|---|
+//! | [`token`] | recognise, normalize, validate and classify one APNs or FCM token |
+//! | [`batch`] | the same for many tokens in one pass, with duplicates found by canonical form |
+//! | `api` | request builders and response parsing for every Push API operation (no I/O) |
+//! | `js` | the `#[wasm_bindgen]` facade: conversions and JS errors with a `code` |
+//!
+//! Everything that decides anything is plain Rust taking `&str`/`&[u8]` and returning
+//! `Result`; the JS facade only converts.
+
+#[cfg(feature = "api")]
+pub mod api;
+pub mod batch;
+pub mod token;
+
+pub mod js;

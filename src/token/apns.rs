@@ -1,0 +1,383 @@
+//! APNs token forms: hex, `<…>` groups, the iOS 13 description, base64 and raw bytes.
+
+use super::{
+    Canonical, Located, Parsed, Provider, TokenError, TokenErrorKind, TokenFormat, UnknownHint,
+    Warning, Warnings, APNS_MAX_BYTES, APNS_MIN_BYTES, APNS_USUAL_BYTES,
+};
+
+/// Hex digit values; `0xFF` marks a byte that is not a hex digit.
+const HEX_VALUE: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
+#[inline]
+pub(crate) fn is_hex(b: u8) -> bool {
+    HEX_VALUE[b as usize] != 0xFF
+}
+
+/// Decodes the hex digits of an already validated slice (spaces between groups are skipped)
+/// into `out`, returning the number of bytes written.
+pub(crate) fn decode_hex_digits(s: &str, out: &mut [u8; APNS_MAX_BYTES]) -> usize {
+    let mut n = 0;
+    let mut high: Option<u8> = None;
+    for &b in s.as_bytes() {
+        let v = HEX_VALUE[b as usize];
+        if v == 0xFF {
+            continue;
+        }
+        match high.take() {
+            None => high = Some(v),
+            Some(h) => {
+                if n < out.len() {
+                    out[n] = (h << 4) | v;
+                    n += 1;
+                }
+            }
+        }
+    }
+    n
+}
+
+/// What one pass over a run of hex digits and group separators found.
+struct HexScan {
+    digits: usize,
+    uppercase: bool,
+    spaces: bool,
+    /// Byte offset (in the scanned slice) of the first character that is neither.
+    first_bad: Option<usize>,
+    /// Characters that are neither.
+    bad: usize,
+}
+
+fn scan_hex(s: &str, allow_spaces: bool) -> HexScan {
+    let mut scan = HexScan {
+        digits: 0,
+        uppercase: false,
+        spaces: false,
+        first_bad: None,
+        bad: 0,
+    };
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if is_hex(b) {
+            scan.digits += 1;
+            scan.uppercase |= b >= b'A' && b <= b'F';
+        } else if allow_spaces && b == b' ' {
+            scan.spaces = true;
+        } else if b & 0xC0 != 0x80 {
+            // Count characters, not UTF-8 continuation bytes.
+            scan.bad += 1;
+            if scan.first_bad.is_none() {
+                scan.first_bad = Some(i);
+            }
+        }
+    }
+    scan
+}
+
+/// Checks the byte count of a hex body and builds the result.
+fn finish_hex<'a>(
+    loc: &Located<'a>,
+    body: &'a str,
+    body_start: usize,
+    scan: &HexScan,
+    format: TokenFormat,
+    mut warnings: Warnings,
+) -> Result<Parsed<'a>, TokenError> {
+    if let Some(i) = scan.first_bad {
+        return Err(loc.invalid_at(body_start + i, Provider::Apn));
+    }
+    if scan.digits % 2 == 1 {
+        return Err(TokenError::new(TokenErrorKind::OddLength {
+            digits: scan.digits,
+        }));
+    }
+    let bytes = scan.digits / 2;
+    check_byte_len(bytes)?;
+    if scan.uppercase {
+        warnings.add(Warning::UppercaseHex);
+    }
+    if bytes != APNS_USUAL_BYTES {
+        warnings.add(Warning::NonStandardLength);
+    }
+    Ok(Parsed {
+        provider: Provider::Apn,
+        format,
+        byte_len: Some(bytes),
+        warnings,
+        canonical: Canonical::Hex(body),
+    })
+}
+
+fn check_byte_len(bytes: usize) -> Result<(), TokenError> {
+    if bytes < APNS_MIN_BYTES {
+        Err(TokenError::new(TokenErrorKind::TooShort {
+            provider: Provider::Apn,
+            length: bytes,
+        }))
+    } else if bytes > APNS_MAX_BYTES {
+        Err(TokenError::new(TokenErrorKind::TooLong {
+            provider: Provider::Apn,
+            length: bytes,
+        }))
+    } else {
+        Ok(())
+    }
+}
+
+/// Raw bytes (or decoded base64) of an APNs token.
+pub(crate) fn from_bytes(
+    bytes: Vec<u8>,
+    format: TokenFormat,
+    mut warnings: Warnings,
+) -> Result<Parsed<'static>, TokenError> {
+    check_byte_len(bytes.len())?;
+    if bytes.len() != APNS_USUAL_BYTES {
+        warnings.add(Warning::NonStandardLength);
+    }
+    Ok(Parsed {
+        provider: Provider::Apn,
+        format,
+        byte_len: Some(bytes.len()),
+        warnings,
+        canonical: Canonical::Bytes(bytes),
+    })
+}
+
+/// A token that is not bracketed, not a description and not FCM-shaped: hex (the common
+/// case), base64, hex with a typo, or something unknown. `provider` is `None` or APN.
+pub(crate) fn parse_text<'a>(
+    loc: &Located<'a>,
+    provider: Option<Provider>,
+) -> Result<Parsed<'a>, TokenError> {
+    let s = loc.s;
+    let mut warnings = Warnings::empty();
+    let (body, body_start) = match s.get(..2) {
+        Some("0x") | Some("0X") => {
+            warnings.add(Warning::HexPrefix);
+            (&s[2..], 2)
+        }
+        _ => (s, 0),
+    };
+    let scan = scan_hex(body, true);
+    if scan.first_bad.is_none() {
+        if scan.spaces {
+            warnings.add(Warning::Separators);
+        }
+        if scan.digits == 40 && !scan.spaces && body_start == 0 {
+            return Err(TokenError::new(TokenErrorKind::NotAPushToken(
+                super::Lookalike::Udid,
+            )));
+        }
+        return finish_hex(loc, body, body_start, &scan, TokenFormat::Hex, warnings);
+    }
+    if body_start == 0 && !scan.spaces {
+        if let Some(parsed) = parse_base64(s, scan.bad)? {
+            return Ok(parsed);
+        }
+    }
+    // Hex with a few wrong characters is a typo in a hex token: point at the first one rather
+    // than reinterpret the string as something else.
+    let chars = body.chars().count();
+    let mostly_hex = scan.bad <= 3 || scan.bad * 8 <= chars;
+    if provider == Some(Provider::Apn) || mostly_hex {
+        return finish_hex(loc, body, body_start, &scan, TokenFormat::Hex, warnings);
+    }
+    let fcm_charset = s
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b':');
+    let hint = if fcm_charset && s.contains(':') {
+        UnknownHint::Ambiguous
+    } else {
+        UnknownHint::Nothing
+    };
+    Err(loc.error_at(TokenErrorKind::UnknownFormat(hint), 0))
+}
+
+/// Base64 or base64url of 32–100 bytes, recognised only where it cannot be mistaken for damaged
+/// hex: one alphabet throughout, padding only at the end and consistent with the length, no
+/// leftover bits, and at least a quarter of the characters outside the hex digits (hex with a
+/// typo has only a few). Returns `Ok(None)` when the string is not base64.
+fn parse_base64(s: &str, non_hex: usize) -> Result<Option<Parsed<'static>>, TokenError> {
+    let unpadded = s.trim_end_matches('=');
+    let padding = s.len() - unpadded.len();
+    let (mut std_chars, mut url_chars) = (false, false);
+    for b in unpadded.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => {}
+            b'+' | b'/' => std_chars = true,
+            b'-' | b'_' => url_chars = true,
+            _ => return Ok(None),
+        }
+    }
+    let len = unpadded.len();
+    if (std_chars && url_chars) || len % 4 == 1 || padding > 2 {
+        return Ok(None);
+    }
+    if padding > 0 && (len + padding) % 4 != 0 {
+        return Ok(None);
+    }
+    if non_hex * 4 < len {
+        return Ok(None);
+    }
+    let bytes = len * 3 / 4;
+    if !(APNS_MIN_BYTES..=APNS_MAX_BYTES).contains(&bytes) {
+        return Ok(None);
+    }
+    let Some(decoded) = decode_base64(unpadded.as_bytes()) else {
+        return Ok(None);
+    };
+    let format = if url_chars {
+        TokenFormat::Base64Url
+    } else {
+        TokenFormat::Base64
+    };
+    from_bytes(decoded, format, Warnings::empty()).map(Some)
+}
+
+fn base64_value(b: u8) -> Option<u32> {
+    Some(match b {
+        b'A'..=b'Z' => b - b'A',
+        b'a'..=b'z' => b - b'a' + 26,
+        b'0'..=b'9' => b - b'0' + 52,
+        b'+' | b'-' => 62,
+        b'/' | b'_' => 63,
+        _ => return None,
+    } as u32)
+}
+
+/// Decodes unpadded base64 (either alphabet); `None` when leftover bits are not zero, which
+/// means the text is not a canonical encoding of any bytes.
+fn decode_base64(s: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for &b in s {
+        acc = (acc << 6) | base64_value(b)?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    (acc == 0).then_some(out)
+}
+
+/// `<965b251c 6cb1926d …>`: NSData's description before the iOS 13 SDK.
+pub(crate) fn parse_bracketed<'a>(loc: &Located<'a>) -> Result<Parsed<'a>, TokenError> {
+    let s = loc.s;
+    let Some(inner) = s.strip_prefix('<').and_then(|r| r.strip_suffix('>')) else {
+        return Err(loc.error_at(TokenErrorKind::UnknownFormat(UnknownHint::UnclosedBracket), 0));
+    };
+    let leading = inner.len() - inner.trim_start_matches(' ').len();
+    let body = inner.trim_matches(' ');
+    let body_start = 1 + leading;
+    let scan = scan_hex(body, true);
+    finish_hex(loc, body, body_start, &scan, TokenFormat::Bracketed, Warnings::empty())
+}
+
+/// `{length = 32, bytes = 0x… }` (iOS 13 SDK's NSData description), or something else in braces
+/// that people paste by mistake (a Web Push subscription).
+pub(crate) fn parse_curly<'a>(loc: &Located<'a>) -> Result<Parsed<'a>, TokenError> {
+    let s = loc.s;
+    if s.contains("\"endpoint\"") {
+        return Err(TokenError::new(TokenErrorKind::NotAPushToken(
+            super::Lookalike::WebPushSubscription,
+        )));
+    }
+    // A truncated description is recognisable even when the rest is damaged: it is the one
+    // mistake that must never pass as a token.
+    if let Some(i) = s.find("...").or_else(|| s.find('\u{2026}')) {
+        if s.contains("bytes") {
+            return Err(loc.error_at(TokenErrorKind::TruncatedDescription, i));
+        }
+    }
+    let malformed = || loc.error_at(TokenErrorKind::UnknownFormat(UnknownHint::MalformedDescription), 0);
+    let mut c = Cursor { s, i: 1 };
+    if !(c.word("length") && c.sym(b'=')) {
+        return Err(malformed());
+    }
+    let Some(declared) = c.number() else {
+        return Err(malformed());
+    };
+    if !(c.sym(b',') && c.word("bytes") && c.sym(b'=')) {
+        return Err(malformed());
+    }
+    c.skip_spaces();
+    if !(s[c.i..].starts_with("0x") || s[c.i..].starts_with("0X")) {
+        return Err(malformed());
+    }
+    let body_start = c.i + 2;
+    let Some(body_end) = s.len().checked_sub(1).filter(|&e| s.as_bytes()[e] == b'}' && e >= body_start) else {
+        return Err(malformed());
+    };
+    let body = s[body_start..body_end].trim_end_matches(' ');
+    let scan = scan_hex(body, true);
+    if scan.first_bad.is_none() && scan.digits % 2 == 0 && scan.digits / 2 != declared {
+        return Err(TokenError::new(TokenErrorKind::LengthMismatch {
+            declared,
+            actual: scan.digits / 2,
+        }));
+    }
+    finish_hex(loc, body, body_start, &scan, TokenFormat::Description, Warnings::empty())
+}
+
+/// A tiny reader for the description syntax; spaces are optional everywhere.
+struct Cursor<'a> {
+    s: &'a str,
+    i: usize,
+}
+
+impl Cursor<'_> {
+    fn skip_spaces(&mut self) {
+        while self.s.as_bytes().get(self.i) == Some(&b' ') {
+            self.i += 1;
+        }
+    }
+
+    fn word(&mut self, w: &str) -> bool {
+        self.skip_spaces();
+        if self.s[self.i..].starts_with(w) {
+            self.i += w.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn sym(&mut self, b: u8) -> bool {
+        self.skip_spaces();
+        if self.s.as_bytes().get(self.i) == Some(&b) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn number(&mut self) -> Option<usize> {
+        self.skip_spaces();
+        let digits = self.s.as_bytes()[self.i..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if digits == 0 || digits > 6 {
+            return None;
+        }
+        let n = self.s[self.i..self.i + digits].parse().ok()?;
+        self.i += digits;
+        Some(n)
+    }
+}
