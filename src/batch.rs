@@ -136,11 +136,18 @@ impl BatchInspector {
             Ok(parsed) => {
                 self.report.valid += 1;
                 let identity = parsed.identity(&mut self.scratch);
-                if let Some(first_index) =
-                    remember(&mut self.arena, &mut self.seen, &mut self.by_hash, parsed.provider(), identity, index)
-                {
+                if let Some(first_index) = remember(
+                    &mut self.arena,
+                    &mut self.seen,
+                    &mut self.by_hash,
+                    parsed.provider(),
+                    identity,
+                    index,
+                ) {
                     self.report.duplicates += 1;
-                    self.report.duplicate_of.push(Duplicate { index, first_index });
+                    self.report
+                        .duplicate_of
+                        .push(Duplicate { index, first_index });
                 }
                 if let Some(t) = &mut self.report.tokens {
                     t.push(Some(parsed.canonical()));
@@ -263,7 +270,7 @@ mod tests {
         let text = format!(
             "{HEX}\r\n\n{}\nnot a token at all!\n  \n<{} >\n",
             HEX.to_uppercase(),
-            &HEX[..]
+            HEX
         );
         let r = inspect_lines(&text, BatchOptions::default());
         assert_eq!((r.total, r.valid, r.invalid, r.duplicates), (4, 3, 1, 2));
@@ -271,7 +278,16 @@ mod tests {
         assert_eq!(r.errors[0].error.code(), "UNKNOWN_FORMAT");
         assert_eq!(
             r.duplicate_of,
-            vec![Duplicate { index: 2, first_index: 0 }, Duplicate { index: 5, first_index: 0 }]
+            vec![
+                Duplicate {
+                    index: 2,
+                    first_index: 0
+                },
+                Duplicate {
+                    index: 5,
+                    first_index: 0
+                }
+            ]
         );
         assert!(r.tokens.is_none());
     }
@@ -280,9 +296,21 @@ mod tests {
     fn fcm_duplicates_are_exact() {
         let fcm = "dqWD7WEC83K41WHyufTS7:APA91bFcrVaOLqKeJfSiEutJXX2Tr9wN_tYOwYd8rFA6mYUMBFqdz9n6k3v5EpFA_ukXD89hGqG3OarzbVfdjGnLOIAQfwbQcqJkjQWMrhwElrtU1y3JLDPfnjc0eTJLxzhyYvDFopEh";
         let lower = fcm.replacen("dqWD", "dqwd", 1);
-        let r = inspect_list([fcm, fcm, lower.as_str()], BatchOptions { provider: None, include_tokens: true });
+        let r = inspect_list(
+            [fcm, fcm, lower.as_str()],
+            BatchOptions {
+                provider: None,
+                include_tokens: true,
+            },
+        );
         assert_eq!((r.valid, r.duplicates), (3, 1));
-        assert_eq!(r.duplicate_of, vec![Duplicate { index: 1, first_index: 0 }]);
+        assert_eq!(
+            r.duplicate_of,
+            vec![Duplicate {
+                index: 1,
+                first_index: 0
+            }]
+        );
         assert_eq!(r.tokens.unwrap()[2].as_deref(), Some(lower.as_str()));
     }
 
@@ -298,14 +326,28 @@ mod tests {
         let mut text = String::new();
         for i in 0..1000 {
             if i % 10 == 0 {
-                text.push_str("{length = 32, bytes = 0x965b251c 6cb1926d ... 5f857679 376eab7c }\n");
+                text.push_str(
+                    "{length = 32, bytes = 0x965b251c 6cb1926d ... 5f857679 376eab7c }\n",
+                );
             } else {
                 text.push_str(&format!("{:064x}\n", i));
             }
         }
-        let r = inspect_lines(&text, BatchOptions { provider: Some(Provider::Apn), include_tokens: false });
-        assert_eq!((r.total, r.valid, r.invalid, r.duplicates), (1000, 900, 100, 0));
-        assert!(r.errors.iter().all(|e| e.error.code() == "TRUNCATED_DESCRIPTION"));
+        let r = inspect_lines(
+            &text,
+            BatchOptions {
+                provider: Some(Provider::Apn),
+                include_tokens: false,
+            },
+        );
+        assert_eq!(
+            (r.total, r.valid, r.invalid, r.duplicates),
+            (1000, 900, 100, 0)
+        );
+        assert!(r
+            .errors
+            .iter()
+            .all(|e| e.error.code() == "TRUNCATED_DESCRIPTION"));
     }
 
     #[test]
@@ -315,8 +357,17 @@ mod tests {
         let mut arena = Vec::new();
         let mut seen = Vec::new();
         let mut map = HashMap::default();
-        assert_eq!(remember(&mut arena, &mut seen, &mut map, Provider::Apn, b"abc", 0), None);
-        assert_eq!(remember(&mut arena, &mut seen, &mut map, Provider::Fcm, b"abc", 1), None);
-        assert_eq!(remember(&mut arena, &mut seen, &mut map, Provider::Fcm, b"abc", 2), Some(1));
+        assert_eq!(
+            remember(&mut arena, &mut seen, &mut map, Provider::Apn, b"abc", 0),
+            None
+        );
+        assert_eq!(
+            remember(&mut arena, &mut seen, &mut map, Provider::Fcm, b"abc", 1),
+            None
+        );
+        assert_eq!(
+            remember(&mut arena, &mut seen, &mut map, Provider::Fcm, b"abc", 2),
+            Some(1)
+        );
     }
 }

@@ -195,14 +195,19 @@ fn batch_options(options: &JsValue) -> Result<BatchOptions, JsValue> {
             "options must be an object: { provider?: \"APN\" | \"FCM\", includeTokens?: boolean }.",
         ));
     }
-    let get = |k: &str| js_sys::Reflect::get(options, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    let get = |k: &str| {
+        js_sys::Reflect::get(options, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+    };
     let provider = provider_arg(&get("provider"), "options.provider")?;
     let include = get("includeTokens");
     let include_tokens = if include.is_undefined() || include.is_null() {
         false
     } else {
         include.as_bool().ok_or_else(|| {
-            invalid_argument("options.includeTokens", "options.includeTokens must be a boolean.")
+            invalid_argument(
+                "options.includeTokens",
+                "options.includeTokens must be a boolean.",
+            )
         })?
     };
     Ok(BatchOptions {

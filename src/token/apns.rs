@@ -72,7 +72,7 @@ fn scan_hex(s: &str, allow_spaces: bool) -> HexScan {
     for (i, &b) in s.as_bytes().iter().enumerate() {
         if is_hex(b) {
             scan.digits += 1;
-            scan.uppercase |= b >= b'A' && b <= b'F';
+            scan.uppercase |= (b'A'..=b'F').contains(&b);
         } else if allow_spaces && b == b' ' {
             scan.spaces = true;
         } else if b & 0xC0 != 0x80 {
@@ -98,7 +98,9 @@ fn finish_hex<'a>(
     if let Some(i) = scan.first_bad {
         return Err(loc.invalid_at(body_start + i, Provider::Apn));
     }
-    if scan.digits % 2 == 1 {
+    // One digit short of (or past) a real length is a copy mistake worth naming; a handful of
+    // digits is simply too short.
+    if scan.digits % 2 == 1 && scan.digits >= 2 * APNS_MIN_BYTES - 1 {
         return Err(TokenError::new(TokenErrorKind::OddLength {
             digits: scan.digits,
         }));
@@ -279,13 +281,23 @@ fn decode_base64(s: &[u8]) -> Option<Vec<u8>> {
 pub(crate) fn parse_bracketed<'a>(loc: &Located<'a>) -> Result<Parsed<'a>, TokenError> {
     let s = loc.s;
     let Some(inner) = s.strip_prefix('<').and_then(|r| r.strip_suffix('>')) else {
-        return Err(loc.error_at(TokenErrorKind::UnknownFormat(UnknownHint::UnclosedBracket), 0));
+        return Err(loc.error_at(
+            TokenErrorKind::UnknownFormat(UnknownHint::UnclosedBracket),
+            0,
+        ));
     };
     let leading = inner.len() - inner.trim_start_matches(' ').len();
     let body = inner.trim_matches(' ');
     let body_start = 1 + leading;
     let scan = scan_hex(body, true);
-    finish_hex(loc, body, body_start, &scan, TokenFormat::Bracketed, Warnings::empty())
+    finish_hex(
+        loc,
+        body,
+        body_start,
+        &scan,
+        TokenFormat::Bracketed,
+        Warnings::empty(),
+    )
 }
 
 /// `{length = 32, bytes = 0x… }` (iOS 13 SDK's NSData description), or something else in braces
@@ -304,7 +316,12 @@ pub(crate) fn parse_curly<'a>(loc: &Located<'a>) -> Result<Parsed<'a>, TokenErro
             return Err(loc.error_at(TokenErrorKind::TruncatedDescription, i));
         }
     }
-    let malformed = || loc.error_at(TokenErrorKind::UnknownFormat(UnknownHint::MalformedDescription), 0);
+    let malformed = || {
+        loc.error_at(
+            TokenErrorKind::UnknownFormat(UnknownHint::MalformedDescription),
+            0,
+        )
+    };
     let mut c = Cursor { s, i: 1 };
     if !(c.word("length") && c.sym(b'=')) {
         return Err(malformed());
@@ -320,7 +337,11 @@ pub(crate) fn parse_curly<'a>(loc: &Located<'a>) -> Result<Parsed<'a>, TokenErro
         return Err(malformed());
     }
     let body_start = c.i + 2;
-    let Some(body_end) = s.len().checked_sub(1).filter(|&e| s.as_bytes()[e] == b'}' && e >= body_start) else {
+    let Some(body_end) = s
+        .len()
+        .checked_sub(1)
+        .filter(|&e| s.as_bytes()[e] == b'}' && e >= body_start)
+    else {
         return Err(malformed());
     };
     let body = s[body_start..body_end].trim_end_matches(' ');
@@ -331,7 +352,14 @@ pub(crate) fn parse_curly<'a>(loc: &Located<'a>) -> Result<Parsed<'a>, TokenErro
             actual: scan.digits / 2,
         }));
     }
-    finish_hex(loc, body, body_start, &scan, TokenFormat::Description, Warnings::empty())
+    finish_hex(
+        loc,
+        body,
+        body_start,
+        &scan,
+        TokenFormat::Description,
+        Warnings::empty(),
+    )
 }
 
 /// A tiny reader for the description syntax; spaces are optional everywhere.

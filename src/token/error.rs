@@ -71,7 +71,10 @@ pub enum TokenErrorKind {
     /// An NSData description whose declared length disagrees with the bytes it shows.
     LengthMismatch { declared: usize, actual: usize },
     /// Clearly the other provider's token.
-    ProviderMismatch { expected: Provider, likely: Provider },
+    ProviderMismatch {
+        expected: Provider,
+        likely: Provider,
+    },
     /// Something that is often mistaken for a push token.
     NotAPushToken(Lookalike),
     /// None of the known forms.
@@ -88,7 +91,10 @@ pub struct TokenError {
 
 impl TokenError {
     pub(crate) fn new(kind: TokenErrorKind) -> Self {
-        TokenError { kind, position: None }
+        TokenError {
+            kind,
+            position: None,
+        }
     }
 
     /// An error located at byte offset `byte_offset` of `input`; the stored position is the

@@ -1,8 +1,8 @@
 //! FCM registration tokens, legacy GCM tokens, and the look-alikes people paste by mistake.
 
 use super::{
-    apns, Canonical, Located, Lookalike, Parsed, Provider, TokenError, TokenErrorKind,
-    TokenFormat, Warning, Warnings, FCM_MAX_CHARS, FCM_MIN_CHARS,
+    apns, Canonical, Located, Lookalike, Parsed, Provider, TokenError, TokenErrorKind, TokenFormat,
+    Warning, Warnings, FCM_MAX_CHARS, FCM_MIN_CHARS,
 };
 
 /// The start of every GCM/FCM registration token's main part.
@@ -19,7 +19,9 @@ pub(crate) fn detect_lookalike(loc: &Located<'_>) -> Option<TokenError> {
     if let Some(n) = s.strip_suffix("bytes").map(str::trim_end) {
         if !n.is_empty() && n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit()) {
             let declared = n.parse().unwrap_or(0);
-            return Some(TokenError::new(TokenErrorKind::DescriptionWithoutBytes { declared }));
+            return Some(TokenError::new(TokenErrorKind::DescriptionWithoutBytes {
+                declared,
+            }));
         }
     }
     let kind = if s.starts_with("ExponentPushToken[") || s.starts_with("ExpoPushToken[") {

@@ -333,7 +333,10 @@ pub fn parse(input: &str, provider: Option<Provider>) -> Result<Parsed<'_>, Toke
 }
 
 /// Recognises raw token bytes (what iOS hands the app). Only APNs tokens are raw bytes.
-pub fn parse_bytes(bytes: &[u8], provider: Option<Provider>) -> Result<Parsed<'static>, TokenError> {
+pub fn parse_bytes(
+    bytes: &[u8],
+    provider: Option<Provider>,
+) -> Result<Parsed<'static>, TokenError> {
     if bytes.is_empty() {
         return Err(TokenError::new(TokenErrorKind::Empty));
     }
@@ -370,7 +373,13 @@ impl Located<'_> {
     /// An `INVALID_CHARACTER` error at byte `i` of the trimmed token.
     pub fn invalid_at(&self, i: usize, provider: Provider) -> TokenError {
         let character = self.s[i..].chars().next().unwrap_or('\u{FFFD}');
-        self.error_at(TokenErrorKind::InvalidCharacter { character, provider }, i)
+        self.error_at(
+            TokenErrorKind::InvalidCharacter {
+                character,
+                provider,
+            },
+            i,
+        )
     }
 }
 
@@ -419,4 +428,3 @@ fn report(result: Result<Parsed<'_>, TokenError>, provider: Option<Provider>) ->
         },
     }
 }
-

@@ -18,8 +18,15 @@ fn normalize_returns_canonical_or_throws_a_coded_error() {
     let ok = normalize_token(JsValue::from_str(&HEX.to_uppercase()), JsValue::UNDEFINED).unwrap();
     assert_eq!(ok, HEX);
     let bytes = Uint8Array::from(&[7u8; 32][..]);
-    assert_eq!(normalize_token(bytes.into(), JsValue::from_str("APN")).unwrap(), "07".repeat(32));
-    let err = normalize_token(JsValue::from_str(&format!("{}g", &HEX[..63])), JsValue::from_str("APN")).unwrap_err();
+    assert_eq!(
+        normalize_token(bytes.into(), JsValue::from_str("APN")).unwrap(),
+        "07".repeat(32)
+    );
+    let err = normalize_token(
+        JsValue::from_str(&format!("{}g", &HEX[..63])),
+        JsValue::from_str("APN"),
+    )
+    .unwrap_err();
     assert!(err.is_instance_of::<js_sys::Error>());
     assert_eq!(get(&err, "code"), "INVALID_CHARACTER");
     assert_eq!(get(&err, "position"), 63);
@@ -54,16 +61,26 @@ fn inspect_tokens_takes_text_or_arrays() {
     assert_eq!(get(&r, "total"), 3);
     assert_eq!(get(&r, "duplicates"), 1);
     let dup = Array::from(&get(&r, "duplicateOf")).get(0);
-    assert_eq!((get(&dup, "index"), get(&dup, "firstIndex")), (JsValue::from(2), JsValue::from(0)));
+    assert_eq!(
+        (get(&dup, "index"), get(&dup, "firstIndex")),
+        (JsValue::from(2), JsValue::from(0))
+    );
     let err = Array::from(&get(&r, "errors")).get(0);
     assert_eq!(get(&err, "index"), 3);
     assert!(get(&r, "tokens").is_undefined());
 
-    let list = Array::of3(&JsValue::from_str(HEX), &JsValue::NULL, &Uint8Array::from(&[1u8; 32][..]));
+    let list = Array::of3(
+        &JsValue::from_str(HEX),
+        &JsValue::NULL,
+        &Uint8Array::from(&[1u8; 32][..]),
+    );
     let opts = js_sys::Object::new();
     Reflect::set(&opts, &"includeTokens".into(), &JsValue::TRUE).unwrap();
     let r = inspect_tokens(list.into(), opts.into()).unwrap();
-    assert_eq!((get(&r, "valid"), get(&r, "invalid")), (JsValue::from(2), JsValue::from(1)));
+    assert_eq!(
+        (get(&r, "valid"), get(&r, "invalid")),
+        (JsValue::from(2), JsValue::from(1))
+    );
     let tokens = Array::from(&get(&r, "tokens"));
     assert!(tokens.get(1).is_null());
     assert_eq!(tokens.get(2), "01".repeat(32));

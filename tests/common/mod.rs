@@ -2,9 +2,9 @@
 //! (wasm in headless Chromium): the same assertions on every platform.
 
 pub mod batch;
-pub mod token;
 #[cfg(target_arch = "wasm32")]
 pub mod js_facade;
+pub mod token;
 
 /// Marks a test that runs natively and under wasm-bindgen-test.
 #[macro_export]

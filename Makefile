@@ -1,0 +1,57 @@
+# The two commands: `make dev` (the admin page and proxy on the built-in emulator) and
+# `make test` (everything). Every target bootstraps first: it installs what is missing.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export WASM_BINDGEN_TEST_TIMEOUT ?= 120
+export NEXT_TELEMETRY_DISABLED := 1
+
+NODE_TESTS ?= tests/js/*.test.mjs
+WASM_PACK_BUILD := wasm-pack --quiet build --release --target web --out-name twilio_push_wasm
+
+.PHONY: bootstrap pkg pkg-core dev test test-rust test-wasm test-js lint bench demo clean
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+## pkg: build the npm package into pkg/ and install it into node_modules as a user would.
+pkg: bootstrap
+	$(WASM_PACK_BUILD) --out-dir pkg
+	node scripts/build-pkg.mjs pkg
+	npm install --no-save --install-links --no-audit --no-fund --loglevel=error ./pkg
+
+## pkg-core: the token core alone (no API client), to measure its size.
+pkg-core: bootstrap
+	$(WASM_PACK_BUILD) --out-dir pkg-core -- --no-default-features
+	node scripts/build-pkg.mjs pkg-core
+
+## dev: build everything and run a demo (filled by the proxy/emulator work: see README).
+dev: pkg
+	node scripts/demo.mjs
+
+lint: bootstrap
+	cargo fmt --all -- --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+test-rust: bootstrap
+	cargo test
+
+test-wasm: bootstrap
+	wasm-pack test --node -- --test node
+	wasm-pack test --headless --chrome -- --test browser
+
+test-js: pkg
+	npx tsc -p tests/types
+	node --test --test-concurrency=1 $(NODE_TESTS)
+
+## test: lint, native tests, wasm tests in Node and Chromium, package and JS tests.
+test: lint test-rust test-wasm test-js
+	@echo "make test: all suites passed"
+
+bench: pkg
+	node scripts/bench.mjs
+
+clean:
+	rm -rf pkg pkg-core target/wasm32-unknown-unknown

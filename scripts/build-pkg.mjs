@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// Turns wasm-pack's `--target web` output in pkg/ into ONE npm package that works in Node,
+// workerd, bundlers and plain browser pages: optimizes the .wasm with binaryen's wasm-opt
+// (from npm: Debian's is too old for current Rust output), adds one entry file per runtime
+// and writes package.json with conditional exports.
+//
+// Usage: node scripts/build-pkg.mjs [pkgDir]
+import { execFileSync } from "node:child_process";
+import { copyFileSync, readFileSync, writeFileSync, statSync, existsSync, rmSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const pkg = resolve(process.argv[2] ?? join(root, "pkg"));
+const name = "twilio_push_wasm";
+const wasm = join(pkg, `${name}_bg.wasm`);
+
+if (!existsSync(wasm)) {
+  console.error(`build-pkg: ${wasm} is missing; run wasm-pack first (make pkg does).`);
+  process.exit(1);
+}
+
+const before = statSync(wasm).size;
+const wasmOpt = join(root, "node_modules", ".bin", "wasm-opt");
+execFileSync(
+  wasmOpt,
+  [
+    "-Oz",
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+    "--strip-debug",
+    "--strip-producers",
+    wasm,
+    "-o",
+    wasm,
+  ],
+  { stdio: "inherit" },
+);
+
+const entries = ["node.js", "workerd.js", "web.js", "proxy.js", "index.d.ts", "proxy.d.ts"];
+for (const f of entries) copyFileSync(join(root, "src", "js", "package", f), join(pkg, f));
+
+const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");
+const version = /^version\s*=\s*"([^"]+)"/m.exec(cargo)[1];
+const generated = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
+
+const manifest = {
+  name: "twilio-push-wasm",
+  version,
+  description: generated.description,
+  license: generated.license,
+  repository: generated.repository,
+  keywords: generated.keywords,
+  type: "module",
+  sideEffects: ["./node.js", "./workerd.js"],
+  files: [
+    `${name}_bg.wasm`,
+    `${name}.js`,
+    `${name}.d.ts`,
+    `${name}_bg.wasm.d.ts`,
+    ...entries,
+    "README.md",
+  ],
+  main: "./node.js",
+  module: "./web.js",
+  browser: "./web.js",
+  types: "./index.d.ts",
+  exports: {
+    ".": {
+      types: "./index.d.ts",
+      workerd: "./workerd.js",
+      worker: "./workerd.js",
+      node: "./node.js",
+      browser: "./web.js",
+      default: "./web.js",
+    },
+    [`./${name}_bg.wasm`]: `./${name}_bg.wasm`,
+    "./package.json": "./package.json",
+  },
+  engines: { node: ">=20" },
+};
+writeFileSync(join(pkg, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
+// wasm-pack writes a .gitignore of "*" into pkg/, which would make `npm pack` skip files.
+rmSync(join(pkg, ".gitignore"), { force: true });
+
+const bytes = readFileSync(wasm);
+const kib = (n) => (n / 1024).toFixed(1);
+console.log(
+  `build-pkg: ${pkg}: ${name}_bg.wasm ${kib(before)} KiB -> ${kib(bytes.length)} KiB raw, ` +
+    `${kib(gzipSync(bytes, { level: 9 }).length)} KiB gzip`,
+);

@@ -1,0 +1,3 @@
+export * from "./twilio_push_wasm.js";
+export { default } from "./twilio_push_wasm.js";
+export * from "./proxy.js";

@@ -1,0 +1,120 @@
+//! Property tests (native only): every accepted spelling of the same bytes normalizes to the
+//! same token, and nothing at all makes the token core panic.
+#![cfg(not(target_arch = "wasm32"))]
+
+use proptest::prelude::*;
+use twilio_push_wasm::batch::{inspect_lines, BatchOptions};
+use twilio_push_wasm::token::{self, inspect, normalize, normalize_bytes, Provider};
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn groups(hex: &str) -> String {
+    hex.as_bytes()
+        .chunks(8)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn base64(bytes: &[u8], url: bool, pad: bool) -> String {
+    let alphabet: &[u8; 64] = if url {
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    } else {
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    };
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+        if pad {
+            for _ in chunk.len()..3 {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_spelling_normalizes_to_the_same_token(bytes in prop::collection::vec(any::<u8>(), 32..=100)) {
+        let canonical = hex(&bytes);
+        let upper = canonical.to_uppercase();
+        let n = bytes.len();
+        let mut spellings = vec![
+            canonical.clone(),
+            upper.clone(),
+            format!("0x{canonical}"),
+            format!("0X{upper}"),
+            groups(&canonical),
+            format!("<{}>", groups(&canonical)),
+            format!("<{}>", groups(&upper)),
+            format!("{{length = {n}, bytes = 0x{} }}", groups(&canonical)),
+            format!("{{length={n},bytes=0x{canonical}}}"),
+            format!("  {canonical}\r\n"),
+        ];
+        // Base64 is recognised only where it cannot be damaged hex: at least a quarter of its
+        // characters must be outside the hex digits (true of almost every random input).
+        for (url, pad) in [(false, true), (false, false), (true, false), (true, true)] {
+            let b = base64(&bytes, url, pad);
+            let unpadded = b.trim_end_matches('=');
+            let non_hex = unpadded.bytes().filter(|c| !c.is_ascii_hexdigit()).count();
+            if non_hex * 4 >= unpadded.len() {
+                spellings.push(b);
+            }
+        }
+        for s in &spellings {
+            prop_assert_eq!(normalize(s, Some(Provider::Apn)), Ok(canonical.clone()), "{}", s);
+            prop_assert_eq!(normalize(s, None), Ok(canonical.clone()), "{}", s);
+        }
+        prop_assert_eq!(normalize_bytes(&bytes, None), Ok(canonical.clone()));
+        let r = inspect(&canonical, None);
+        prop_assert_eq!(r.byte_length, Some(n));
+    }
+
+    #[test]
+    fn arbitrary_strings_never_panic(s in ".{0,300}", p in 0..3u8) {
+        let provider = [None, Some(Provider::Apn), Some(Provider::Fcm)][p as usize];
+        let r = inspect(&s, provider);
+        prop_assert_eq!(r.ok(), r.token.is_some());
+        if let Some(e) = &r.error {
+            prop_assert!(!e.code().is_empty());
+            prop_assert!(!e.to_string().is_empty());
+            if let Some(pos) = e.position() {
+                prop_assert!(pos <= s.chars().count());
+            }
+        }
+        if let Ok(t) = token::normalize(&s, provider) {
+            // Canonical tokens are stable: normalizing again changes nothing.
+            prop_assert_eq!(token::normalize(&t, provider), Ok(t.clone()));
+        }
+    }
+
+    #[test]
+    fn tokenish_strings_never_panic(s in "[0-9a-fA-F <>{}=,.:x_+/A-Za-z-]{0,260}") {
+        for provider in [None, Some(Provider::Apn), Some(Provider::Fcm)] {
+            let _ = inspect(&s, provider);
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        for provider in [None, Some(Provider::Apn), Some(Provider::Fcm)] {
+            let _ = token::inspect_bytes(&bytes, provider);
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let r = inspect_lines(&text, BatchOptions { provider: None, include_tokens: true });
+        prop_assert_eq!(r.total, r.valid + r.invalid);
+        prop_assert_eq!(r.errors.len(), r.invalid);
+        prop_assert_eq!(r.duplicate_of.len(), r.duplicates);
+    }
+}
