@@ -19,6 +19,8 @@ bootstrap:
 pkg: bootstrap
 	$(WASM_PACK_BUILD) --out-dir pkg
 	node scripts/build-pkg.mjs pkg
+	@# npm skips a reinstall of the same version, so remove the previous copy first.
+	rm -rf node_modules/twilio-push-wasm
 	npm install --no-save --install-links --no-audit --no-fund --loglevel=error ./pkg
 
 ## pkg-core: the token core alone (no API client), to measure its size.
