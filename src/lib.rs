@@ -8,6 +8,7 @@
 //! | [`token`] | recognise, normalize, validate and classify one APNs or FCM token |
 //! | [`batch`] | the same for many tokens in one pass, with duplicates found by canonical form |
 //! | `api` | request builders and response parsing for every Push API operation (no I/O) |
+//! | [`proxy`] | the edge proxy's decisions: routes, auth, CORS, limits, upstream request |
 //! | `js` | the `#[wasm_bindgen]` facade: conversions and JS errors with a `code` |
 //!
 //! Everything that decides anything is plain Rust taking `&str`/`&[u8]` and returning
@@ -16,6 +17,10 @@
 #[cfg(feature = "api")]
 pub mod api;
 pub mod batch;
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
+pub mod client;
+#[cfg(feature = "proxy")]
+pub mod proxy;
 pub mod token;
 
 pub mod js;

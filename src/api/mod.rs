@@ -1,1 +1,703 @@
 //! IO-free request building ("sans-IO") for the Twilio Push Notifications API.
+//!
+//! A request is a value: [`build_request`] turns an [`Operation`] and its params into an
+//! [`HttpRequest`] (method, URL, headers, body) without touching the network, and
+//! [`response::parse_response`] turns status, headers and body text back into an
+//! [`response::ApiResult`] or an [`ApiError`]. Sending is somebody else's job: the wasm client
+//! (`client`), the edge proxy, or any HTTP library.
+//!
+//! Validation lives in exactly one place. [`build_request`] reads params strictly (unknown fields
+//! are refused, naming the field) into the typed structs of [`model`], and the typed builders of
+//! each resource module ([`push_notifications`], [`operations`], [`device_registrations`],
+//! [`credentials`], [`apps`], [`users`]) check every rule before anything is encoded. Rust callers
+//! that construct the structs themselves go through the same checks.
+//!
+//! Every error is an [`ApiError`] with a stable [`ApiError::code`].
+
+pub mod apps;
+pub mod credential_content;
+pub mod credentials;
+pub mod device_registrations;
+pub mod model;
+pub mod operations;
+pub mod path;
+pub mod push_notifications;
+pub mod response;
+pub mod retry;
+pub mod users;
+pub mod validate;
+
+use core::fmt;
+
+use serde_json::Value;
+
+pub use response::{parse_response, parse_response_at, ApiResult};
+
+/// Twilio's current (GA-track) base URL.
+pub const DEFAULT_BASE_URL: &str = "https://comms.twilio.com/v1";
+
+/// One operation of the Push Notifications API.
+///
+/// `ListOperationErrors` (`GET /PushNotifications/Operations/{operationId}/Errors`) is referenced
+/// by Twilio's docs but never documented; it is built like the other lists (paging only) and its
+/// collection key is read leniently (see [`response`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operation {
+    SendPush,
+    ListPushNotifications,
+    FetchPushNotification,
+    ListOperations,
+    FetchOperation,
+    ListOperationErrors,
+    ListDeviceRegistrations,
+    RegisterDevice,
+    GetDeviceRegistration,
+    DeleteDeviceRegistration,
+    ListCredentials,
+    CreateCredential,
+    FetchCredential,
+    UpdateCredential,
+    DeleteCredential,
+    ListApps,
+    FetchApp,
+    UpdateApp,
+    ListUsers,
+    FetchUser,
+    DeleteUser,
+}
+
+/// What kind of answer an operation gets, which decides how its response is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationKind {
+    /// `202 { operationId, operationLocation }`.
+    Send,
+    /// `{ resourceId, resourceLocation }`.
+    Write,
+    /// One resource object.
+    Fetch,
+    /// A page: a collection array and `pagination`.
+    List,
+}
+
+impl Operation {
+    /// Every operation, in the order of the reference.
+    pub const ALL: [Operation; 21] = [
+        Operation::SendPush,
+        Operation::ListPushNotifications,
+        Operation::FetchPushNotification,
+        Operation::ListOperations,
+        Operation::FetchOperation,
+        Operation::ListOperationErrors,
+        Operation::ListDeviceRegistrations,
+        Operation::RegisterDevice,
+        Operation::GetDeviceRegistration,
+        Operation::DeleteDeviceRegistration,
+        Operation::ListCredentials,
+        Operation::CreateCredential,
+        Operation::FetchCredential,
+        Operation::UpdateCredential,
+        Operation::DeleteCredential,
+        Operation::ListApps,
+        Operation::FetchApp,
+        Operation::UpdateApp,
+        Operation::ListUsers,
+        Operation::FetchUser,
+        Operation::DeleteUser,
+    ];
+
+    /// The camelCase name used in JS, e.g. `"sendPush"`.
+    pub fn name(self) -> &'static str {
+        use Operation::*;
+        match self {
+            SendPush => "sendPush",
+            ListPushNotifications => "listPushNotifications",
+            FetchPushNotification => "fetchPushNotification",
+            ListOperations => "listOperations",
+            FetchOperation => "fetchOperation",
+            ListOperationErrors => "listOperationErrors",
+            ListDeviceRegistrations => "listDeviceRegistrations",
+            RegisterDevice => "registerDevice",
+            GetDeviceRegistration => "getDeviceRegistration",
+            DeleteDeviceRegistration => "deleteDeviceRegistration",
+            ListCredentials => "listCredentials",
+            CreateCredential => "createCredential",
+            FetchCredential => "fetchCredential",
+            UpdateCredential => "updateCredential",
+            DeleteCredential => "deleteCredential",
+            ListApps => "listApps",
+            FetchApp => "fetchApp",
+            UpdateApp => "updateApp",
+            ListUsers => "listUsers",
+            FetchUser => "fetchUser",
+            DeleteUser => "deleteUser",
+        }
+    }
+
+    /// The operation called `name` (exact, case-sensitive).
+    pub fn from_name(name: &str) -> Option<Operation> {
+        Operation::ALL.into_iter().find(|op| op.name() == name)
+    }
+
+    /// The HTTP method.
+    pub fn method(self) -> &'static str {
+        use Operation::*;
+        match self {
+            SendPush | RegisterDevice | CreateCredential => "POST",
+            UpdateCredential | UpdateApp => "PATCH",
+            DeleteDeviceRegistration | DeleteCredential | DeleteUser => "DELETE",
+            _ => "GET",
+        }
+    }
+
+    /// How the response is read.
+    pub fn kind(self) -> OperationKind {
+        use Operation::*;
+        match self {
+            SendPush => OperationKind::Send,
+            RegisterDevice
+            | DeleteDeviceRegistration
+            | CreateCredential
+            | UpdateCredential
+            | DeleteCredential
+            | UpdateApp
+            | DeleteUser => OperationKind::Write,
+            FetchPushNotification
+            | FetchOperation
+            | GetDeviceRegistration
+            | FetchCredential
+            | FetchApp
+            | FetchUser => OperationKind::Fetch,
+            ListPushNotifications
+            | ListOperations
+            | ListOperationErrors
+            | ListDeviceRegistrations
+            | ListCredentials
+            | ListApps
+            | ListUsers => OperationKind::List,
+        }
+    }
+
+    /// Whether repeating the request after a failure is harmless, so a client may retry it.
+    ///
+    /// Reads and deletes are idempotent. Registering a device is too: a registration is keyed by
+    /// user, app, token and provider, so registering the same device twice leaves one device.
+    /// `sendPush` is never retryable: the API has no idempotency key, so a request that timed out
+    /// may have been accepted, and a duplicate push is worse than a reported failure. Creating a
+    /// credential could create two, and updates of credentials and apps are left to the caller.
+    pub fn is_retryable(self) -> bool {
+        use Operation::*;
+        match self {
+            SendPush | CreateCredential | UpdateCredential | UpdateApp => false,
+            RegisterDevice => true,
+            _ => matches!(self.method(), "GET" | "DELETE"),
+        }
+    }
+
+    /// The collection keys a list response may use, most likely first.
+    ///
+    /// Push-notification lists: the guide (S8) shows `notifications`, while `pushNotifications`
+    /// follows the pattern of `operations`/`deviceRegistrations`; both are accepted. The keys of
+    /// credentials, apps, users and operation errors were never shown; the obvious names are
+    /// expected and, failing those, the single array-valued property of the page is used.
+    pub fn collection_keys(self) -> &'static [&'static str] {
+        use Operation::*;
+        match self {
+            ListPushNotifications => &["pushNotifications", "notifications"],
+            ListOperations => &["operations"],
+            ListOperationErrors => &["errors", "pushNotifications", "notifications"],
+            ListDeviceRegistrations => &["deviceRegistrations"],
+            ListCredentials => &["credentials"],
+            ListApps => &["apps"],
+            ListUsers => &["users"],
+            _ => &[],
+        }
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An HTTP request, ready for any HTTP client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub method: &'static str,
+    pub url: String,
+    /// `Accept` always, `Content-Type` iff there is a body, `Authorization` iff auth is configured.
+    pub headers: Vec<(String, String)>,
+    /// Compact JSON text.
+    pub body: Option<String>,
+}
+
+impl HttpRequest {
+    /// The value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Credentials for the `Authorization` header.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// HTTP Basic: Account SID and Auth Token, or API Key SID and API Key Secret.
+    Basic { username: String, password: String },
+    /// `Authorization: Bearer <token>`, for proxies that take their own tokens. Twilio documents
+    /// only Basic auth for push.
+    Bearer(String),
+}
+
+impl fmt::Debug for Auth {
+    /// Never prints the secret.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::Basic { username, .. } => f
+                .debug_struct("Basic")
+                .field("username", username)
+                .field("password", &"<redacted>")
+                .finish(),
+            Auth::Bearer(_) => f.write_str("Bearer(<redacted>)"),
+        }
+    }
+}
+
+/// Where requests go and how they authenticate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiConfig {
+    /// `https://comms.twilio.com/v1` by default. An absolute `http(s)` URL, or a path starting
+    /// with `/` (e.g. `/api/v1`) for same-origin browser use through the proxy; then every URL
+    /// built is path-absolute. A trailing slash is tolerated.
+    pub base_url: String,
+    pub auth: Option<Auth>,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            base_url: DEFAULT_BASE_URL.to_string(),
+            auth: None,
+        }
+    }
+}
+
+impl ApiConfig {
+    /// A checked configuration.
+    pub fn new(base_url: &str, auth: Option<Auth>) -> Result<ApiConfig, ApiError> {
+        let config = ApiConfig {
+            base_url: base_url.to_string(),
+            auth,
+        };
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Reads `{ baseUrl?, auth?: { username, password } | { bearer } }`. Keys listed in `extra`
+    /// are allowed and ignored (the client's own settings); any other key is refused.
+    pub fn from_value(value: &Value, extra: &[&str]) -> Result<ApiConfig, ApiError> {
+        let map = match value {
+            Value::Null => return Ok(ApiConfig::default()),
+            Value::Object(map) => map,
+            _ => {
+                return Err(ApiError::invalid_argument(
+                    "config",
+                    "config must be an object: { baseUrl?: string, auth?: { username, password } | { bearer } }.",
+                ))
+            }
+        };
+        for key in map.keys() {
+            if key != "baseUrl" && key != "auth" && !extra.contains(&key.as_str()) {
+                return Err(ApiError::invalid_argument(
+                    "config",
+                    &[
+                        "config has an unknown field \"",
+                        &validate::clip(key, 40),
+                        "\"; known fields: baseUrl, auth",
+                        if extra.is_empty() { "" } else { ", " },
+                        &extra.join(", "),
+                        ".",
+                    ]
+                    .concat(),
+                ));
+            }
+        }
+        let base_url = match map.get("baseUrl") {
+            None | Some(Value::Null) => DEFAULT_BASE_URL.to_string(),
+            Some(Value::String(s)) => s.clone(),
+            Some(_) => {
+                return Err(ApiError::invalid_argument(
+                    "config.baseUrl",
+                    "config.baseUrl must be a string.",
+                ))
+            }
+        };
+        let auth = match map.get("auth") {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(a)) => Some(auth_from_map(a)?),
+            Some(_) => return Err(auth_shape_error()),
+        };
+        ApiConfig::new(&base_url, auth)
+    }
+
+    /// Checks the base URL and the credentials (header-safe, well-formed).
+    pub fn check(&self) -> Result<(), ApiError> {
+        check_base_url(&self.base_url)?;
+        match &self.auth {
+            None => Ok(()),
+            Some(Auth::Basic { username, password }) => {
+                if username.is_empty() || password.is_empty() {
+                    return Err(ApiError::invalid_argument(
+                        "config.auth",
+                        "config.auth needs a non-empty username (Account SID or API Key SID) and password (Auth Token or API Key Secret).",
+                    ));
+                }
+                if username.contains(':') {
+                    return Err(ApiError::invalid_argument(
+                        "config.auth.username",
+                        "config.auth.username cannot contain ':' (HTTP Basic auth separates username and password with it).",
+                    ));
+                }
+                if username
+                    .chars()
+                    .chain(password.chars())
+                    .any(char::is_control)
+                {
+                    return Err(ApiError::invalid_argument(
+                        "config.auth",
+                        "config.auth contains a control character; copy the credentials again.",
+                    ));
+                }
+                Ok(())
+            }
+            Some(Auth::Bearer(token)) => {
+                if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err(ApiError::invalid_argument(
+                        "config.auth.bearer",
+                        "config.auth.bearer must be a non-empty token of visible ASCII characters (no spaces).",
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The base URL without trailing slashes.
+    fn base(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+}
+
+fn auth_shape_error() -> ApiError {
+    ApiError::invalid_argument(
+        "config.auth",
+        "config.auth must be { username: string, password: string } or { bearer: string }.",
+    )
+}
+
+fn auth_from_map(a: &serde_json::Map<String, Value>) -> Result<Auth, ApiError> {
+    let text = |key: &str| match a.get(key) {
+        Some(Value::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let known = a
+        .keys()
+        .all(|k| k == "username" || k == "password" || k == "bearer");
+    if !known {
+        return Err(auth_shape_error());
+    }
+    match (text("username"), text("password"), text("bearer")) {
+        (Some(username), Some(password), None) if a.len() == 2 => {
+            Ok(Auth::Basic { username, password })
+        }
+        (None, None, Some(token)) if a.len() == 1 => Ok(Auth::Bearer(token)),
+        _ => Err(auth_shape_error()),
+    }
+}
+
+fn check_base_url(url: &str) -> Result<(), ApiError> {
+    let bad = |why: &str| {
+        Err(ApiError::invalid_argument(
+            "config.baseUrl",
+            &["config.baseUrl ", why, " Use an absolute http(s) URL such as https://comms.twilio.com/v1, or a path such as /api/v1."].concat(),
+        ))
+    };
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return bad("contains whitespace or a control character.");
+    }
+    if url.contains('?') || url.contains('#') {
+        return bad("cannot contain a query ('?') or a fragment ('#').");
+    }
+    if url.contains('\\') {
+        return bad("cannot contain '\\'.");
+    }
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        url.get(8..)
+    } else if lower.starts_with("http://") {
+        url.get(7..)
+    } else if url.starts_with("//") {
+        return bad("cannot be protocol-relative ('//host').");
+    } else if url.starts_with('/') {
+        return Ok(());
+    } else {
+        return bad("must start with http://, https:// or /.");
+    };
+    let host = rest.unwrap_or("").split('/').next().unwrap_or("");
+    if host.is_empty() || host.contains('@') {
+        return bad("needs a host (and no user info).");
+    }
+    Ok(())
+}
+
+/// Why a request could not be built, or why the API call failed. Every variant has a stable
+/// [`code`](ApiError::code).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ApiError {
+    /// A param broke a rule. `field` is a path such as `to[3].token`; `message` starts with it.
+    /// `token_code` is the token core's code when a device token was refused.
+    Validation {
+        field: String,
+        message: String,
+        token_code: Option<&'static str>,
+    },
+    /// The API answered with a non-2xx status.
+    Api {
+        status: u16,
+        /// Twilio's numeric error code (`code` in the body), e.g. 20429.
+        twilio_code: Option<i64>,
+        message: String,
+        more_info: Option<String>,
+        /// Seconds from the `Retry-After` header (integer seconds or an HTTP date).
+        retry_after: Option<u64>,
+        /// 429 and 503: the same request may succeed later.
+        retryable: bool,
+        /// The error body when it was JSON (e.g. a list of field errors).
+        body: Option<Box<Value>>,
+    },
+    /// A 2xx response whose body is not what the operation returns.
+    InvalidResponse { status: u16, message: String },
+    /// The request did not get a response (connection refused, DNS, CORS, dropped).
+    Network { message: String },
+    /// No response within the configured time.
+    Timeout { timeout_ms: u32, message: String },
+    /// A configuration or argument of the wrong type or value.
+    InvalidArgument { field: String, message: String },
+    /// An operation name that does not exist.
+    UnknownOperation { name: String, message: String },
+}
+
+impl ApiError {
+    /// The stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Validation { .. } => "VALIDATION_ERROR",
+            ApiError::Api { .. } => "API_ERROR",
+            ApiError::InvalidResponse { .. } => "INVALID_RESPONSE",
+            ApiError::Network { .. } => "NETWORK_ERROR",
+            ApiError::Timeout { .. } => "TIMEOUT",
+            ApiError::InvalidArgument { .. } => "INVALID_ARGUMENT",
+            ApiError::UnknownOperation { .. } => "UNKNOWN_OPERATION",
+        }
+    }
+
+    /// The message for people.
+    pub fn message(&self) -> &str {
+        match self {
+            ApiError::Validation { message, .. }
+            | ApiError::Api { message, .. }
+            | ApiError::InvalidResponse { message, .. }
+            | ApiError::Network { message }
+            | ApiError::Timeout { message, .. }
+            | ApiError::InvalidArgument { message, .. }
+            | ApiError::UnknownOperation { message, .. } => message,
+        }
+    }
+
+    /// The field path of a validation or argument error.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::Validation { field, .. } | ApiError::InvalidArgument { field, .. } => {
+                Some(field)
+            }
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, when a response was received.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Api { status, .. } | ApiError::InvalidResponse { status, .. } => {
+                Some(*status)
+            }
+            _ => None,
+        }
+    }
+
+    /// `Retry-After`, in seconds, when the API sent one.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::Api { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid_argument(field: &str, message: &str) -> ApiError {
+        ApiError::InvalidArgument {
+            field: field.to_string(),
+            message: message.to_string(),
+        }
+    }
+
+    /// The error for an operation name that does not exist.
+    pub fn unknown_operation(name: &str) -> ApiError {
+        let mut message = String::from("Unknown operation \"");
+        message.push_str(&validate::clip(name, 60));
+        message.push_str("\". Known operations: ");
+        for (i, op) in Operation::ALL.iter().enumerate() {
+            if i > 0 {
+                message.push_str(", ");
+            }
+            message.push_str(op.name());
+        }
+        message.push('.');
+        ApiError::UnknownOperation {
+            name: validate::clip(name, 60),
+            message,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Builds the request for `op` from JSON params (the JS object, or what the proxy parsed).
+///
+/// Params are read strictly: unknown fields, wrong types and missing required fields are
+/// `VALIDATION_ERROR`s naming the field; then every rule of the operation is checked. `null`
+/// means "not given" for optional fields, and `null` params mean `{}`.
+pub fn build_request(
+    op: Operation,
+    params: &Value,
+    config: &ApiConfig,
+) -> Result<HttpRequest, ApiError> {
+    use Operation::*;
+    match op {
+        SendPush => push_notifications::send(&push_notifications::send_params(params)?, config),
+        ListPushNotifications => {
+            push_notifications::list(&push_notifications::list_params(params)?, config)
+        }
+        FetchPushNotification => {
+            push_notifications::fetch(&validate::single_id(params, "pushNotificationId")?, config)
+        }
+        ListOperations => operations::list(&operations::list_params(params)?, config),
+        FetchOperation => operations::fetch(&validate::single_id(params, "operationId")?, config),
+        ListOperationErrors => {
+            operations::list_errors(&operations::list_errors_params(params)?, config)
+        }
+        ListDeviceRegistrations => {
+            device_registrations::list(&device_registrations::list_params(params)?, config)
+        }
+        RegisterDevice => {
+            device_registrations::register(&device_registrations::register_params(params)?, config)
+        }
+        GetDeviceRegistration => device_registrations::get(
+            &validate::single_id(params, "deviceRegistrationId")?,
+            config,
+        ),
+        DeleteDeviceRegistration => device_registrations::delete(
+            &validate::single_id(params, "deviceRegistrationId")?,
+            config,
+        ),
+        ListCredentials => credentials::list(&credentials::list_params(params)?, config),
+        CreateCredential => credentials::create(&credentials::create_params(params)?, config),
+        FetchCredential => {
+            credentials::fetch(&validate::single_id(params, "credentialId")?, config)
+        }
+        UpdateCredential => credentials::update(&credentials::update_params(params)?, config),
+        DeleteCredential => {
+            credentials::delete(&validate::single_id(params, "credentialId")?, config)
+        }
+        ListApps => apps::list(&apps::list_params(params)?, config),
+        FetchApp => apps::fetch(&validate::single_id(params, "appName")?, config),
+        UpdateApp => apps::update(&apps::update_params(params)?, config),
+        ListUsers => users::list(&users::list_params(params)?, config),
+        FetchUser => users::fetch(&validate::single_id(params, "userId")?, config),
+        DeleteUser => users::delete(&validate::single_id(params, "userId")?, config),
+    }
+}
+
+/// [`build_request`] by operation name; an unknown name is `UNKNOWN_OPERATION`.
+pub fn build_request_named(
+    name: &str,
+    params: &Value,
+    config: &ApiConfig,
+) -> Result<HttpRequest, ApiError> {
+    let op = Operation::from_name(name).ok_or_else(|| ApiError::unknown_operation(name))?;
+    build_request(op, params, config)
+}
+
+/// Assembles a request: URL from the base, the path and the query; the standard headers; the
+/// body serialized compactly.
+pub(crate) fn assemble<B: serde::Serialize>(
+    method: &'static str,
+    config: &ApiConfig,
+    path: &str,
+    query: &path::Query,
+    body: Option<&B>,
+) -> Result<HttpRequest, ApiError> {
+    config.check()?;
+    let base = config.base();
+    let mut url = String::with_capacity(base.len() + path.len() + query.len() + 1);
+    url.push_str(base);
+    url.push_str(path);
+    query.append_to(&mut url);
+    let body = match body {
+        Some(b) => Some(serde_json::to_string(b).map_err(|_| {
+            ApiError::invalid_argument("params", "The request body could not be serialized.")
+        })?),
+        None => None,
+    };
+    let mut headers = Vec::with_capacity(3);
+    headers.push(("Accept".to_string(), "application/json".to_string()));
+    if body.is_some() {
+        headers.push(("Content-Type".to_string(), "application/json".to_string()));
+    }
+    if let Some(auth) = &config.auth {
+        headers.push(("Authorization".to_string(), authorization(auth)));
+    }
+    Ok(HttpRequest {
+        method,
+        url,
+        headers,
+        body,
+    })
+}
+
+/// The `Authorization` header value.
+pub fn authorization(auth: &Auth) -> String {
+    match auth {
+        Auth::Basic { username, password } => {
+            let mut pair = Vec::with_capacity(username.len() + password.len() + 1);
+            pair.extend_from_slice(username.as_bytes());
+            pair.push(b':');
+            pair.extend_from_slice(password.as_bytes());
+            let mut out = String::from("Basic ");
+            path::base64_encode_into(&pair, &mut out);
+            out
+        }
+        Auth::Bearer(token) => {
+            let mut out = String::from("Bearer ");
+            out.push_str(token);
+            out
+        }
+    }
+}

@@ -3,7 +3,11 @@
 
 #[cfg(feature = "api")]
 pub mod api;
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
+pub mod client;
 mod errors;
+#[cfg(feature = "proxy")]
+pub mod proxy;
 pub mod token;
 mod types;
 

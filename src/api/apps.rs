@@ -1,0 +1,97 @@
+//! `/PushNotifications/Apps`: list, fetch, update. An App is addressed by its name.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::model::{ListAppsParams, UpdateAppParams};
+use super::path::Query;
+use super::push_notifications::push_dates_and_page;
+use super::validate::{self as v, Path};
+use super::{assemble, ApiConfig, ApiError, HttpRequest};
+
+const COLLECTION: &str = "/PushNotifications/Apps";
+
+/// Reads `listApps` params: `{ isDefault?, startDate?, endDate?, pageToken?, pageSize? }`.
+pub fn list_params(params: &Value) -> Result<ListAppsParams, ApiError> {
+    let root = Path::Root;
+    let map = v::object(params, &root)?;
+    v::known_fields(
+        map,
+        &root,
+        &["isDefault", "startDate", "endDate", "pageToken", "pageSize"],
+    )?;
+    Ok(ListAppsParams {
+        is_default: v::opt_bool(map, &root, "isDefault")?,
+        dates: v::date_range(map, &root)?,
+        page: v::page(map, &root)?,
+    })
+}
+
+/// `GET /PushNotifications/Apps?startDate&endDate&isDefault&pageToken&pageSize`.
+pub fn list(p: &ListAppsParams, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    let root = Path::Root;
+    v::check_dates(&root, &p.dates)?;
+    v::check_page(&root, &p.page)?;
+    let mut q = Query::new();
+    push_dates_and_page(&mut q, &p.dates, &p.page, |q| {
+        q.push_opt("isDefault", p.is_default.map(bool_str));
+    });
+    assemble("GET", config, COLLECTION, &q, None::<&()>)
+}
+
+pub(crate) fn bool_str(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// The path of one App; the name must match `^[a-z0-9_]+$` (1–64), so it needs no encoding.
+fn item_path(app_name: &str) -> Result<String, ApiError> {
+    v::app_name(&Path::Root.key("appName"), app_name)?;
+    Ok([COLLECTION, "/", app_name].concat())
+}
+
+/// `GET /PushNotifications/Apps/{appName}`.
+pub fn fetch(app_name: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    assemble(
+        "GET",
+        config,
+        &item_path(app_name)?,
+        &Query::new(),
+        None::<&()>,
+    )
+}
+
+/// Reads `updateApp` params: `{ appName, isDefault }`.
+pub fn update_params(params: &Value) -> Result<UpdateAppParams, ApiError> {
+    let root = Path::Root;
+    let map = v::object(params, &root)?;
+    v::known_fields(map, &root, &["appName", "isDefault"])?;
+    Ok(UpdateAppParams {
+        app_name: v::req_str(map, &root, "appName")?,
+        is_default: v::req_bool(map, &root, "isDefault")?,
+    })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdateBody {
+    is_default: bool,
+}
+
+/// `PATCH /PushNotifications/Apps/{appName}` with `{ isDefault }`: the documented way to change
+/// the account's default App. The response is not documented; it is read as a write.
+pub fn update(p: &UpdateAppParams, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    let body = UpdateBody {
+        is_default: p.is_default,
+    };
+    assemble(
+        "PATCH",
+        config,
+        &item_path(&p.app_name)?,
+        &Query::new(),
+        Some(&body),
+    )
+}

@@ -1,0 +1,179 @@
+//! Building a credential's `content` from the files people actually have.
+//!
+//! Twilio wants base64 of the files, not the files: for APNs the PEM certificate and the PEM
+//! private key (certificate-based auth; no source shows p8 token auth), for FCM the whole
+//! service-account JSON file. These helpers check that each input is the right kind of file
+//! first, because a swapped or truncated file otherwise surfaces only as a failed push later.
+//!
+//! Errors are `VALIDATION_ERROR`s naming the argument. They never contain any part of the
+//! inputs: these are secrets.
+
+use serde_json::Value;
+
+use super::model::CredentialContent;
+use super::path::base64_encode;
+use super::ApiError;
+
+fn error(field: &str, detail: &str) -> ApiError {
+    ApiError::Validation {
+        field: field.to_string(),
+        message: [field, ": ", detail].concat(),
+        token_code: None,
+    }
+}
+
+/// The label of a PEM block (`CERTIFICATE`, `RSA PRIVATE KEY`, …) if `text` is one complete
+/// block: a BEGIN line first, the matching END line last, base64 in between.
+fn pem_label(text: &str) -> Result<&str, &'static str> {
+    let text = text.trim();
+    let rest = text
+        .strip_prefix("-----BEGIN ")
+        .ok_or("does not start with a '-----BEGIN …-----' line")?;
+    let (label, rest) = rest
+        .split_once("-----")
+        .ok_or("has an incomplete BEGIN line")?;
+    let end_at = rest
+        .rfind("-----END ")
+        .ok_or("has no '-----END …-----' line (was it cut off?)")?;
+    let (body, end) = rest.split_at(end_at);
+    let end_label = end
+        .strip_prefix("-----END ")
+        .and_then(|e| e.strip_suffix("-----"))
+        .ok_or("has an incomplete END line")?;
+    if end_label != label {
+        return Err("has END and BEGIN lines that do not match");
+    }
+    let mut body_chars = 0usize;
+    for c in body.chars() {
+        match c {
+            'A'..='Z' | 'a'..='z' | '0'..='9' | '+' | '/' | '=' => body_chars += 1,
+            // Encrypted legacy keys carry `Proc-Type:`/`DEK-Info:` headers.
+            ':' | ',' | '-' | ' ' | '\t' | '\r' | '\n' => {}
+            _ => return Err("contains characters that cannot appear in a PEM block"),
+        }
+    }
+    if body_chars < 16 {
+        return Err("has no encoded data between its BEGIN and END lines");
+    }
+    Ok(label)
+}
+
+const KEY_LABELS: &[&str] = &[
+    "PRIVATE KEY",
+    "RSA PRIVATE KEY",
+    "EC PRIVATE KEY",
+    "ENCRYPTED PRIVATE KEY",
+];
+
+/// `content` for an `APN` or `APN_SANDBOX` credential: `{ certificate, privateKey }`, each the
+/// base64 of the (trimmed) PEM text. The certificate must be a `CERTIFICATE` block; the key a
+/// `PRIVATE KEY`, `RSA PRIVATE KEY`, `EC PRIVATE KEY` or `ENCRYPTED PRIVATE KEY` block.
+pub fn apn_content(
+    certificate_pem: &str,
+    private_key_pem: &str,
+) -> Result<CredentialContent, ApiError> {
+    match pem_label(certificate_pem) {
+        Ok("CERTIFICATE") => {}
+        Ok(label) if KEY_LABELS.contains(&label) => {
+            return Err(error(
+                "certificatePem",
+                "is a private key, not a certificate; were the two arguments swapped?",
+            ))
+        }
+        Ok(_) => {
+            return Err(error(
+                "certificatePem",
+                "is a PEM block of another kind; expected '-----BEGIN CERTIFICATE-----'",
+            ))
+        }
+        Err(why) => {
+            return Err(error(
+                "certificatePem",
+                &["is not a PEM certificate: it ", why].concat(),
+            ))
+        }
+    }
+    match pem_label(private_key_pem) {
+        Ok(label) if KEY_LABELS.contains(&label) => {}
+        Ok("CERTIFICATE") => {
+            return Err(error(
+                "privateKeyPem",
+                "is a certificate, not a private key; were the two arguments swapped?",
+            ))
+        }
+        Ok(_) => {
+            return Err(error(
+                "privateKeyPem",
+                "is a PEM block of another kind; expected '-----BEGIN PRIVATE KEY-----' (or RSA/EC/ENCRYPTED PRIVATE KEY)",
+            ))
+        }
+        Err(why) => {
+            return Err(error(
+                "privateKeyPem",
+                &["is not a PEM private key: it ", why].concat(),
+            ))
+        }
+    }
+    Ok(CredentialContent::Apn {
+        certificate: base64_encode(certificate_pem.trim().as_bytes()),
+        private_key: base64_encode(private_key_pem.trim().as_bytes()),
+    })
+}
+
+/// `content` for an `FCM` credential: `{ privateKey }`, the base64 of the whole service-account
+/// JSON file (not just its `private_key` field). The file must be a JSON object with
+/// `"type": "service_account"` and non-empty string fields `project_id`, `private_key` and
+/// `client_email`.
+pub fn fcm_content(service_account_json: &str) -> Result<CredentialContent, ApiError> {
+    const FIELD: &str = "serviceAccountJson";
+    let value: Value = serde_json::from_str(service_account_json).map_err(|e| {
+        let mut detail = String::from("is not valid JSON (line ");
+        detail.push_str(&e.line().to_string());
+        detail.push_str(", column ");
+        detail.push_str(&e.column().to_string());
+        detail.push_str(
+            "); pass the contents of the service-account .json file from the Firebase console",
+        );
+        error(FIELD, &detail)
+    })?;
+    let map = match &value {
+        Value::Object(m) => m,
+        _ => {
+            return Err(error(
+                FIELD,
+                "must be a JSON object (the service-account file)",
+            ))
+        }
+    };
+    match map.get("type") {
+        Some(Value::String(t)) if t == "service_account" => {}
+        _ => {
+            return Err(error(
+                "serviceAccountJson.type",
+                "must be \"service_account\"; this is not a Firebase service-account file (google-services.json and OAuth client files will not work)",
+            ))
+        }
+    }
+    for key in ["project_id", "private_key", "client_email"] {
+        match map.get(key) {
+            Some(Value::String(s)) if !s.trim().is_empty() => {}
+            _ => {
+                return Err(error(
+                    &[FIELD, ".", key].concat(),
+                    "must be a non-empty string; the service-account file is incomplete",
+                ))
+            }
+        }
+    }
+    if let Some(Value::String(key)) = map.get("private_key") {
+        if !key.contains("PRIVATE KEY-----") {
+            return Err(error(
+                "serviceAccountJson.private_key",
+                "does not hold a PEM private key",
+            ));
+        }
+    }
+    Ok(CredentialContent::Fcm {
+        private_key: base64_encode(service_account_json.as_bytes()),
+    })
+}

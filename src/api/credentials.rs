@@ -1,0 +1,287 @@
+//! `/PushNotifications/Credentials`: list, create, fetch, update, delete.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::apps::bool_str;
+use super::model::{
+    CreateCredentialParams, CredentialContent, CredentialType, ListCredentialsParams, Tags,
+    UpdateCredentialParams,
+};
+use super::path::{self, Query};
+use super::push_notifications::push_dates_and_page;
+use super::validate::{self as v, invalid, Path};
+use super::{assemble, ApiConfig, ApiError, HttpRequest};
+
+const COLLECTION: &str = "/PushNotifications/Credentials";
+
+/// Largest base64 value accepted in `content` (credential files are a few KiB).
+pub const MAX_CONTENT_CHARS: usize = 64 * 1024;
+
+/// Reads `listCredentials` params.
+pub fn list_params(params: &Value) -> Result<ListCredentialsParams, ApiError> {
+    let root = Path::Root;
+    let map = v::object(params, &root)?;
+    v::known_fields(
+        map,
+        &root,
+        &[
+            "appName",
+            "credentialType",
+            "isDefault",
+            "startDate",
+            "endDate",
+            "pageToken",
+            "pageSize",
+        ],
+    )?;
+    Ok(ListCredentialsParams {
+        app_name: v::opt_str(map, &root, "appName")?,
+        credential_type: v::opt_enum(
+            map,
+            &root,
+            "credentialType",
+            CredentialType::parse,
+            CredentialType::NAMES,
+        )?,
+        is_default: v::opt_bool(map, &root, "isDefault")?,
+        dates: v::date_range(map, &root)?,
+        page: v::page(map, &root)?,
+    })
+}
+
+/// `GET /PushNotifications/Credentials?startDate&endDate&appName&credentialType&isDefault&pageToken&pageSize`.
+pub fn list(p: &ListCredentialsParams, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    let root = Path::Root;
+    if let Some(app) = &p.app_name {
+        v::app_name(&root.key("appName"), app)?;
+    }
+    v::check_dates(&root, &p.dates)?;
+    v::check_page(&root, &p.page)?;
+    let mut q = Query::new();
+    push_dates_and_page(&mut q, &p.dates, &p.page, |q| {
+        q.push_opt("appName", p.app_name.as_deref());
+        q.push_opt(
+            "credentialType",
+            p.credential_type.map(CredentialType::as_str),
+        );
+        q.push_opt("isDefault", p.is_default.map(bool_str));
+    });
+    assemble("GET", config, COLLECTION, &q, None::<&()>)
+}
+
+/// Reads `createCredential` params: `{ credentialType, content, appName, isDefault? }`. The
+/// fields of `content` depend on the type: `{ certificate, privateKey }` for `APN` and
+/// `APN_SANDBOX`, `{ privateKey }` for `FCM`.
+pub fn create_params(params: &Value) -> Result<CreateCredentialParams, ApiError> {
+    let root = Path::Root;
+    let map = v::object(params, &root)?;
+    v::known_fields(
+        map,
+        &root,
+        &["credentialType", "content", "appName", "isDefault"],
+    )?;
+    let credential_type = v::req_enum(
+        map,
+        &root,
+        "credentialType",
+        CredentialType::parse,
+        CredentialType::NAMES,
+    )?;
+    let content_path = root.key("content");
+    let content_map = match v::get(map, "content") {
+        None => {
+            return Err(invalid(
+                &content_path,
+                match credential_type {
+                    CredentialType::Fcm => {
+                        "is required: { privateKey } (see fcmCredentialContent())"
+                    }
+                    _ => "is required: { certificate, privateKey } (see apnCredentialContent())",
+                },
+            ))
+        }
+        Some(c) => v::object(c, &content_path)?,
+    };
+    let content = match credential_type {
+        CredentialType::Apn | CredentialType::ApnSandbox => {
+            v::known_fields(content_map, &content_path, &["certificate", "privateKey"])?;
+            CredentialContent::Apn {
+                certificate: v::req_str(content_map, &content_path, "certificate")?,
+                private_key: v::req_str(content_map, &content_path, "privateKey")?,
+            }
+        }
+        CredentialType::Fcm => {
+            v::known_fields(content_map, &content_path, &["privateKey"])?;
+            CredentialContent::Fcm {
+                private_key: v::req_str(content_map, &content_path, "privateKey")?,
+            }
+        }
+    };
+    Ok(CreateCredentialParams {
+        credential_type,
+        content,
+        app_name: v::req_str(map, &root, "appName")?,
+        is_default: v::opt_bool(map, &root, "isDefault")?,
+    })
+}
+
+/// Checks one base64 value of `content` without ever quoting it.
+fn content_value(path: &Path<'_>, value: &str, what: &str, helper: &str) -> Result<(), ApiError> {
+    let trimmed = value.trim_start();
+    let hint = if trimmed.starts_with("-----BEGIN") {
+        " (this is PEM text: encode it with base64 first, or use "
+    } else if trimmed.starts_with('{') {
+        " (this is JSON text: encode the whole file with base64 first, or use "
+    } else {
+        " (use "
+    };
+    if value.is_empty() || value.len() > MAX_CONTENT_CHARS || !path::is_base64(value) {
+        let mut detail = String::from("must be the base64 of ");
+        detail.push_str(what);
+        detail.push_str(", at most 64 KiB");
+        detail.push_str(hint);
+        detail.push_str(helper);
+        detail.push_str("())");
+        return Err(invalid(path, &detail));
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateBody<'a> {
+    credential_type: CredentialType,
+    content: &'a CredentialContent,
+    app_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_default: Option<bool>,
+}
+
+/// `POST /PushNotifications/Credentials`. The content must match the type, and each value must
+/// be base64 (PEM or JSON text pasted as is is refused with a hint).
+pub fn create(p: &CreateCredentialParams, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    let root = Path::Root;
+    let content_path = root.key("content");
+    match (&p.content, p.credential_type) {
+        (
+            CredentialContent::Apn {
+                certificate,
+                private_key,
+            },
+            CredentialType::Apn | CredentialType::ApnSandbox,
+        ) => {
+            content_value(
+                &content_path.key("certificate"),
+                certificate,
+                "the PEM certificate",
+                "apnCredentialContent",
+            )?;
+            content_value(
+                &content_path.key("privateKey"),
+                private_key,
+                "the PEM private key",
+                "apnCredentialContent",
+            )?;
+        }
+        (CredentialContent::Fcm { private_key }, CredentialType::Fcm) => {
+            content_value(
+                &content_path.key("privateKey"),
+                private_key,
+                "the whole service-account JSON file",
+                "fcmCredentialContent",
+            )?;
+        }
+        (_, t) => {
+            let detail = match t {
+                CredentialType::Fcm => "an FCM credential's content is { privateKey }",
+                _ => "an APN credential's content is { certificate, privateKey }",
+            };
+            return Err(invalid(&content_path, detail));
+        }
+    }
+    v::app_name(&root.key("appName"), &p.app_name)?;
+    let body = CreateBody {
+        credential_type: p.credential_type,
+        content: &p.content,
+        app_name: &p.app_name,
+        is_default: p.is_default,
+    };
+    assemble("POST", config, COLLECTION, &Query::new(), Some(&body))
+}
+
+fn item_path(credential_id: &str) -> Result<String, ApiError> {
+    let id = path::segment(&Path::Root.key("credentialId"), credential_id)?;
+    Ok([COLLECTION, "/", &id].concat())
+}
+
+/// `GET /PushNotifications/Credentials/{credentialId}`. Secrets are never returned.
+pub fn fetch(credential_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    assemble(
+        "GET",
+        config,
+        &item_path(credential_id)?,
+        &Query::new(),
+        None::<&()>,
+    )
+}
+
+/// Reads `updateCredential` params: `{ credentialId, isDefault?, tags? }`.
+pub fn update_params(params: &Value) -> Result<UpdateCredentialParams, ApiError> {
+    let root = Path::Root;
+    let map = v::object(params, &root)?;
+    v::known_fields(map, &root, &["credentialId", "isDefault", "tags"])?;
+    let tags = match v::get(map, "tags") {
+        None => None,
+        Some(t) => Some(v::tags(t, &root.key("tags"))?),
+    };
+    Ok(UpdateCredentialParams {
+        credential_id: v::req_str(map, &root, "credentialId")?,
+        is_default: v::opt_bool(map, &root, "isDefault")?,
+        tags,
+    })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdateBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_default: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tags: Option<&'a Tags>,
+}
+
+/// `PATCH /PushNotifications/Credentials/{credentialId}` with `{ isDefault?, tags? }`.
+///
+/// Whether `content` can be rotated this way is not documented, so it is not offered: create a
+/// new credential and delete the old one.
+pub fn update(p: &UpdateCredentialParams, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    let root = Path::Root;
+    let path = item_path(&p.credential_id)?;
+    if p.is_default.is_none() && p.tags.is_none() {
+        return Err(invalid(
+            &root,
+            "an update needs at least one change: isDefault and/or tags",
+        ));
+    }
+    if let Some(tags) = &p.tags {
+        v::tag_limits(&root.key("tags"), tags)?;
+    }
+    let body = UpdateBody {
+        is_default: p.is_default,
+        tags: p.tags.as_ref(),
+    };
+    assemble("PATCH", config, &path, &Query::new(), Some(&body))
+}
+
+/// `DELETE /PushNotifications/Credentials/{credentialId}`. When the App's last credential is
+/// deleted, Twilio deletes the App and all its device registrations too.
+pub fn delete(credential_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    assemble(
+        "DELETE",
+        config,
+        &item_path(credential_id)?,
+        &Query::new(),
+        None::<&()>,
+    )
+}

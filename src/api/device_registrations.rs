@@ -1,0 +1,111 @@
+//! `/PushNotifications/DeviceRegistrations`: list, register, get, delete.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::model::{
+    parse_provider, serialize_provider, ListDeviceRegistrationsParams, RegisterDeviceParams,
+    PROVIDER_NAMES,
+};
+use super::operations::push_page;
+use super::path::{self, Query};
+use super::push_notifications::token_error;
+use super::validate::{self as v, Path};
+use super::{assemble, ApiConfig, ApiError, HttpRequest};
+use crate::token::{self, Provider};
+
+const COLLECTION: &str = "/PushNotifications/DeviceRegistrations";
+
+/// Reads `listDeviceRegistrations` params: `{ userId, appName?, pageToken?, pageSize? }`.
+pub fn list_params(params: &Value) -> Result<ListDeviceRegistrationsParams, ApiError> {
+    let root = Path::Root;
+    let map = v::object(params, &root)?;
+    v::known_fields(map, &root, &["userId", "appName", "pageToken", "pageSize"])?;
+    Ok(ListDeviceRegistrationsParams {
+        user_id: v::req_str(map, &root, "userId")?,
+        app_name: v::opt_str(map, &root, "appName")?,
+        page: v::page(map, &root)?,
+    })
+}
+
+/// `GET /PushNotifications/DeviceRegistrations?userId&appName&pageToken&pageSize`.
+pub fn list(
+    p: &ListDeviceRegistrationsParams,
+    config: &ApiConfig,
+) -> Result<HttpRequest, ApiError> {
+    let root = Path::Root;
+    v::identifier(&root.key("userId"), &p.user_id)?;
+    if let Some(app) = &p.app_name {
+        v::app_name(&root.key("appName"), app)?;
+    }
+    v::check_page(&root, &p.page)?;
+    let mut q = Query::new();
+    q.push("userId", &p.user_id);
+    q.push_opt("appName", p.app_name.as_deref());
+    push_page(&mut q, &p.page);
+    assemble("GET", config, COLLECTION, &q, None::<&()>)
+}
+
+/// Reads `registerDevice` params: `{ appName, token, provider, userId? }`.
+pub fn register_params(params: &Value) -> Result<RegisterDeviceParams, ApiError> {
+    let root = Path::Root;
+    let map = v::object(params, &root)?;
+    v::known_fields(map, &root, &["appName", "token", "provider", "userId"])?;
+    Ok(RegisterDeviceParams {
+        app_name: v::req_str(map, &root, "appName")?,
+        token: v::req_str(map, &root, "token")?,
+        provider: v::req_enum(map, &root, "provider", parse_provider, PROVIDER_NAMES)?,
+        user_id: v::opt_str(map, &root, "userId")?,
+    })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RegisterBody<'a> {
+    app_name: &'a str,
+    token: String,
+    #[serde(serialize_with = "serialize_provider")]
+    provider: Provider,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_id: Option<&'a str>,
+}
+
+/// `POST /PushNotifications/DeviceRegistrations`. The token goes through the token core with its
+/// declared provider: APNs tokens are sent as lowercase hex.
+pub fn register(p: &RegisterDeviceParams, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    let root = Path::Root;
+    v::app_name(&root.key("appName"), &p.app_name)?;
+    let token = token::normalize(&p.token, Some(p.provider))
+        .map_err(|e| token_error(&root.key("token"), &e))?;
+    if let Some(user) = &p.user_id {
+        v::identifier(&root.key("userId"), user)?;
+    }
+    let body = RegisterBody {
+        app_name: &p.app_name,
+        token,
+        provider: p.provider,
+        user_id: p.user_id.as_deref(),
+    };
+    assemble("POST", config, COLLECTION, &Query::new(), Some(&body))
+}
+
+fn item(method: &'static str, id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    let id = path::segment(&Path::Root.key("deviceRegistrationId"), id)?;
+    assemble(
+        method,
+        config,
+        &[COLLECTION, "/", &id].concat(),
+        &Query::new(),
+        None::<&()>,
+    )
+}
+
+/// `GET /PushNotifications/DeviceRegistrations/{deviceRegistrationId}`.
+pub fn get(device_registration_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    item("GET", device_registration_id, config)
+}
+
+/// `DELETE /PushNotifications/DeviceRegistrations/{deviceRegistrationId}`.
+pub fn delete(device_registration_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    item("DELETE", device_registration_id, config)
+}

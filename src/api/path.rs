@@ -1,0 +1,249 @@
+//! Encodings: path segments and query strings (RFC 3986 percent-encoding), and base64.
+//!
+//! Everything outside the RFC 3986 unreserved set (`A-Z a-z 0-9 - . _ ~`) is percent-encoded as
+//! UTF-8 bytes with upper-case hex, so a space is `%20` (never `+`), `:` is `%3A` and `;` is
+//! `%3B`. A value that was percent-encoded by the caller is encoded again (`%` becomes `%25`):
+//! what the server decodes is exactly what the caller gave.
+//!
+//! Path parameters are also checked (see [`segment`]): an ID must not be able to change which
+//! resource a request addresses, whatever a proxy or server does with it.
+
+use super::validate::{self, Path};
+use super::ApiError;
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Longest path parameter accepted, in characters.
+pub const MAX_SEGMENT_CHARS: usize = 256;
+
+fn unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Appends `value` percent-encoded (unreserved characters kept).
+pub fn encode_into(value: &str, out: &mut String) {
+    for &b in value.as_bytes() {
+        if unreserved(b) {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        }
+    }
+}
+
+/// `value` percent-encoded (unreserved characters kept).
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    encode_into(value, &mut out);
+    out
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Decodes `%XX` sequences (a `%` not followed by two hex digits is kept as it is). `+` is kept:
+/// RFC 3986 decoding, not form decoding, so base64 page tokens survive. Invalid UTF-8 becomes
+/// U+FFFD.
+pub fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'%' {
+            if let (Some(h), Some(l)) = (
+                bytes.get(i + 1).copied().and_then(hex_value),
+                bytes.get(i + 2).copied().and_then(hex_value),
+            ) {
+                out.push(h << 4 | l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Checks a path parameter and returns it percent-encoded.
+///
+/// Refused: empty; longer than [`MAX_SEGMENT_CHARS`] characters; containing `/`, `\`, `?`, `#`,
+/// whitespace or control characters; `.` or containing `..`; or any of these after
+/// percent-decoding (up to three rounds, so `%2F` and `%252F` are caught too). These could make
+/// a server, a proxy or a URL parser address a different resource.
+///
+/// Server-issued IDs are deliberately not matched against Twilio's documented ID patterns:
+/// Twilio's own examples break them (25-character suffixes, old `comms_user_` prefixes), and a
+/// client that refuses an ID the server issued is worse than one that asks and gets a 404.
+pub fn segment(path: &Path<'_>, value: &str) -> Result<String, ApiError> {
+    if value.is_empty() {
+        return Err(validate::invalid(path, "must not be empty"));
+    }
+    if value.chars().count() > MAX_SEGMENT_CHARS {
+        return Err(validate::invalid(
+            path,
+            "is too long (at most 256 characters)",
+        ));
+    }
+    check_segment_text(path, value, false)?;
+    let mut current = value.to_string();
+    for _ in 0..3 {
+        if !current.contains('%') {
+            break;
+        }
+        let decoded = percent_decode(&current);
+        if decoded == current {
+            break;
+        }
+        check_segment_text(path, &decoded, true)?;
+        current = decoded;
+    }
+    Ok(encode(value))
+}
+
+fn check_segment_text(path: &Path<'_>, text: &str, decoded: bool) -> Result<(), ApiError> {
+    let prefix = if decoded {
+        "after percent-decoding, "
+    } else {
+        ""
+    };
+    if text == "." || text.contains("..") {
+        return Err(validate::invalid(
+            path,
+            &[
+                prefix,
+                "must not be '.' or contain '..' (it would address a different path)",
+            ]
+            .concat(),
+        ));
+    }
+    for (position, c) in text.chars().enumerate() {
+        let what = match c {
+            '/' => "'/'",
+            '\\' => "'\\'",
+            '?' => "'?'",
+            '#' => "'#'",
+            c if c.is_whitespace() => "whitespace",
+            c if c.is_control() => "a control character",
+            _ => continue,
+        };
+        let mut message = String::from(prefix);
+        message.push_str("contains ");
+        message.push_str(what);
+        message.push_str(" at position ");
+        message.push_str(&position.to_string());
+        message.push_str("; an ID or name must be a single path segment");
+        return Err(validate::invalid(path, &message));
+    }
+    Ok(())
+}
+
+/// A query string under construction: `?k=v&k2=v2`, values percent-encoded.
+#[derive(Debug, Default, Clone)]
+pub struct Query {
+    text: String,
+}
+
+impl Query {
+    pub fn new() -> Self {
+        Query::default()
+    }
+
+    /// Adds `key=value`; `key` is one of the API's own ASCII names.
+    pub fn push(&mut self, key: &str, value: &str) {
+        self.text.push(if self.text.is_empty() { '?' } else { '&' });
+        encode_into(key, &mut self.text);
+        self.text.push('=');
+        encode_into(value, &mut self.text);
+    }
+
+    /// Adds `key=value` when there is a value.
+    pub fn push_opt(&mut self, key: &str, value: Option<&str>) {
+        if let Some(v) = value {
+            self.push(key, v);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// The query with its leading `?`, or `""`.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub(crate) fn append_to(&self, url: &mut String) {
+        url.push_str(&self.text);
+    }
+}
+
+/// The value of `name` in the query of `url` (RFC 3986 decoded), if present.
+pub fn query_value(url: &str, name: &str) -> Option<String> {
+    let query = url.split_once('?')?.1;
+    let query = query.split('#').next().unwrap_or("");
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (percent_decode(k) == name).then(|| percent_decode(v))
+    })
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Appends standard base64 (with padding) of `bytes`.
+pub fn base64_encode_into(bytes: &[u8], out: &mut String) {
+    out.reserve(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b0 = chunk.first().copied().unwrap_or(0);
+        let b1 = chunk.get(1).copied().unwrap_or(0);
+        let b2 = chunk.get(2).copied().unwrap_or(0);
+        let n = (u32::from(b0) << 16) | (u32::from(b1) << 8) | u32::from(b2);
+        out.push(B64[(n >> 18) as usize & 63] as char);
+        out.push(B64[(n >> 12) as usize & 63] as char);
+        out.push(if chunk.len() > 1 {
+            B64[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if chunk.len() > 2 {
+            B64[n as usize & 63] as char
+        } else {
+            '='
+        });
+    }
+}
+
+/// Standard base64 (with padding) of `bytes`.
+pub fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    base64_encode_into(bytes, &mut out);
+    out
+}
+
+/// Whether `text` is standard base64 with correct padding (no whitespace), decoding to at least
+/// one byte. Used to catch PEM text pasted where its base64 belongs.
+pub fn is_base64(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.is_empty() || bytes.len() % 4 != 0 {
+        return false;
+    }
+    let body = text.trim_end_matches('=');
+    let padding = bytes.len() - body.len();
+    padding <= 2
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+}

@@ -1,0 +1,541 @@
+//! `/PushNotifications`: send, list, fetch.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::model::{
+    parse_provider, serialize_provider, Content, ListPushNotificationsParams, NotificationStatus,
+    Priority, Recipient, Schedule, SendPushParams, Sender, TagFilter, Tags, PROVIDER_NAMES,
+};
+use super::path::{self, Query};
+use super::validate::{self as v, invalid, Path};
+use super::{assemble, ApiConfig, ApiError, HttpRequest};
+use crate::token::{self, Provider};
+
+// ------------------------------------------------------------------------------------------
+// Reading params
+
+/// Reads `sendPush` params: `{ to, content, from?, priority?, sound?, tags?, schedule? }`.
+///
+/// Only the shape is checked here (types, required and unknown fields); [`send`] checks the
+/// rules. The number of recipients is not limited here so that [`send_batches`] can split a
+/// longer list.
+pub fn send_params(params: &Value) -> Result<SendPushParams, ApiError> {
+    let root = Path::Root;
+    let map = v::object(params, &root)?;
+    v::known_fields(
+        map,
+        &root,
+        &[
+            "to", "content", "from", "priority", "sound", "tags", "schedule",
+        ],
+    )?;
+    let to_path = root.key("to");
+    let to = match v::get(map, "to") {
+        None => {
+            return Err(invalid(
+                &to_path,
+                "is required: an array of { token, provider } or { userId }",
+            ))
+        }
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| recipient(item, &to_path.index(i)))
+            .collect::<Result<Vec<_>, _>>()?,
+        Some(other) => {
+            return Err(invalid(
+                &to_path,
+                &["must be an array of recipients, not ", v::type_name(other)].concat(),
+            ))
+        }
+    };
+    let content_path = root.key("content");
+    let content = match v::get(map, "content") {
+        None => return Err(invalid(&content_path, "is required: { title?, body? }")),
+        Some(c) => content(c, &content_path)?,
+    };
+    let from = match v::get(map, "from") {
+        None => None,
+        Some(f) => Some(sender(f, &root.key("from"))?),
+    };
+    let tags = match v::get(map, "tags") {
+        None => None,
+        Some(t) => Some(v::tags(t, &root.key("tags"))?),
+    };
+    let schedule = match v::get(map, "schedule") {
+        None => None,
+        Some(s) => Some(schedule(s, &root.key("schedule"))?),
+    };
+    Ok(SendPushParams {
+        to,
+        content,
+        from,
+        priority: v::opt_enum(map, &root, "priority", Priority::parse, Priority::NAMES)?,
+        sound: v::opt_str(map, &root, "sound")?,
+        tags,
+        schedule,
+    })
+}
+
+fn recipient(value: &Value, path: &Path<'_>) -> Result<Recipient, ApiError> {
+    let map = v::object(value, path)?;
+    v::known_fields(map, path, &["token", "provider", "userId"])?;
+    if v::get(map, "userId").is_some() {
+        if v::get(map, "token").is_some() || v::get(map, "provider").is_some() {
+            return Err(invalid(
+                path,
+                "a recipient is either { token, provider } or { userId }, not both",
+            ));
+        }
+        return Ok(Recipient::User {
+            user_id: v::req_str(map, path, "userId")?,
+        });
+    }
+    if v::get(map, "token").is_none() && v::get(map, "provider").is_none() {
+        return Err(invalid(
+            path,
+            "a recipient needs { token, provider } or { userId }",
+        ));
+    }
+    let token = v::req_str(map, path, "token")?;
+    let provider = v::req_enum(map, path, "provider", parse_provider, PROVIDER_NAMES)?;
+    Ok(Recipient::Device { token, provider })
+}
+
+fn content(value: &Value, path: &Path<'_>) -> Result<Content, ApiError> {
+    let map = v::object(value, path)?;
+    v::known_fields(map, path, &["title", "body"])?;
+    Ok(Content {
+        title: v::opt_str(map, path, "title")?,
+        body: v::opt_str(map, path, "body")?,
+    })
+}
+
+fn sender(value: &Value, path: &Path<'_>) -> Result<Sender, ApiError> {
+    let map = v::object(value, path)?;
+    v::known_fields(map, path, &["apn", "fcm", "appName"])?;
+    let app = v::opt_str(map, path, "appName")?;
+    let apn = v::opt_str(map, path, "apn")?;
+    let fcm = v::opt_str(map, path, "fcm")?;
+    match (app, apn, fcm) {
+        (Some(app_name), None, None) => Ok(Sender::App { app_name }),
+        (Some(_), _, _) => Err(invalid(
+            path,
+            "is either { apn?, fcm? } (credential IDs) or { appName }, not both",
+        )),
+        (None, None, None) => Err(invalid(
+            path,
+            "needs an APN and/or FCM credential ID ({ apn, fcm }) or an app ({ appName }); omit `from` to use the default App",
+        )),
+        (None, apn, fcm) => Ok(Sender::Credentials { apn, fcm }),
+    }
+}
+
+fn schedule(value: &Value, path: &Path<'_>) -> Result<Schedule, ApiError> {
+    let map = v::object(value, path)?;
+    v::known_fields(map, path, &["sendAt"])?;
+    let at_path = path.key("sendAt");
+    match v::get(map, "sendAt") {
+        Some(Value::Array(items)) => {
+            let send_at = items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| match item {
+                    Value::String(s) => Ok(s.clone()),
+                    other => Err(invalid(
+                        &at_path.index(i),
+                        &["must be a string, not ", v::type_name(other)].concat(),
+                    )),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Schedule { send_at })
+        }
+        None => Err(invalid(
+            &at_path,
+            "is required: an array of ISO 8601 date-times",
+        )),
+        Some(other) => Err(invalid(
+            &at_path,
+            &[
+                "must be an array of ISO 8601 date-times, not ",
+                v::type_name(other),
+            ]
+            .concat(),
+        )),
+    }
+}
+
+/// Reads `listPushNotifications` params.
+pub fn list_params(params: &Value) -> Result<ListPushNotificationsParams, ApiError> {
+    let root = Path::Root;
+    let map = v::object(params, &root)?;
+    v::known_fields(
+        map,
+        &root,
+        &[
+            "operationId",
+            "status",
+            "tags",
+            "startDate",
+            "endDate",
+            "user",
+            "provider",
+            "pageToken",
+            "pageSize",
+        ],
+    )?;
+    let tags = match v::get(map, "tags") {
+        None => None,
+        Some(Value::String(s)) => Some(TagFilter::Raw(s.clone())),
+        Some(t @ Value::Object(_)) => Some(TagFilter::Pairs(v::tags(t, &root.key("tags"))?)),
+        Some(other) => {
+            return Err(invalid(
+                &root.key("tags"),
+                &[
+                    "must be an object { key: value } or a \"key:value;\" string, not ",
+                    v::type_name(other),
+                ]
+                .concat(),
+            ))
+        }
+    };
+    Ok(ListPushNotificationsParams {
+        operation_id: v::opt_str(map, &root, "operationId")?,
+        status: v::opt_enum(
+            map,
+            &root,
+            "status",
+            NotificationStatus::parse,
+            NotificationStatus::NAMES,
+        )?,
+        tags,
+        dates: v::date_range(map, &root)?,
+        user: v::opt_str(map, &root, "user")?,
+        provider: v::opt_enum(map, &root, "provider", parse_provider, PROVIDER_NAMES)?,
+        page: v::page(map, &root)?,
+    })
+}
+
+// ------------------------------------------------------------------------------------------
+// Building
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum RecipientOut<'a> {
+    Device {
+        token: String,
+        #[serde(serialize_with = "serialize_provider")]
+        provider: Provider,
+    },
+    User {
+        #[serde(rename = "userId")]
+        user_id: &'a str,
+    },
+}
+
+#[derive(Serialize)]
+struct SendBody<'a> {
+    to: &'a [RecipientOut<'a>],
+    content: &'a Content,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<&'a Sender>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    priority: Option<Priority>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sound: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tags: Option<&'a Tags>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schedule: Option<&'a Schedule>,
+}
+
+/// Checks everything but the recipients.
+fn check_common(p: &SendPushParams) -> Result<(), ApiError> {
+    let root = Path::Root;
+    let content = root.key("content");
+    let non_blank = |s: &Option<String>| s.as_deref().is_some_and(|t| !t.trim().is_empty());
+    if !non_blank(&p.content.title) && !non_blank(&p.content.body) {
+        return Err(invalid(&content, "needs a non-empty title or body"));
+    }
+    if let Some(from) = &p.from {
+        let from_path = root.key("from");
+        match from {
+            Sender::App { app_name } => v::app_name(&from_path.key("appName"), app_name)?,
+            Sender::Credentials { apn, fcm } => {
+                if apn.is_none() && fcm.is_none() {
+                    return Err(invalid(
+                        &from_path,
+                        "needs an APN and/or FCM credential ID, or an appName",
+                    ));
+                }
+                if let Some(id) = apn {
+                    v::identifier(&from_path.key("apn"), id)?;
+                }
+                if let Some(id) = fcm {
+                    v::identifier(&from_path.key("fcm"), id)?;
+                }
+            }
+        }
+    }
+    if let Some(sound) = &p.sound {
+        let path = root.key("sound");
+        if sound.trim().is_empty() {
+            return Err(invalid(&path, "must not be empty (omit it for no sound)"));
+        }
+        if sound.chars().count() > 256 || sound.chars().any(char::is_control) {
+            return Err(invalid(
+                &path,
+                "must be a sound name of at most 256 characters, without control characters",
+            ));
+        }
+    }
+    if let Some(tags) = &p.tags {
+        v::tag_limits(&root.key("tags"), tags)?;
+    }
+    if let Some(schedule) = &p.schedule {
+        let at = root.key("schedule");
+        let at = at.key("sendAt");
+        if schedule.send_at.is_empty() {
+            return Err(invalid(&at, "must hold at least one date-time"));
+        }
+        for (i, s) in schedule.send_at.iter().enumerate() {
+            if v::parse_datetime(s).is_none() {
+                return Err(invalid(
+                    &at.index(i),
+                    "must be an ISO 8601 date-time such as 2025-03-19T09:30:00Z (without a time zone it is localized per recipient)",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks and canonicalizes recipients; `offset` is the index of `to[0]` in the caller's list.
+fn recipients_out(to: &[Recipient], offset: usize) -> Result<Vec<RecipientOut<'_>>, ApiError> {
+    let root = Path::Root;
+    let list = root.key("to");
+    let mut out = Vec::with_capacity(to.len());
+    for (i, r) in to.iter().enumerate() {
+        let item = list.index(offset + i);
+        match r {
+            Recipient::Device { token, provider } => match token::normalize(token, Some(*provider))
+            {
+                Ok(canonical) => out.push(RecipientOut::Device {
+                    token: canonical,
+                    provider: *provider,
+                }),
+                Err(e) => return Err(token_error(&item.key("token"), &e)),
+            },
+            Recipient::User { user_id } => {
+                v::identifier(&item.key("userId"), user_id)?;
+                out.push(RecipientOut::User { user_id });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A refused device token: `"<field>: <TOKEN_CODE>: <token message>"`, with `token_code` set.
+pub(crate) fn token_error(path: &Path<'_>, e: &token::TokenError) -> ApiError {
+    let detail = [e.code(), ": ", &e.to_string()].concat();
+    match invalid(path, &detail) {
+        ApiError::Validation { field, message, .. } => ApiError::Validation {
+            field,
+            message,
+            token_code: Some(e.code()),
+        },
+        other => other,
+    }
+}
+
+fn count_error(n: usize) -> ApiError {
+    let mut detail = String::from("has ");
+    detail.push_str(&n.to_string());
+    detail.push_str(" recipients; a send takes 1 to 10,000 (use sendPushInBatches for more)");
+    invalid(&Path::Root.key("to"), &detail)
+}
+
+fn send_request(
+    p: &SendPushParams,
+    to: &[RecipientOut<'_>],
+    config: &ApiConfig,
+) -> Result<HttpRequest, ApiError> {
+    let body = SendBody {
+        to,
+        content: &p.content,
+        from: p.from.as_ref(),
+        priority: p.priority,
+        sound: p.sound.as_deref(),
+        tags: p.tags.as_ref(),
+        schedule: p.schedule.as_ref(),
+    };
+    assemble(
+        "POST",
+        config,
+        "/PushNotifications",
+        &Query::new(),
+        Some(&body),
+    )
+}
+
+/// `POST /PushNotifications`.
+pub fn send(p: &SendPushParams, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    if p.to.is_empty() || p.to.len() > v::MAX_RECIPIENTS {
+        return Err(count_error(p.to.len()));
+    }
+    check_common(p)?;
+    let to = recipients_out(&p.to, 0)?;
+    send_request(p, &to, config)
+}
+
+/// One request of a send split into batches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendBatch {
+    /// Index in the caller's `to` of this batch's first recipient.
+    pub first_index: usize,
+    /// Number of recipients in this batch.
+    pub recipients: usize,
+    pub request: HttpRequest,
+}
+
+/// Splits a send of any number of recipients into requests of at most `batch_size` (clamped to
+/// 1..=10,000). Every recipient is checked before any request is returned, so nothing is sent
+/// unless everything is valid; errors name the index in the caller's list.
+pub fn send_batches(
+    p: &SendPushParams,
+    config: &ApiConfig,
+    batch_size: usize,
+) -> Result<Vec<SendBatch>, ApiError> {
+    if p.to.is_empty() {
+        return Err(invalid(
+            &Path::Root.key("to"),
+            "must hold at least one recipient",
+        ));
+    }
+    check_common(p)?;
+    let size = batch_size.clamp(1, v::MAX_RECIPIENTS);
+    let to = recipients_out(&p.to, 0)?;
+    let mut out = Vec::with_capacity(to.len().div_ceil(size));
+    for (n, chunk) in to.chunks(size).enumerate() {
+        out.push(SendBatch {
+            first_index: n * size,
+            recipients: chunk.len(),
+            request: send_request(p, chunk, config)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Encodes a tag filter as `k1:v1;k2:v2;` after checking it.
+fn tag_filter(path: &Path<'_>, filter: &TagFilter) -> Result<String, ApiError> {
+    match filter {
+        TagFilter::Pairs(tags) => {
+            v::tag_limits(path, tags)?;
+            let mut out = String::new();
+            for (k, value) in tags {
+                if k.contains(':') || k.contains(';') {
+                    return Err(invalid(
+                        &path.key(k),
+                        "a tag key used as a filter cannot contain ':' or ';' (they separate the key:value; pairs)",
+                    ));
+                }
+                if value.contains(';') {
+                    return Err(invalid(
+                        &path.key(k),
+                        "a tag value used as a filter cannot contain ';' (it separates the key:value; pairs)",
+                    ));
+                }
+                out.push_str(k);
+                out.push(':');
+                out.push_str(value);
+                out.push(';');
+            }
+            if out.is_empty() {
+                return Err(invalid(
+                    path,
+                    "must hold at least one tag (omit it to not filter)",
+                ));
+            }
+            Ok(out)
+        }
+        TagFilter::Raw(text) => {
+            let mut pairs = Tags::new();
+            for part in text.split(';').filter(|p| !p.is_empty()) {
+                match part.split_once(':') {
+                    Some((k, value)) if !k.is_empty() => {
+                        pairs.insert(k.to_string(), value.to_string());
+                    }
+                    _ => {
+                        return Err(invalid(
+                            path,
+                            "must be key:value pairs each followed by ';', e.g. key_1:value;key_2:value;",
+                        ))
+                    }
+                }
+            }
+            if pairs.is_empty() {
+                return Err(invalid(
+                    path,
+                    "must hold at least one key:value; pair (omit it to not filter)",
+                ));
+            }
+            v::tag_limits(path, &pairs)?;
+            Ok(text.clone())
+        }
+    }
+}
+
+/// `GET /PushNotifications?operationId&status&tags&startDate&endDate&user&provider&pageToken&pageSize`.
+pub fn list(p: &ListPushNotificationsParams, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    let root = Path::Root;
+    if let Some(id) = &p.operation_id {
+        v::identifier(&root.key("operationId"), id)?;
+    }
+    if let Some(user) = &p.user {
+        v::identifier(&root.key("user"), user)?;
+    }
+    let tags = match &p.tags {
+        Some(t) => Some(tag_filter(&root.key("tags"), t)?),
+        None => None,
+    };
+    v::check_dates(&root, &p.dates)?;
+    v::check_page(&root, &p.page)?;
+    let mut q = Query::new();
+    q.push_opt("operationId", p.operation_id.as_deref());
+    q.push_opt("status", p.status.map(NotificationStatus::as_str));
+    q.push_opt("tags", tags.as_deref());
+    push_dates_and_page(&mut q, &p.dates, &p.page, |q| {
+        q.push_opt("user", p.user.as_deref());
+        q.push_opt("provider", p.provider.map(Provider::as_str));
+    });
+    assemble("GET", config, "/PushNotifications", &q, None::<&()>)
+}
+
+/// Appends `startDate`, `endDate`, then whatever `middle` adds, then `pageToken`, `pageSize`.
+pub(crate) fn push_dates_and_page(
+    q: &mut Query,
+    dates: &super::model::DateRange,
+    page: &super::model::Page,
+    middle: impl FnOnce(&mut Query),
+) {
+    q.push_opt("startDate", dates.start_date.as_deref());
+    q.push_opt("endDate", dates.end_date.as_deref());
+    middle(q);
+    q.push_opt("pageToken", page.page_token.as_deref());
+    if let Some(size) = page.page_size {
+        q.push("pageSize", &size.to_string());
+    }
+}
+
+/// `GET /PushNotifications/{pushNotificationId}`.
+pub fn fetch(push_notification_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    let id = path::segment(&Path::Root.key("pushNotificationId"), push_notification_id)?;
+    assemble(
+        "GET",
+        config,
+        &["/PushNotifications/", &id].concat(),
+        &Query::new(),
+        None::<&()>,
+    )
+}

@@ -1,0 +1,523 @@
+//! Reading responses: status, headers and body text → a typed result or an [`ApiError`].
+//!
+//! Decisions on what Twilio leaves open:
+//! - **Status codes.** Any 2xx is success (sends answer 202; the status of writes is not
+//!   documented). Everything else is an `API_ERROR`.
+//! - **Sends** read `operationId`/`operationLocation` from the body first, then the headers
+//!   `operation-id`, `X-Twilio-Operation-Id`, `operation-location` and `Location` (older docs and
+//!   the old spec used headers); an ID missing everywhere is taken from the location's last path
+//!   segment. A 2xx without any operation ID is `INVALID_RESPONSE` whose message says the push
+//!   was probably accepted, so nobody re-sends blindly.
+//! - **Writes** read `resourceId`/`resourceLocation` the same way (`resource-id`,
+//!   `resource-location`, `X-Twilio-Resource-Location`, `Location`). Creations (`registerDevice`,
+//!   `createCredential`) must yield an ID; updates and deletes, whose responses are not all
+//!   documented, may answer with no body (e.g. 204) and then give `resourceId: null`.
+//! - **Fetches** return the resource object with every field, known or not.
+//! - **Lists** accept the operation's expected collection keys (both `pushNotifications` and
+//!   `notifications` for push notifications) and otherwise the single array-valued property of
+//!   the page. `pagination.next`/`self` are opaque tokens or URLs; for a URL the `pageToken`
+//!   query value is the token. A missing `pagination`, `next: null` or `next: ""` ends the list.
+//! - **Errors**: the body's `code`, `message` and `more_info` or `moreInfo` when it is JSON; the
+//!   status alone otherwise. `Retry-After` is integer seconds or an HTTP date. 429 and 503 are
+//!   retryable; 500 is not (Twilio: do not retry).
+
+use serde_json::{Map, Value};
+
+use super::path;
+use super::validate::{self, clip};
+use super::{ApiError, Operation, OperationKind};
+
+/// An accepted send: track it with `fetchOperation`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationRef {
+    pub operation_id: String,
+    pub operation_location: Option<String>,
+}
+
+/// The resource a write created, changed or deleted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceRef {
+    /// Always present for `registerDevice` and `createCredential`.
+    pub resource_id: Option<String>,
+    pub resource_location: Option<String>,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListPage {
+    /// The key the items were found under, e.g. `deviceRegistrations`.
+    pub collection: String,
+    pub items: Vec<Value>,
+    /// `pagination.next` as sent (token or URL); `None` on the last page.
+    pub next: Option<String>,
+    /// `pagination.self` as sent.
+    pub self_: Option<String>,
+    /// The token to pass as `pageToken` for the next page: `next` itself, or its `pageToken`
+    /// query value when `next` is a URL. `None` when there is no next page, or when `next` is a
+    /// URL without a `pageToken`.
+    pub next_page_token: Option<String>,
+}
+
+/// A successful response, typed by operation kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiResult {
+    Accepted(OperationRef),
+    Resource(ResourceRef),
+    Object(Map<String, Value>),
+    Page(ListPage),
+}
+
+impl ApiResult {
+    /// The JSON the JS facade returns (camelCase):
+    /// `{ operationId, operationLocation }`, `{ resourceId, resourceLocation }`, the resource,
+    /// or `{ items, collection, pagination: { next, self }, nextPageToken, <collection>: items }`.
+    pub fn to_json(&self) -> Value {
+        let text = |s: &Option<String>| s.clone().map(Value::String).unwrap_or(Value::Null);
+        let mut out = Map::new();
+        match self {
+            ApiResult::Accepted(r) => {
+                out.insert("operationId".into(), Value::String(r.operation_id.clone()));
+                out.insert("operationLocation".into(), text(&r.operation_location));
+            }
+            ApiResult::Resource(r) => {
+                out.insert("resourceId".into(), text(&r.resource_id));
+                out.insert("resourceLocation".into(), text(&r.resource_location));
+            }
+            ApiResult::Object(m) => return Value::Object(m.clone()),
+            ApiResult::Page(p) => {
+                let items = Value::Array(p.items.clone());
+                out.insert("items".into(), items.clone());
+                out.insert("collection".into(), Value::String(p.collection.clone()));
+                let mut pagination = Map::new();
+                pagination.insert("next".into(), text(&p.next));
+                pagination.insert("self".into(), text(&p.self_));
+                out.insert("pagination".into(), Value::Object(pagination));
+                out.insert("nextPageToken".into(), text(&p.next_page_token));
+                if !matches!(
+                    p.collection.as_str(),
+                    "items" | "collection" | "pagination" | "nextPageToken"
+                ) {
+                    out.insert(p.collection.clone(), items);
+                }
+            }
+        }
+        Value::Object(out)
+    }
+}
+
+/// The value of header `name` (case-insensitive; the first one wins).
+pub fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty())
+}
+
+/// Seconds since the Unix epoch, now.
+pub fn now_unix() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let ms = js_sys::Date::now();
+        if ms.is_finite() && ms > 0.0 {
+            (ms / 1000.0) as u64
+        } else {
+            0
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    }
+}
+
+/// [`parse_response_at`] with the current time (for `Retry-After` dates).
+pub fn parse_response(
+    op: Operation,
+    status: u16,
+    headers: &[(String, String)],
+    body: &str,
+) -> Result<ApiResult, ApiError> {
+    parse_response_at(op, status, headers, body, now_unix())
+}
+
+/// Reads a response. `now` (Unix seconds) turns a `Retry-After` HTTP date into seconds.
+pub fn parse_response_at(
+    op: Operation,
+    status: u16,
+    headers: &[(String, String)],
+    body: &str,
+    now: u64,
+) -> Result<ApiResult, ApiError> {
+    if !(200..300).contains(&status) {
+        return Err(api_error(status, headers, body, now));
+    }
+    let json = if body.trim().is_empty() {
+        None
+    } else {
+        match serde_json::from_str::<Value>(body) {
+            Ok(Value::Object(map)) => Some(map),
+            Ok(other) => {
+                return Err(invalid(
+                    op,
+                    status,
+                    &[
+                        "the body is ",
+                        validate::type_name(&other),
+                        ", not a JSON object",
+                    ]
+                    .concat(),
+                ))
+            }
+            Err(_) => return Err(invalid(op, status, "the body is not JSON")),
+        }
+    };
+    match op.kind() {
+        OperationKind::Send => {
+            accepted(op, status, headers, json.as_ref()).map(ApiResult::Accepted)
+        }
+        OperationKind::Write => {
+            resource(op, status, headers, json.as_ref()).map(ApiResult::Resource)
+        }
+        OperationKind::Fetch => match json {
+            Some(map) => Ok(ApiResult::Object(map)),
+            None => Err(invalid(
+                op,
+                status,
+                "the body is empty; expected the resource",
+            )),
+        },
+        OperationKind::List => match json {
+            Some(map) => page(op, status, map).map(ApiResult::Page),
+            None => Err(invalid(
+                op,
+                status,
+                "the body is empty; expected a page of results",
+            )),
+        },
+    }
+}
+
+fn invalid(op: Operation, status: u16, why: &str) -> ApiError {
+    let mut message = String::from("Unexpected response to ");
+    message.push_str(op.name());
+    message.push_str(" (HTTP ");
+    message.push_str(&status.to_string());
+    message.push_str("): ");
+    message.push_str(why);
+    if op == Operation::SendPush {
+        message.push_str(". The API accepted the request, so the push was probably sent: check listOperations before sending again");
+    }
+    message.push('.');
+    ApiError::InvalidResponse { status, message }
+}
+
+/// A string field of the body: `Ok(None)` when absent or null, an error when of another type.
+fn body_text(
+    op: Operation,
+    status: u16,
+    json: Option<&Map<String, Value>>,
+    key: &str,
+) -> Result<Option<String>, ApiError> {
+    match json.and_then(|m| m.get(key)) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+        Some(Value::String(_)) => Ok(None),
+        Some(_) => Err(invalid(op, status, &[key, " is not a string"].concat())),
+    }
+}
+
+fn first_header(headers: &[(String, String)], names: &[&str]) -> Option<String> {
+    names
+        .iter()
+        .find_map(|n| header(headers, n))
+        .map(str::to_string)
+}
+
+/// The last path segment of a URL or path, percent-decoded.
+pub fn last_segment(location: &str) -> Option<String> {
+    let path = location.split(['?', '#']).next().unwrap_or("");
+    let segment = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let decoded = path::percent_decode(segment);
+    (!decoded.is_empty() && !decoded.contains(':')).then_some(decoded)
+}
+
+fn accepted(
+    op: Operation,
+    status: u16,
+    headers: &[(String, String)],
+    json: Option<&Map<String, Value>>,
+) -> Result<OperationRef, ApiError> {
+    let location = match body_text(op, status, json, "operationLocation")? {
+        Some(l) => Some(l),
+        None => first_header(headers, &["operation-location", "Location"]),
+    };
+    let id = match body_text(op, status, json, "operationId")? {
+        Some(id) => Some(id),
+        None => first_header(headers, &["operation-id", "X-Twilio-Operation-Id"])
+            .or_else(|| location.as_deref().and_then(last_segment)),
+    };
+    match id {
+        Some(operation_id) => Ok(OperationRef {
+            operation_id,
+            operation_location: location,
+        }),
+        None => Err(invalid(
+            op,
+            status,
+            "it has no operationId in the body or the headers",
+        )),
+    }
+}
+
+fn resource(
+    op: Operation,
+    status: u16,
+    headers: &[(String, String)],
+    json: Option<&Map<String, Value>>,
+) -> Result<ResourceRef, ApiError> {
+    let location = match body_text(op, status, json, "resourceLocation")? {
+        Some(l) => Some(l),
+        None => first_header(
+            headers,
+            &[
+                "resource-location",
+                "X-Twilio-Resource-Location",
+                "Location",
+            ],
+        ),
+    };
+    let id = match body_text(op, status, json, "resourceId")? {
+        Some(id) => Some(id),
+        None => first_header(headers, &["resource-id", "X-Twilio-Resource-Id"])
+            .or_else(|| location.as_deref().and_then(last_segment)),
+    };
+    if id.is_none() && op.method() == "POST" {
+        return Err(invalid(
+            op,
+            status,
+            "it has no resourceId in the body or the headers",
+        ));
+    }
+    Ok(ResourceRef {
+        resource_id: id,
+        resource_location: location,
+    })
+}
+
+fn page(op: Operation, status: u16, mut map: Map<String, Value>) -> Result<ListPage, ApiError> {
+    let key = op
+        .collection_keys()
+        .iter()
+        .find(|k| map.get(**k).is_some_and(Value::is_array))
+        .map(|k| k.to_string())
+        .or_else(|| {
+            let mut arrays = map
+                .iter()
+                .filter(|(k, v)| v.is_array() && k.as_str() != "pagination")
+                .map(|(k, _)| k);
+            match (arrays.next(), arrays.next()) {
+                (Some(only), None) => Some(only.clone()),
+                _ => None,
+            }
+        });
+    let Some(collection) = key else {
+        let mut why = String::from("no collection array (expected ");
+        why.push_str(&op.collection_keys().join(" or "));
+        why.push(')');
+        return Err(invalid(op, status, &why));
+    };
+    let items = match map.remove(&collection) {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
+    };
+    let (next, self_) = match map.get("pagination") {
+        None | Some(Value::Null) => (None, None),
+        Some(Value::Object(p)) => (
+            link(op, status, p.get("next"), "pagination.next")?,
+            link(op, status, p.get("self"), "pagination.self")?,
+        ),
+        Some(_) => return Err(invalid(op, status, "pagination is not an object")),
+    };
+    let next_page_token = next.as_deref().and_then(page_token_of);
+    Ok(ListPage {
+        collection,
+        items,
+        next,
+        self_,
+        next_page_token,
+    })
+}
+
+fn link(
+    op: Operation,
+    status: u16,
+    value: Option<&Value>,
+    name: &str,
+) -> Result<Option<String>, ApiError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.is_empty() => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(invalid(op, status, &[name, " is not a string"].concat())),
+    }
+}
+
+/// The page token in `next`: its `pageToken` query value when it is a URL (absolute or a path),
+/// otherwise `next` itself.
+pub fn page_token_of(next: &str) -> Option<String> {
+    let lower = next.get(..8).unwrap_or(next).to_ascii_lowercase();
+    let is_url =
+        lower.starts_with("https://") || lower.starts_with("http://") || next.starts_with('/');
+    if is_url {
+        path::query_value(next, "pageToken").filter(|t| !t.is_empty())
+    } else {
+        Some(next.to_string())
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        413 => "Payload Too Large",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    }
+}
+
+/// The error for a non-2xx response.
+pub fn api_error(status: u16, headers: &[(String, String)], body: &str, now: u64) -> ApiError {
+    let json = match serde_json::from_str::<Value>(body) {
+        Ok(Value::Object(map)) => Some(map),
+        _ => None,
+    };
+    let get = |k: &str| json.as_ref().and_then(|m| m.get(k));
+    let twilio_code = get("code").and_then(|c| match c {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    });
+    let text = |k: &str| match get(k) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => None,
+    };
+    let more_info = text("more_info").or_else(|| text("moreInfo"));
+    let twilio_message = text("message").or_else(|| {
+        get("errors")
+            .and_then(Value::as_array)
+            .and_then(|e| e.first())
+            .and_then(|e| e.get("message"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    });
+    let mut message = String::from("HTTP ");
+    message.push_str(&status.to_string());
+    let phrase = reason(status);
+    if !phrase.is_empty() {
+        message.push(' ');
+        message.push_str(phrase);
+    }
+    match twilio_message {
+        Some(m) => {
+            message.push_str(": ");
+            message.push_str(&clip(&m, 1000));
+        }
+        None if body.trim().is_empty() => message.push_str(" (empty body)"),
+        None if json.is_some() => message.push_str(" (no message in the error body)"),
+        None => {
+            let snippet: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+            message.push_str(" (body is not JSON: ");
+            message.push_str(&clip(&snippet, 200));
+            message.push(')');
+        }
+    }
+    ApiError::Api {
+        status,
+        twilio_code,
+        message,
+        more_info,
+        retry_after: header(headers, "Retry-After").and_then(|v| parse_retry_after(v, now)),
+        retryable: matches!(status, 429 | 503),
+        body: json.map(|m| Box::new(Value::Object(m))),
+    }
+}
+
+/// `Retry-After` in seconds: delay-seconds, or an HTTP date relative to `now` (Unix seconds;
+/// a date in the past is 0). Huge numbers saturate.
+pub fn parse_retry_after(value: &str, now: u64) -> Option<u64> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(value.parse::<u64>().unwrap_or(u64::MAX));
+    }
+    let at = parse_http_date(value)?;
+    Some(
+        at.saturating_sub(i64::try_from(now).unwrap_or(i64::MAX))
+            .max(0) as u64,
+    )
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+fn month(name: &str) -> Option<i64> {
+    MONTHS
+        .iter()
+        .position(|m| m.eq_ignore_ascii_case(name))
+        .map(|i| i as i64 + 1)
+}
+
+fn hms(s: &str) -> Option<(i64, i64, i64)> {
+    let mut it = s.split(':').map(|p| {
+        (p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<i64>().ok())
+            .flatten()
+    });
+    let (h, m, sec) = (it.next()??, it.next()??, it.next()??);
+    (it.next().is_none() && h < 24 && m < 60 && sec <= 60).then_some((h, m, sec))
+}
+
+/// An HTTP date (RFC 9110: IMF-fixdate, RFC 850 and asctime forms) as Unix seconds.
+pub fn parse_http_date(s: &str) -> Option<i64> {
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    let (day, mon, year, time) = match parts.as_slice() {
+        // Sun, 06 Nov 1994 08:49:37 GMT
+        [_, d, m, y, t, "GMT"] => (d.parse().ok()?, month(m)?, y.parse::<i64>().ok()?, *t),
+        // Sunday, 06-Nov-94 08:49:37 GMT
+        [_, dmy, t, "GMT"] => {
+            let mut it = dmy.split('-');
+            let (d, m, y) = (it.next()?, it.next()?, it.next()?);
+            let y: i64 = y.parse().ok()?;
+            let y = if y < 70 {
+                2000 + y
+            } else if y < 100 {
+                1900 + y
+            } else {
+                y
+            };
+            (d.parse().ok()?, month(m)?, y, *t)
+        }
+        // Sun Nov  6 08:49:37 1994
+        [_, m, d, t, y] => (d.parse().ok()?, month(m)?, y.parse().ok()?, *t),
+        _ => return None,
+    };
+    let (h, m, sec) = hms(time)?;
+    if !(1..=9999).contains(&year) || day < 1 || day > validate::days_in_month(year, mon) {
+        return None;
+    }
+    Some(validate::days_from_civil(year, mon, day) * 86_400 + h * 3600 + m * 60 + sec)
+}

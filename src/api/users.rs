@@ -1,0 +1,51 @@
+//! `/PushNotifications/Users`: list, fetch, delete.
+
+use serde_json::Value;
+
+use super::model::ListUsersParams;
+use super::operations::push_page;
+use super::path::{self, Query};
+use super::validate::{self as v, Path};
+use super::{assemble, ApiConfig, ApiError, HttpRequest};
+
+const COLLECTION: &str = "/PushNotifications/Users";
+
+/// Reads `listUsers` params: `{ pageToken?, pageSize? }`.
+pub fn list_params(params: &Value) -> Result<ListUsersParams, ApiError> {
+    let root = Path::Root;
+    let map = v::object(params, &root)?;
+    v::known_fields(map, &root, &["pageToken", "pageSize"])?;
+    Ok(ListUsersParams {
+        page: v::page(map, &root)?,
+    })
+}
+
+/// `GET /PushNotifications/Users?pageToken&pageSize`.
+pub fn list(p: &ListUsersParams, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    v::check_page(&Path::Root, &p.page)?;
+    let mut q = Query::new();
+    push_page(&mut q, &p.page);
+    assemble("GET", config, COLLECTION, &q, None::<&()>)
+}
+
+fn item(method: &'static str, id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    let id = path::segment(&Path::Root.key("userId"), id)?;
+    assemble(
+        method,
+        config,
+        &[COLLECTION, "/", &id].concat(),
+        &Query::new(),
+        None::<&()>,
+    )
+}
+
+/// `GET /PushNotifications/Users/{userId}`.
+pub fn fetch(user_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    item("GET", user_id, config)
+}
+
+/// `DELETE /PushNotifications/Users/{userId}`. Twilio documents neither the response nor what
+/// happens to the User's registrations; the response is read like the other deletes.
+pub fn delete(user_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    item("DELETE", user_id, config)
+}

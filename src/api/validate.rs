@@ -1,0 +1,614 @@
+//! Shared validation: reading JSON params strictly, and the rules every resource shares.
+//!
+//! Errors are `VALIDATION_ERROR`s with a field path (`to[3].token`, `tags.region`, `pageSize`)
+//! that is rendered only when an error is reported, so valid input never pays for it. Messages
+//! say what is wrong and what is allowed, and never repeat secret values.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::model::{DateRange, Page, Tags};
+use super::ApiError;
+
+/// Where a value sits in the params. Built on the stack while walking; rendered on error.
+#[derive(Debug, Clone, Copy)]
+pub enum Path<'a> {
+    Root,
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl<'a> Path<'a> {
+    /// The path of field `key` below this one.
+    pub fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path::Key(self, key)
+    }
+
+    /// The path of item `index` below this one.
+    pub fn index(&'a self, index: usize) -> Path<'a> {
+        Path::Index(self, index)
+    }
+
+    /// `to[3].token`, `tags.region`, `tags["odd key"]`.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        self.render_into(&mut out);
+        out
+    }
+
+    fn render_into(&self, out: &mut String) {
+        match self {
+            Path::Root => {}
+            Path::Key(parent, key) => {
+                parent.render_into(out);
+                let plain = !key.is_empty()
+                    && key.len() <= 64
+                    && key
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                if plain {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(key);
+                } else {
+                    out.push('[');
+                    out.push_str(&serde_json::to_string(&clip(key, 40)).unwrap_or_default());
+                    out.push(']');
+                }
+            }
+            Path::Index(parent, index) => {
+                parent.render_into(out);
+                out.push('[');
+                out.push_str(&index.to_string());
+                out.push(']');
+            }
+        }
+    }
+}
+
+/// A `VALIDATION_ERROR` at `path`; the message is `"<path>: <detail>"`.
+pub fn invalid(path: &Path<'_>, detail: &str) -> ApiError {
+    let field = path.render();
+    let field = if field.is_empty() {
+        "params".to_string()
+    } else {
+        field
+    };
+    let mut message = String::with_capacity(field.len() + detail.len() + 2);
+    message.push_str(&field);
+    message.push_str(": ");
+    message.push_str(detail);
+    ApiError::Validation {
+        field,
+        message,
+        token_code: None,
+    }
+}
+
+/// At most `max` characters of `s`, with `…` when cut; control characters shown as `?`.
+pub fn clip(s: &str, max: usize) -> String {
+    let mut out: String = s
+        .chars()
+        .take(max)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if s.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// The JSON type name, for messages.
+pub fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn wrong_type(path: &Path<'_>, expected: &str, got: &Value) -> ApiError {
+    invalid(
+        path,
+        &["must be ", expected, ", not ", type_name(got)].concat(),
+    )
+}
+
+/// The object at `path`. `null` params (not nested objects) count as `{}`.
+pub fn object<'v>(value: &'v Value, path: &Path<'_>) -> Result<&'v Map<String, Value>, ApiError> {
+    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    match value {
+        Value::Object(map) => Ok(map),
+        Value::Null if matches!(path, Path::Root) => Ok(EMPTY.get_or_init(Map::new)),
+        other => Err(wrong_type(path, "an object", other)),
+    }
+}
+
+/// Refuses keys outside `allowed`, naming the first unknown one.
+pub fn known_fields(
+    map: &Map<String, Value>,
+    path: &Path<'_>,
+    allowed: &[&str],
+) -> Result<(), ApiError> {
+    for key in map.keys() {
+        if !allowed.contains(&key.as_str()) {
+            let field = path.key(key);
+            let mut detail = String::from("is not a known field");
+            if allowed.is_empty() {
+                detail.push_str(" (no fields are allowed here)");
+            } else {
+                detail.push_str("; allowed: ");
+                detail.push_str(&allowed.join(", "));
+            }
+            return Err(invalid(&field, &detail));
+        }
+    }
+    Ok(())
+}
+
+/// The value of `key`, with `null` meaning absent.
+pub fn get<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
+    map.get(key).filter(|v| !v.is_null())
+}
+
+/// A required string.
+pub fn req_str(map: &Map<String, Value>, path: &Path<'_>, key: &str) -> Result<String, ApiError> {
+    let field = path.key(key);
+    match get(map, key) {
+        None => Err(invalid(&field, "is required")),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(other) => Err(wrong_type(&field, "a string", other)),
+    }
+}
+
+/// An optional string.
+pub fn opt_str(
+    map: &Map<String, Value>,
+    path: &Path<'_>,
+    key: &str,
+) -> Result<Option<String>, ApiError> {
+    match get(map, key) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(wrong_type(&path.key(key), "a string", other)),
+    }
+}
+
+/// An optional boolean.
+pub fn opt_bool(
+    map: &Map<String, Value>,
+    path: &Path<'_>,
+    key: &str,
+) -> Result<Option<bool>, ApiError> {
+    match get(map, key) {
+        None => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(other) => Err(wrong_type(
+            &path.key(key),
+            "a boolean (true or false)",
+            other,
+        )),
+    }
+}
+
+/// A required boolean.
+pub fn req_bool(map: &Map<String, Value>, path: &Path<'_>, key: &str) -> Result<bool, ApiError> {
+    opt_bool(map, path, key)?.ok_or_else(|| invalid(&path.key(key), "is required (true or false)"))
+}
+
+/// A JSON number that is a whole number (`50` or `50.0`), as i128 so nothing overflows.
+pub fn as_integer(v: &Value) -> Option<i128> {
+    let n = match v {
+        Value::Number(n) => n,
+        _ => return None,
+    };
+    if let Some(i) = n.as_i64() {
+        return Some(i128::from(i));
+    }
+    if let Some(u) = n.as_u64() {
+        return Some(i128::from(u));
+    }
+    let f = n.as_f64()?;
+    (f.is_finite() && f.fract() == 0.0 && f.abs() < 1e30).then_some(f as i128)
+}
+
+/// An optional integer in `min..=max`.
+pub fn opt_int(
+    map: &Map<String, Value>,
+    path: &Path<'_>,
+    key: &str,
+    min: i128,
+    max: i128,
+) -> Result<Option<u32>, ApiError> {
+    let Some(v) = get(map, key) else {
+        return Ok(None);
+    };
+    let field = path.key(key);
+    let range = || {
+        [
+            "must be an integer from ",
+            &min.to_string(),
+            " to ",
+            &max.to_string(),
+        ]
+        .concat()
+    };
+    match as_integer(v) {
+        Some(n) if (min..=max).contains(&n) => u32::try_from(n)
+            .map(Some)
+            .map_err(|_| invalid(&field, &range())),
+        Some(_) => Err(invalid(&field, &range())),
+        None => Err(invalid(
+            &field,
+            &[range().as_str(), ", not ", type_name(v)].concat(),
+        )),
+    }
+}
+
+/// An optional value of a string enum, exact spelling.
+pub fn opt_enum<T>(
+    map: &Map<String, Value>,
+    path: &Path<'_>,
+    key: &str,
+    parse: fn(&str) -> Option<T>,
+    allowed: &[&str],
+) -> Result<Option<T>, ApiError> {
+    match opt_str(map, path, key)? {
+        None => Ok(None),
+        Some(s) => parse(&s)
+            .map(Some)
+            .ok_or_else(|| enum_error(&path.key(key), allowed)),
+    }
+}
+
+/// A required value of a string enum.
+pub fn req_enum<T>(
+    map: &Map<String, Value>,
+    path: &Path<'_>,
+    key: &str,
+    parse: fn(&str) -> Option<T>,
+    allowed: &[&str],
+) -> Result<T, ApiError> {
+    opt_enum(map, path, key, parse, allowed)?.ok_or_else(|| {
+        let mut detail = String::from("is required; one of ");
+        detail.push_str(&quoted_list(allowed));
+        invalid(&path.key(key), &detail)
+    })
+}
+
+fn quoted_list(allowed: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, a) in allowed.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('"');
+        out.push_str(a);
+        out.push('"');
+    }
+    out
+}
+
+/// "must be one of …".
+pub fn enum_error(path: &Path<'_>, allowed: &[&str]) -> ApiError {
+    let mut detail = String::from("must be one of ");
+    detail.push_str(&quoted_list(allowed));
+    detail.push_str(" (exact spelling)");
+    invalid(path, &detail)
+}
+
+/// Reads a params object that holds exactly one ID, e.g. `{ credentialId }`.
+pub fn single_id(params: &Value, key: &'static str) -> Result<String, ApiError> {
+    let root = Path::Root;
+    let map = object(params, &root)?;
+    known_fields(map, &root, &[key])?;
+    req_str(map, &root, key)
+}
+
+/// Reads `pageToken` and `pageSize`.
+pub fn page(map: &Map<String, Value>, path: &Path<'_>) -> Result<Page, ApiError> {
+    Ok(Page {
+        page_token: opt_str(map, path, "pageToken")?,
+        page_size: opt_int(map, path, "pageSize", 1, i128::from(MAX_PAGE_SIZE))?,
+    })
+}
+
+/// Reads `startDate` and `endDate`.
+pub fn date_range(map: &Map<String, Value>, path: &Path<'_>) -> Result<DateRange, ApiError> {
+    Ok(DateRange {
+        start_date: opt_str(map, path, "startDate")?,
+        end_date: opt_str(map, path, "endDate")?,
+    })
+}
+
+/// Reads a `{ key: "value" }` object of strings.
+pub fn tags(value: &Value, path: &Path<'_>) -> Result<Tags, ApiError> {
+    let map = match value {
+        Value::Object(m) => m,
+        other => return Err(wrong_type(path, "an object of string values", other)),
+    };
+    let mut out = BTreeMap::new();
+    for (k, v) in map {
+        match v {
+            Value::String(s) => {
+                out.insert(k.clone(), s.clone());
+            }
+            other => return Err(wrong_type(&path.key(k), "a string", other)),
+        }
+    }
+    Ok(out)
+}
+
+// ------------------------------------------------------------------------------------------
+// Rules
+
+/// Most recipients in one send.
+pub const MAX_RECIPIENTS: usize = 10_000;
+/// Most tags.
+pub const MAX_TAGS: usize = 10;
+/// Longest tag key, in characters.
+pub const MAX_TAG_KEY_CHARS: usize = 128;
+/// Longest tag value, in characters.
+pub const MAX_TAG_VALUE_CHARS: usize = 256;
+/// Largest page.
+pub const MAX_PAGE_SIZE: u32 = 1000;
+/// Longest app name.
+pub const MAX_APP_NAME_CHARS: usize = 64;
+/// Longest ID or free-text identifier sent in a body or query.
+pub const MAX_ID_CHARS: usize = 256;
+
+/// `^[a-z0-9_]+$`, 1–64 characters.
+pub fn app_name(path: &Path<'_>, name: &str) -> Result<(), ApiError> {
+    if name.is_empty() || name.len() > MAX_APP_NAME_CHARS {
+        return Err(invalid(
+            path,
+            "must be 1 to 64 characters of a-z, 0-9 and '_'",
+        ));
+    }
+    if let Some((i, c)) = name
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_'))
+    {
+        let mut detail = String::from("may only contain a-z, 0-9 and '_' (");
+        detail.push_str(if c.is_ascii_uppercase() {
+            "upper case is not allowed"
+        } else {
+            "found a character that is not allowed"
+        });
+        detail.push_str(" at position ");
+        detail.push_str(&i.to_string());
+        detail.push(')');
+        return Err(invalid(path, &detail));
+    }
+    Ok(())
+}
+
+/// An identifier sent in a body or query (credential ID, user ID, operation ID): non-empty, at
+/// most 256 characters, no whitespace or control characters. Not matched against Twilio's ID
+/// patterns (see [`super::path::segment`]).
+pub fn identifier(path: &Path<'_>, id: &str) -> Result<(), ApiError> {
+    if id.is_empty() {
+        return Err(invalid(path, "must not be empty"));
+    }
+    if id.chars().count() > MAX_ID_CHARS {
+        return Err(invalid(path, "is too long (at most 256 characters)"));
+    }
+    if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid(
+            path,
+            "must not contain whitespace or control characters",
+        ));
+    }
+    Ok(())
+}
+
+/// A page token: opaque, but non-empty and free of control characters.
+pub fn page_token(path: &Path<'_>, token: &str) -> Result<(), ApiError> {
+    if token.is_empty() {
+        return Err(invalid(
+            path,
+            "must not be empty (omit it to get the first page)",
+        ));
+    }
+    if token.chars().any(char::is_control) {
+        return Err(invalid(path, "must not contain control characters"));
+    }
+    if token.len() > 4096 {
+        return Err(invalid(path, "is too long (at most 4096 bytes)"));
+    }
+    Ok(())
+}
+
+/// At most 10 tags; keys 1–128 characters, values at most 256 characters (Unicode scalar values
+/// are counted, not bytes).
+pub fn tag_limits(path: &Path<'_>, tags: &Tags) -> Result<(), ApiError> {
+    if tags.len() > MAX_TAGS {
+        let mut detail = String::from("has ");
+        detail.push_str(&tags.len().to_string());
+        detail.push_str(" tags; at most 10 are allowed");
+        return Err(invalid(path, &detail));
+    }
+    for (k, v) in tags {
+        let field = path.key(k);
+        let key_chars = k.chars().count();
+        if key_chars == 0 || key_chars > MAX_TAG_KEY_CHARS {
+            return Err(invalid(
+                &field,
+                "the tag key must be 1 to 128 characters long",
+            ));
+        }
+        if v.chars().count() > MAX_TAG_VALUE_CHARS {
+            return Err(invalid(
+                &field,
+                "the tag value is too long (at most 256 characters)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks paging params.
+pub fn check_page(path: &Path<'_>, page: &Page) -> Result<(), ApiError> {
+    if let Some(t) = &page.page_token {
+        page_token(&path.key("pageToken"), t)?;
+    }
+    if let Some(s) = page.page_size {
+        if !(1..=MAX_PAGE_SIZE).contains(&s) {
+            return Err(invalid(
+                &path.key("pageSize"),
+                "must be an integer from 1 to 1000",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks `startDate`/`endDate`: ISO 8601 date-times with a UTC offset, start not after end.
+pub fn check_dates(path: &Path<'_>, dates: &DateRange) -> Result<(), ApiError> {
+    let read = |key: &'static str, value: &Option<String>| -> Result<Option<i64>, ApiError> {
+        match value {
+            None => Ok(None),
+            Some(s) => match parse_datetime(s) {
+                Some(DateTime {
+                    offset_given: true,
+                    seconds,
+                }) => Ok(Some(seconds)),
+                _ => Err(invalid(&path.key(key), DATE_TIME_HELP)),
+            },
+        }
+    };
+    let start = read("startDate", &dates.start_date)?;
+    let end = read("endDate", &dates.end_date)?;
+    if let (Some(s), Some(e)) = (start, end) {
+        if s > e {
+            return Err(invalid(
+                &path.key("endDate"),
+                "must not be before startDate",
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) const DATE_TIME_HELP: &str =
+    "must be an ISO 8601 date-time with a time zone, such as 2024-01-15T09:30:00Z or 2024-01-15T10:30:00+01:00";
+
+/// A parsed ISO 8601 / RFC 3339 date-time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateTime {
+    /// Seconds since 1970-01-01T00:00:00Z (local time taken as UTC when no offset was given).
+    pub seconds: i64,
+    /// Whether a `Z` or `±HH:MM` offset was given.
+    pub offset_given: bool,
+}
+
+fn digits(s: &[u8], at: usize, n: usize) -> Option<i64> {
+    let part = s.get(at..at + n)?;
+    part.iter().try_fold(0i64, |acc, &b| {
+        b.is_ascii_digit().then(|| acc * 10 + i64::from(b - b'0'))
+    })
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Days in `month` of `year`.
+pub fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Parses `YYYY-MM-DDTHH:MM[:SS[.fraction]][Z|±HH:MM]` (`T`/`Z` in either case), checking
+/// every field's range. Returns `None` for anything else.
+pub fn parse_datetime(s: &str) -> Option<DateTime> {
+    let b = s.as_bytes();
+    let year = digits(b, 0, 4)?;
+    let month = digits(b, 5, 2)?;
+    let day = digits(b, 8, 2)?;
+    let hour = digits(b, 11, 2)?;
+    let minute = digits(b, 14, 2)?;
+    if b.get(4) != Some(&b'-')
+        || b.get(7) != Some(&b'-')
+        || !matches!(b.get(10), Some(b'T' | b't'))
+        || b.get(13) != Some(&b':')
+    {
+        return None;
+    }
+    if !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+    {
+        return None;
+    }
+    let mut i = 16;
+    let mut second = 0;
+    if b.get(i) == Some(&b':') {
+        second = digits(b, i + 1, 2)?;
+        if second > 60 {
+            return None;
+        }
+        i += 3;
+        if b.get(i) == Some(&b'.') {
+            let start = i + 1;
+            i = start;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i == start || i - start > 9 {
+                return None;
+            }
+        }
+    }
+    let mut offset = 0;
+    let offset_given = match b.get(i) {
+        None => false,
+        Some(b'Z' | b'z') => {
+            i += 1;
+            true
+        }
+        Some(&sign @ (b'+' | b'-')) => {
+            let oh = digits(b, i + 1, 2)?;
+            if b.get(i + 3) != Some(&b':') {
+                return None;
+            }
+            let om = digits(b, i + 4, 2)?;
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            offset = (oh * 60 + om) * 60 * if sign == b'+' { 1 } else { -1 };
+            i += 6;
+            true
+        }
+        Some(_) => return None,
+    };
+    if i != b.len() {
+        return None;
+    }
+    let seconds =
+        days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset;
+    Some(DateTime {
+        seconds,
+        offset_given,
+    })
+}
