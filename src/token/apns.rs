@@ -184,8 +184,10 @@ pub(crate) fn parse_text<'a>(
         }
         return finish_hex(loc, body, body_start, &scan, TokenFormat::Hex, warnings);
     }
-    if body_start == 0 && !scan.spaces {
-        if let Some(parsed) = parse_base64(s, scan.bad)? {
+    if !scan.spaces {
+        // Base64 may begin with "0x" by chance; the 'x' counts as one more non-hex character.
+        let non_hex = scan.bad + usize::from(body_start == 2);
+        if let Some(parsed) = parse_base64(s, non_hex)? {
             return Ok(parsed);
         }
     }

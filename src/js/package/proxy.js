@@ -1,3 +1,193 @@
-// The edge proxy's JS glue. Filled by the proxy module; kept as a separate file so every
-// entry point exports the same names.
-export {};
+// The edge proxy as a Workers-style `fetch(request, env, ctx)` handler. Every decision
+// (routes, CORS, auth, limits, validation, the upstream request, retries, error answers) is
+// made in Rust by `ProxyCore`; this file only moves bytes, enforces timeouts and logs.
+import { ProxyCore } from "./twilio_push_wasm.js";
+
+const ENV_KEYS = [
+  "ADMIN_TOKEN",
+  "TWILIO_ACCOUNT_SID",
+  "TWILIO_AUTH_TOKEN",
+  "TWILIO_API_KEY",
+  "TWILIO_API_SECRET",
+  "TWILIO_BASE_URL",
+  "ALLOWED_ORIGINS",
+  "MAX_BODY_BYTES",
+  "UPSTREAM_TIMEOUT_MS",
+  "MAX_UPSTREAM_RESPONSE_BYTES",
+  "MAX_RETRIES",
+  "UPSTREAM_NAME",
+];
+
+const TOO_LARGE = Symbol("too large");
+
+/**
+ * Creates the proxy handler.
+ * @param {object} [options]
+ * @param {Record<string, string>} [options.env] values used when the Worker env lacks them
+ * @param {(request: Request, env: object) => Promise<Response>} [options.fetch] how to reach
+ *   the upstream (default: global fetch; a service binding for the local emulator)
+ * @param {(entry: object) => void} [options.log] one call per request, never with secrets
+ *   (default: console.log of a JSON line)
+ * @param {() => number} [options.random] jitter source for retry backoff (default Math.random)
+ */
+export function createProxyHandler(options = {}) {
+  const cores = new Map();
+  const log = options.log ?? ((entry) => console.log(JSON.stringify(entry)));
+  const random = options.random ?? Math.random;
+  const upstreamFetch = options.fetch ?? ((request) => fetch(request));
+
+  function coreFor(env) {
+    const values = {};
+    for (const k of ENV_KEYS) {
+      const v = env?.[k] ?? options.env?.[k];
+      if (typeof v === "string") values[k] = v;
+    }
+    const key = ENV_KEYS.map((k) => values[k] ?? "").join("\u0000");
+    let core = cores.get(key);
+    if (!core) {
+      core = new ProxyCore(values);
+      if (cores.size > 8) cores.clear();
+      cores.set(key, core);
+    }
+    return core;
+  }
+
+  return {
+    async fetch(request, env, ctx) {
+      const started = Date.now();
+      const url = new URL(request.url);
+      const entry = { method: request.method, path: url.pathname, status: 0 };
+      let response;
+      try {
+        response = await handle(request, url, env, entry);
+      } catch (error) {
+        // Never a silent failure or an HTML error page: a definite JSON 500.
+        console.error(`proxy: internal error: ${error?.message ?? error}`);
+        response = jsonResponse({
+          status: 500,
+          headers: [],
+          body: JSON.stringify({
+            code: "INTERNAL_ERROR",
+            message: "The proxy failed while handling this request; it has been logged.",
+            status: 500,
+            retryable: false,
+          }),
+        });
+      }
+      entry.status = response.status;
+      entry.ms = Date.now() - started;
+      try {
+        log(entry);
+      } catch {
+        // Logging must never break a response.
+      }
+      return response;
+    },
+  };
+
+  async function handle(request, url, env, entry) {
+    let core;
+    try {
+      core = coreFor(env ?? {});
+    } catch (error) {
+      return jsonResponse({
+        status: 500,
+        headers: [],
+        body: JSON.stringify({
+          code: error.code ?? "PROXY_MISCONFIGURED",
+          message: `The proxy is misconfigured: ${error.message}`,
+          status: 500,
+          retryable: false,
+        }),
+      });
+    }
+    const head = [request.method, url.pathname, url.search.slice(1), url.origin, [...request.headers]];
+    const first = core.head(...head);
+    if (first.respond) return jsonResponse(first.respond);
+    let body;
+    if (first.readBody > 0) {
+      body = await readCapped(request.body, first.readBody);
+      if (body === TOO_LARGE) return jsonResponse(core.tooLarge().respond);
+    }
+    const prepared = core.prepare(...head, body);
+    if (prepared.respond) return jsonResponse(prepared.respond);
+    entry.operation = prepared.operation;
+    return forward(core, prepared, env, entry);
+  }
+
+  async function forward(core, prepared, env, entry) {
+    const limits = core.limits();
+    const { forward: req, operation, retryable, cors } = prepared;
+    for (let retries = 0; ; retries++) {
+      entry.attempts = retries + 1;
+      const outcome = await callUpstream(req, env, limits);
+      let answer;
+      if (outcome.failure) {
+        answer = core.upstreamFailure(operation, cors, outcome.failure, retries, random());
+      } else {
+        entry.upstreamStatus = outcome.status;
+        answer = core.complete(operation, cors, outcome.status, outcome.headers, outcome.body, retries, random());
+      }
+      // The Rust retry policy decides (never for sends, only 429/503/network/timeout).
+      if (!retryable || answer.retryDelayMs == null) return jsonResponse(answer.respond);
+      await new Promise((resolve) => setTimeout(resolve, answer.retryDelayMs));
+    }
+  }
+
+  async function callUpstream(req, env, limits) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), limits.upstreamTimeoutMs);
+    try {
+      const response = await upstreamFetch(
+        new Request(req.url, {
+          method: req.method,
+          headers: req.headers,
+          body: req.body ?? undefined,
+          signal: controller.signal,
+          redirect: "manual",
+        }),
+        env,
+      );
+      const text = await readCapped(response.body, limits.maxUpstreamResponseBytes);
+      if (text === TOO_LARGE) return { failure: "tooLarge" };
+      return {
+        status: response.status,
+        headers: [...response.headers],
+        body: text ? new TextDecoder().decode(text) : "",
+      };
+    } catch {
+      return { failure: controller.signal.aborted ? "timeout" : "unreachable" };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Reads a body stream, stopping (and cancelling it) past `limit` bytes. */
+async function readCapped(stream, limit) {
+  if (!stream) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      return TOO_LARGE;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+function jsonResponse({ status, headers, body }) {
+  return new Response(status === 204 ? null : body, { status, headers });
+}

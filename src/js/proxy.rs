@@ -1,0 +1,272 @@
+//! The proxy's decisions for the JS glue in `proxy.js`: plain data in, plain data out.
+
+use js_sys::{Array, Reflect};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::token::to_js;
+use crate::api::Operation;
+use crate::proxy::{Head, Incoming, Prepared, Proxy, ProxyConfig, ProxyResponse, UpstreamFailure};
+
+/// Names of the environment values the proxy reads.
+const ENV_KEYS: [&str; 12] = [
+    "ADMIN_TOKEN",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_API_KEY",
+    "TWILIO_API_SECRET",
+    "TWILIO_BASE_URL",
+    "ALLOWED_ORIGINS",
+    "MAX_BODY_BYTES",
+    "UPSTREAM_TIMEOUT_MS",
+    "MAX_UPSTREAM_RESPONSE_BYTES",
+    "MAX_RETRIES",
+    "UPSTREAM_NAME",
+];
+
+/// The configured proxy, used by `createProxyHandler` (not part of the documented API).
+#[wasm_bindgen(skip_typescript)]
+pub struct ProxyCore {
+    proxy: Proxy,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResponseJs<'a> {
+    status: u16,
+    headers: &'a [(String, String)],
+    body: &'a str,
+}
+
+#[derive(Serialize)]
+struct RespondJs<'a> {
+    respond: ResponseJs<'a>,
+}
+
+fn respond(r: &ProxyResponse) -> Result<JsValue, JsValue> {
+    to_js(&RespondJs {
+        respond: ResponseJs {
+            status: r.status,
+            headers: &r.headers,
+            body: &r.body,
+        },
+    })
+}
+
+fn with_retry(r: &ProxyResponse, retry: Option<u64>) -> Result<JsValue, JsValue> {
+    let out = respond(r)?;
+    super::set(
+        &out,
+        "retryDelayMs",
+        retry.map_or(JsValue::NULL, |ms| JsValue::from_f64(ms as f64)),
+    );
+    Ok(out)
+}
+
+fn headers_from(value: &JsValue) -> Vec<(String, String)> {
+    let Some(list) = value.dyn_ref::<Array>() else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|pair| {
+            let pair = pair.dyn_into::<Array>().ok()?;
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect()
+}
+
+fn operation(name: &str) -> Result<Operation, JsValue> {
+    Operation::from_name(name)
+        .ok_or_else(|| super::invalid_argument("operation", "Unknown operation."))
+}
+
+#[wasm_bindgen]
+impl ProxyCore {
+    /// Reads the configuration from an object of environment values (strings).
+    #[wasm_bindgen(constructor)]
+    pub fn new(env: JsValue) -> Result<ProxyCore, JsValue> {
+        let get = |key: &str| -> Option<String> {
+            if !ENV_KEYS.contains(&key) {
+                return None;
+            }
+            Reflect::get(&env, &JsValue::from_str(key))
+                .ok()?
+                .as_string()
+        };
+        let config = ProxyConfig::from_env(&get).map_err(|e| {
+            let error = super::coded_error("ConfigError", "PROXY_MISCONFIGURED", &e.to_string());
+            super::set(&error, "field", e.variable);
+            JsValue::from(error)
+        })?;
+        Ok(ProxyCore {
+            proxy: Proxy::new(config),
+        })
+    }
+
+    /// Limits the JS glue applies while moving bytes.
+    #[wasm_bindgen(js_name = limits)]
+    pub fn limits(&self) -> Result<JsValue, JsValue> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Limits {
+            upstream_timeout_ms: u32,
+            max_upstream_response_bytes: usize,
+            max_retries: u32,
+        }
+        let c = self.proxy.config();
+        to_js(&Limits {
+            upstream_timeout_ms: c.upstream_timeout_ms,
+            max_upstream_response_bytes: c.max_upstream_response_bytes,
+            max_retries: c.max_retries,
+        })
+    }
+
+    /// `{ respond }` or `{ readBody: limit }`.
+    pub fn head(
+        &self,
+        method: &str,
+        path: &str,
+        query: &str,
+        own_origin: &str,
+        headers: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let headers = headers_from(&headers);
+        let req = Incoming {
+            method,
+            path,
+            query,
+            own_origin,
+            headers: &headers,
+        };
+        match self.proxy.head(&req) {
+            Head::Respond(r) => respond(&r),
+            Head::ReadBody { limit } => {
+                let out = js_sys::Object::new();
+                super::set(&out, "readBody", limit as f64);
+                Ok(out.into())
+            }
+        }
+    }
+
+    /// `{ respond }` or `{ forward: { method, url, headers, body }, operation, retryable, cors }`.
+    pub fn prepare(
+        &self,
+        method: &str,
+        path: &str,
+        query: &str,
+        own_origin: &str,
+        headers: JsValue,
+        body: Option<Vec<u8>>,
+    ) -> Result<JsValue, JsValue> {
+        let headers = headers_from(&headers);
+        let req = Incoming {
+            method,
+            path,
+            query,
+            own_origin,
+            headers: &headers,
+        };
+        match self.proxy.prepare(&req, body.as_deref().unwrap_or(&[])) {
+            Prepared::Respond(r) => respond(&r),
+            Prepared::Forward(f) => {
+                #[derive(Serialize)]
+                struct RequestJs<'a> {
+                    method: &'a str,
+                    url: &'a str,
+                    headers: &'a [(String, String)],
+                    body: Option<&'a str>,
+                }
+                #[derive(Serialize)]
+                struct ForwardJs<'a> {
+                    forward: RequestJs<'a>,
+                    operation: &'a str,
+                    retryable: bool,
+                    cors: &'a [(String, String)],
+                }
+                to_js(&ForwardJs {
+                    forward: RequestJs {
+                        method: f.request.method,
+                        url: &f.request.url,
+                        headers: &f.request.headers,
+                        body: f.request.body.as_deref(),
+                    },
+                    operation: f.operation.name(),
+                    retryable: f.retryable,
+                    cors: &f.cors,
+                })
+            }
+        }
+    }
+
+    /// `{ respond, retryDelayMs }` for an upstream response; `retryDelayMs` is `null` unless
+    /// the retry policy says to repeat the request after that many milliseconds.
+    #[allow(clippy::too_many_arguments)]
+    pub fn complete(
+        &self,
+        operation_name: &str,
+        cors: JsValue,
+        status: u16,
+        headers: JsValue,
+        body: &str,
+        retries_done: u32,
+        random: f64,
+    ) -> Result<JsValue, JsValue> {
+        let op = operation(operation_name)?;
+        let (r, retry) = self.proxy.complete_with_retry(
+            op,
+            &headers_from(&cors),
+            status,
+            &headers_from(&headers),
+            body,
+            retries_done,
+            random,
+        );
+        with_retry(&r, retry)
+    }
+
+    /// As `complete`, when the upstream failed without an HTTP answer: `kind` is `timeout`,
+    /// `unreachable` or `tooLarge`.
+    #[wasm_bindgen(js_name = upstreamFailure)]
+    pub fn upstream_failure(
+        &self,
+        operation_name: &str,
+        cors: JsValue,
+        kind: &str,
+        retries_done: u32,
+        random: f64,
+    ) -> Result<JsValue, JsValue> {
+        let op = operation(operation_name)?;
+        let kind = match kind {
+            "timeout" => UpstreamFailure::Timeout,
+            "tooLarge" => UpstreamFailure::TooLarge,
+            _ => UpstreamFailure::Unreachable,
+        };
+        let (r, retry) = self.proxy.upstream_failure_with_retry(
+            op,
+            &headers_from(&cors),
+            kind,
+            retries_done,
+            random,
+        );
+        with_retry(&r, retry)
+    }
+
+    /// The answer for a body over the limit, found while reading it.
+    #[wasm_bindgen(js_name = tooLarge)]
+    pub fn too_large(&self) -> Result<JsValue, JsValue> {
+        respond(&self.proxy.too_large())
+    }
+}
+
+/// Compares two strings in time that depends only on their lengths (for tokens and keys).
+#[wasm_bindgen(js_name = constantTimeEqual, skip_typescript)]
+pub fn constant_time_equal(a: &str, b: &str) -> bool {
+    crate::proxy::constant_time_eq(a.as_bytes(), b.as_bytes())
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const PROXY_TYPES: &'static str = r#"
+/** Compares two strings without short-circuiting: the time depends only on their lengths. */
+export function constantTimeEqual(a: string, b: string): boolean;
+"#;

@@ -1,0 +1,787 @@
+//! The edge proxy's decisions: configuration, routing, authentication, CORS, limits,
+//! validation, and what to answer. Plain Rust, tested natively; the Workers glue
+//! (`src/js/package/proxy.js`) only moves bytes.
+//!
+//! A request is handled in two steps so that nothing is read or forwarded before it must be:
+//! [`Proxy::head`] decides from the method, URL and headers alone (routes, CORS, auth, content
+//! type, declared size) and either answers or asks for the body; [`Proxy::prepare`] checks the
+//! body and the query, rebuilds the upstream request **with the same builders as the client**
+//! (never by pasting client input into a URL), and returns it. [`Proxy::complete`] turns the
+//! upstream answer into the proxy's answer.
+
+mod auth;
+mod config;
+mod route;
+
+pub use auth::{check_bearer, constant_time_eq, AuthFailure};
+pub use config::{ConfigError, ProxyConfig};
+pub use route::{query_params, route, Matched, QueryType, Route};
+
+use serde_json::{Map, Value};
+
+use crate::api::{self, ApiError, HttpRequest, Operation};
+
+/// Where the proxy's API lives on its origin.
+pub const API_PREFIX: &str = "/api/v1";
+/// The health route.
+pub const HEALTH_PATH: &str = "/api/health";
+
+/// An answer the proxy gives itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    /// JSON text (empty for a 204).
+    pub body: String,
+}
+
+/// What to do after looking at the head of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Head {
+    /// Answer now.
+    Respond(ProxyResponse),
+    /// Read at most this many body bytes (0 for methods without a body) and call
+    /// [`Proxy::prepare`].
+    ReadBody { limit: usize },
+}
+
+/// What to do with a complete request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prepared {
+    Respond(ProxyResponse),
+    Forward(Forward),
+}
+
+/// A validated upstream request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forward {
+    pub operation: Operation,
+    pub request: HttpRequest,
+    /// Whether the retry policy may repeat it (never for sends).
+    pub retryable: bool,
+    /// CORS headers to add to the final answer.
+    pub cors: Vec<(String, String)>,
+}
+
+/// The head of an incoming request: method, URL pieces and headers (names in any case).
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    pub method: &'a str,
+    /// The path, still percent-encoded (as in `URL.pathname`).
+    pub path: &'a str,
+    /// The query without `?` (as in `URL.search` minus the `?`).
+    pub query: &'a str,
+    /// The proxy's own origin (`URL.origin`), to tell same-origin requests apart.
+    pub own_origin: &'a str,
+    pub headers: &'a [(String, String)],
+}
+
+impl Incoming<'_> {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The proxy, configured.
+#[derive(Debug, Clone)]
+pub struct Proxy {
+    config: ProxyConfig,
+}
+
+/// Builds the JSON error answer every refusal uses: `{ code, message, status, retryable, … }`.
+pub fn error_response(
+    status: u16,
+    code: &str,
+    message: &str,
+    extra: &[(&str, Value)],
+) -> ProxyResponse {
+    let mut body = Map::new();
+    body.insert("code".into(), Value::from(code));
+    body.insert("message".into(), Value::from(message));
+    body.insert("status".into(), Value::from(status));
+    body.insert("retryable".into(), Value::from(matches!(status, 429 | 503)));
+    for (k, v) in extra {
+        body.insert((*k).into(), v.clone());
+    }
+    json_response(status, &Value::Object(body))
+}
+
+fn json_response(status: u16, body: &Value) -> ProxyResponse {
+    ProxyResponse {
+        status,
+        headers: vec![
+            (
+                "Content-Type".into(),
+                "application/json; charset=utf-8".into(),
+            ),
+            ("Cache-Control".into(), "no-store".into()),
+        ],
+        body: body.to_string(),
+    }
+}
+
+fn with_headers(mut r: ProxyResponse, headers: &[(String, String)]) -> ProxyResponse {
+    r.headers.extend(headers.iter().cloned());
+    r
+}
+
+impl Proxy {
+    pub fn new(config: ProxyConfig) -> Proxy {
+        Proxy { config }
+    }
+
+    pub fn config(&self) -> &ProxyConfig {
+        &self.config
+    }
+
+    /// Decides from the head alone. Paths outside `/api/` are not the proxy's (the worker serves
+    /// static files there) and get a JSON 404 here.
+    pub fn head(&self, req: &Incoming<'_>) -> Head {
+        match self.check_head(req) {
+            Ok(limit) => Head::ReadBody { limit },
+            Err(response) => Head::Respond(response),
+        }
+    }
+
+    fn check_head(&self, req: &Incoming<'_>) -> Result<usize, ProxyResponse> {
+        let cors = self.cors(req)?;
+        if req.path == HEALTH_PATH {
+            return match req.method {
+                "GET" | "HEAD" => Err(with_headers(self.health(), &cors)),
+                "OPTIONS" if cors_preflight(req) => Err(preflight(&cors, &["GET"])),
+                _ => Err(with_headers(method_not_allowed(&["GET"]), &cors)),
+            };
+        }
+        let Some(api_path) = req.path.strip_prefix(API_PREFIX) else {
+            return Err(with_headers(not_found(), &cors));
+        };
+        if req.method == "OPTIONS" && cors_preflight(req) {
+            let asked = req.header("Access-Control-Request-Method").unwrap_or("");
+            return match route(asked, api_path) {
+                Route::Matched(m) => Err(preflight(&cors, &[m.operation.method()])),
+                Route::MethodNotAllowed(allowed) => {
+                    Err(with_headers(method_not_allowed(allowed), &cors))
+                }
+                Route::NotFound => Err(with_headers(not_found(), &cors)),
+            };
+        }
+        let matched = match route(req.method, api_path) {
+            Route::Matched(m) => m,
+            Route::MethodNotAllowed(allowed) => {
+                return Err(with_headers(method_not_allowed(allowed), &cors))
+            }
+            Route::NotFound => return Err(with_headers(not_found(), &cors)),
+        };
+        let Some(admin_token) = self.config.admin_token.as_deref() else {
+            return Err(with_headers(
+                error_response(
+                    503,
+                    "ADMIN_TOKEN_NOT_CONFIGURED",
+                    "The proxy has no ADMIN_TOKEN configured, so it refuses every API request. Set it with `wrangler secret put ADMIN_TOKEN` (or the ADMIN_TOKEN environment variable for `make dev`).",
+                    &[],
+                ),
+                &cors,
+            ));
+        };
+        if let Err(failure) = check_bearer(req.header("Authorization"), admin_token) {
+            let mut r = error_response(401, "UNAUTHORIZED", failure.message(), &[]);
+            r.headers.push(("WWW-Authenticate".into(), "Bearer".into()));
+            return Err(with_headers(r, &cors));
+        }
+        if self.config.upstream.auth.is_none() {
+            return Err(with_headers(
+                error_response(
+                    503,
+                    "UPSTREAM_NOT_CONFIGURED",
+                    "The proxy has no Twilio credentials: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET).",
+                    &[],
+                ),
+                &cors,
+            ));
+        }
+        let has_body = matches!(matched.operation.method(), "POST" | "PATCH");
+        if !has_body {
+            return Ok(0);
+        }
+        let content_type = req.header("Content-Type").unwrap_or("");
+        let media = content_type.split(';').next().unwrap_or("").trim();
+        if !media.eq_ignore_ascii_case("application/json") {
+            return Err(with_headers(
+                error_response(
+                    415,
+                    "UNSUPPORTED_MEDIA_TYPE",
+                    "The body must be JSON with 'Content-Type: application/json'.",
+                    &[],
+                ),
+                &cors,
+            ));
+        }
+        if let Some(length) = req.header("Content-Length") {
+            match length.trim().parse::<u64>() {
+                Ok(n) if n > self.config.max_body_bytes as u64 => {
+                    return Err(with_headers(self.too_large(), &cors));
+                }
+                Ok(_) => {}
+                Err(_) => {
+                    return Err(with_headers(
+                        error_response(
+                            400,
+                            "INVALID_REQUEST",
+                            "The Content-Length header is not a number.",
+                            &[],
+                        ),
+                        &cors,
+                    ))
+                }
+            }
+        }
+        Ok(self.config.max_body_bytes)
+    }
+
+    /// The answer for a body over the limit.
+    pub fn too_large(&self) -> ProxyResponse {
+        error_response(
+            413,
+            "PAYLOAD_TOO_LARGE",
+            &[
+                "The body is larger than the proxy's limit of ",
+                &self.config.max_body_bytes.to_string(),
+                " bytes (MAX_BODY_BYTES).",
+            ]
+            .concat(),
+            &[("limit", Value::from(self.config.max_body_bytes))],
+        )
+    }
+
+    fn health(&self) -> ProxyResponse {
+        let body = serde_json::json!({
+            "status": "ok",
+            "upstream": self.config.upstream_name,
+            "upstreamConfigured": self.config.upstream.auth.is_some(),
+            "adminTokenConfigured": self.config.admin_token.is_some(),
+        });
+        json_response(200, &body)
+    }
+
+    /// CORS: same-origin and origin-less requests pass with no headers; other origins only if
+    /// listed in `ALLOWED_ORIGINS`.
+    fn cors(&self, req: &Incoming<'_>) -> Result<Vec<(String, String)>, ProxyResponse> {
+        let Some(origin) = req.header("Origin") else {
+            return Ok(Vec::new());
+        };
+        if origin == req.own_origin {
+            return Ok(Vec::new());
+        }
+        if origin != "null" && self.config.allowed_origins.iter().any(|o| o == origin) {
+            return Ok(vec![
+                ("Access-Control-Allow-Origin".into(), origin.to_string()),
+                (
+                    "Access-Control-Expose-Headers".into(),
+                    "Retry-After, Location".into(),
+                ),
+                ("Vary".into(), "Origin".into()),
+            ]);
+        }
+        Err(error_response(
+            403,
+            "ORIGIN_NOT_ALLOWED",
+            "Requests from this origin are not allowed. Add it to ALLOWED_ORIGINS to allow it.",
+            &[],
+        ))
+    }
+
+    /// Checks the body and query and builds the upstream request.
+    pub fn prepare(&self, req: &Incoming<'_>, body: &[u8]) -> Prepared {
+        match self.try_prepare(req, body) {
+            Ok(f) => Prepared::Forward(f),
+            Err(r) => Prepared::Respond(r),
+        }
+    }
+
+    fn try_prepare(&self, req: &Incoming<'_>, body: &[u8]) -> Result<Forward, ProxyResponse> {
+        // The head checks are cheap; repeating them keeps `prepare` safe to call on its own.
+        self.check_head(req)?;
+        let cors = self.cors(req)?;
+        let api_path = req.path.strip_prefix(API_PREFIX).unwrap_or("");
+        let Route::Matched(matched) = route(req.method, api_path) else {
+            return Err(with_headers(not_found(), &cors));
+        };
+        let op = matched.operation;
+        if body.len() > self.config.max_body_bytes {
+            return Err(with_headers(self.too_large(), &cors));
+        }
+        let mut params = if matches!(op.method(), "POST" | "PATCH") {
+            parse_body(body).map_err(|r| with_headers(r, &cors))?
+        } else {
+            Map::new()
+        };
+        if let Some((name, raw)) = &matched.path_param {
+            let value = percent_decode(raw).ok_or_else(|| {
+                with_headers(
+                    validation(name, "is not valid percent-encoded UTF-8."),
+                    &cors,
+                )
+            })?;
+            if params.contains_key(*name) {
+                return Err(with_headers(
+                    validation(name, "is given in the path; it cannot also be in the body."),
+                    &cors,
+                ));
+            }
+            params.insert((*name).to_string(), Value::String(value));
+        }
+        parse_query(op, req.query, &mut params).map_err(|r| with_headers(r, &cors))?;
+        let request = api::build_request(op, &Value::Object(params), &self.config.upstream)
+            .map_err(|e| with_headers(api_error_response(&e), &cors))?;
+        Ok(Forward {
+            operation: op,
+            request,
+            retryable: op.is_retryable(),
+            cors,
+        })
+    }
+
+    /// The proxy's answer for an upstream response: successes pass through (after checking
+    /// they are what the operation returns), errors become the proxy's JSON error shape.
+    pub fn complete(
+        &self,
+        operation: Operation,
+        cors: &[(String, String)],
+        status: u16,
+        headers: &[(String, String)],
+        body: &str,
+    ) -> ProxyResponse {
+        self.complete_with_retry(operation, cors, status, headers, body, u32::MAX, 0.0)
+            .0
+    }
+
+    /// [`Proxy::complete`], plus how long to wait before repeating the request when the retry
+    /// policy (the client's, [`api::retry`]) says it should be repeated; `retries_done` counts
+    /// the retries already made.
+    #[allow(clippy::too_many_arguments)]
+    pub fn complete_with_retry(
+        &self,
+        operation: Operation,
+        cors: &[(String, String)],
+        status: u16,
+        headers: &[(String, String)],
+        body: &str,
+        retries_done: u32,
+        random: f64,
+    ) -> (ProxyResponse, Option<u64>) {
+        let mut retry = None;
+        let response = match api::parse_response(operation, status, headers, body) {
+            Ok(_) => {
+                let mut r = ProxyResponse {
+                    status,
+                    headers: vec![
+                        (
+                            "Content-Type".into(),
+                            "application/json; charset=utf-8".into(),
+                        ),
+                        ("Cache-Control".into(), "no-store".into()),
+                    ],
+                    body: body.to_string(),
+                };
+                if let Some((_, location)) = headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("Location"))
+                {
+                    if is_header_safe(location) {
+                        r.headers.push(("Location".into(), location.clone()));
+                    }
+                }
+                r
+            }
+            Err(e) => {
+                retry = self.retry_delay(operation, &e, retries_done, random);
+                upstream_error_response(operation, &e)
+            }
+        };
+        (with_headers(response, cors), retry)
+    }
+
+    fn retry_delay(
+        &self,
+        operation: Operation,
+        error: &ApiError,
+        retries_done: u32,
+        random: f64,
+    ) -> Option<u64> {
+        let policy = api::retry::RetryPolicy {
+            max_retries: self.config.max_retries,
+            ..api::retry::RetryPolicy::default()
+        };
+        match api::retry::decide(operation, error, retries_done, &policy, random) {
+            api::retry::RetryDecision::Retry { delay_ms } => Some(delay_ms),
+            api::retry::RetryDecision::Stop(_) => None,
+        }
+    }
+
+    /// The answer when the upstream could not be reached or did not answer in time.
+    pub fn upstream_failure(
+        &self,
+        operation: Operation,
+        cors: &[(String, String)],
+        kind: UpstreamFailure,
+    ) -> ProxyResponse {
+        self.upstream_failure_with_retry(operation, cors, kind, u32::MAX, 0.0)
+            .0
+    }
+
+    /// [`Proxy::upstream_failure`] plus the retry delay, as [`Proxy::complete_with_retry`].
+    pub fn upstream_failure_with_retry(
+        &self,
+        operation: Operation,
+        cors: &[(String, String)],
+        kind: UpstreamFailure,
+        retries_done: u32,
+        random: f64,
+    ) -> (ProxyResponse, Option<u64>) {
+        let as_error = match kind {
+            UpstreamFailure::Timeout => ApiError::Timeout {
+                timeout_ms: self.config.upstream_timeout_ms,
+                message: String::new(),
+            },
+            UpstreamFailure::Unreachable => ApiError::Network {
+                message: String::new(),
+            },
+            UpstreamFailure::TooLarge => ApiError::InvalidResponse {
+                status: 200,
+                message: String::new(),
+            },
+        };
+        let retry = self.retry_delay(operation, &as_error, retries_done, random);
+        let unsure = if operation == Operation::SendPush {
+            " The push may or may not have been accepted: check recent operations before sending again."
+        } else {
+            ""
+        };
+        let (status, code, what) = match kind {
+            UpstreamFailure::Timeout => (
+                504,
+                "UPSTREAM_TIMEOUT",
+                "The Twilio API did not answer in time.",
+            ),
+            UpstreamFailure::Unreachable => (
+                502,
+                "UPSTREAM_UNREACHABLE",
+                "The Twilio API could not be reached.",
+            ),
+            UpstreamFailure::TooLarge => (
+                502,
+                "UPSTREAM_RESPONSE_TOO_LARGE",
+                "The Twilio API's answer was larger than the proxy accepts.",
+            ),
+        };
+        (
+            with_headers(
+                error_response(status, code, &[what, unsure].concat(), &[]),
+                cors,
+            ),
+            retry,
+        )
+    }
+}
+
+/// Ways an upstream call fails without an HTTP answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpstreamFailure {
+    Timeout,
+    Unreachable,
+    TooLarge,
+}
+
+fn is_header_safe(v: &str) -> bool {
+    v.len() <= 2048 && v.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
+fn cors_preflight(req: &Incoming<'_>) -> bool {
+    req.header("Origin").is_some() && req.header("Access-Control-Request-Method").is_some()
+}
+
+fn preflight(cors: &[(String, String)], methods: &[&str]) -> ProxyResponse {
+    if cors.is_empty() {
+        // Same-origin preflights do not happen; answer plainly.
+        return ProxyResponse {
+            status: 204,
+            headers: Vec::new(),
+            body: String::new(),
+        };
+    }
+    let mut headers = cors.to_vec();
+    headers.push((
+        "Access-Control-Allow-Methods".into(),
+        [&methods.join(", "), ", OPTIONS"].concat(),
+    ));
+    headers.push((
+        "Access-Control-Allow-Headers".into(),
+        "Authorization, Content-Type".into(),
+    ));
+    headers.push(("Access-Control-Max-Age".into(), "600".into()));
+    ProxyResponse {
+        status: 204,
+        headers,
+        body: String::new(),
+    }
+}
+
+fn not_found() -> ProxyResponse {
+    error_response(404, "NOT_FOUND", "There is no such API route. The proxy serves GET /api/health and the Twilio Push paths under /api/v1/PushNotifications.", &[])
+}
+
+fn method_not_allowed(allowed: &[&str]) -> ProxyResponse {
+    let list = allowed.join(", ");
+    let mut r = error_response(
+        405,
+        "METHOD_NOT_ALLOWED",
+        &["This route takes ", &list, "."].concat(),
+        &[("allowed", Value::from(allowed.to_vec()))],
+    );
+    r.headers.push(("Allow".into(), list));
+    r
+}
+
+fn validation(field: &str, what: &str) -> ProxyResponse {
+    error_response(
+        400,
+        "VALIDATION_ERROR",
+        &[field, " ", what].concat(),
+        &[("field", Value::from(field))],
+    )
+}
+
+/// A builder error (validation) as the proxy's JSON error.
+pub fn api_error_response(e: &ApiError) -> ProxyResponse {
+    let mut extra = Vec::new();
+    if let Some(field) = e.field() {
+        extra.push(("field", Value::from(field)));
+    }
+    if let ApiError::Validation {
+        token_code: Some(code),
+        ..
+    } = e
+    {
+        extra.push(("tokenCode", Value::from(*code)));
+    }
+    error_response(400, e.code(), e.message(), &extra)
+}
+
+/// An upstream error: the Twilio status is kept for 4xx/429/5xx so clients see the same
+/// retryability, except that a refusal of the proxy's own Twilio credentials becomes 502 (the
+/// browser's admin token was fine; the server is misconfigured).
+fn upstream_error_response(op: Operation, e: &ApiError) -> ProxyResponse {
+    let ApiError::Api {
+        status,
+        twilio_code,
+        message,
+        more_info,
+        retry_after,
+        ..
+    } = e
+    else {
+        return error_response(
+            502,
+            "INVALID_UPSTREAM_RESPONSE",
+            &[
+                "The Twilio API answered ",
+                op.name(),
+                " with something unexpected: ",
+                e.message(),
+            ]
+            .concat(),
+            &[],
+        );
+    };
+    let mut extra: Vec<(&str, Value)> = Vec::new();
+    if let Some(code) = twilio_code {
+        extra.push(("twilioCode", Value::from(*code)));
+    }
+    if let Some(more) = more_info {
+        extra.push(("moreInfo", Value::from(more.as_str())));
+    }
+    if matches!(status, 401 | 403) {
+        let mut r = error_response(
+            502,
+            "UPSTREAM_AUTH_FAILED",
+            "The Twilio API refused the proxy's credentials: check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET).",
+            &extra,
+        );
+        r.headers
+            .push(("X-Upstream-Status".into(), status.to_string()));
+        return r;
+    }
+    let mut r = error_response(*status, "API_ERROR", message, &extra);
+    if let Some(seconds) = retry_after {
+        r.headers.push(("Retry-After".into(), seconds.to_string()));
+    }
+    r
+}
+
+fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ProxyResponse> {
+    let text = core::str::from_utf8(body).map_err(|e| {
+        error_response(
+            400,
+            "INVALID_BODY",
+            &[
+                "The body is not valid UTF-8 (byte ",
+                &e.valid_up_to().to_string(),
+                ").",
+            ]
+            .concat(),
+            &[],
+        )
+    })?;
+    if text.trim().is_empty() {
+        return Err(error_response(
+            400,
+            "INVALID_JSON",
+            "The body is empty; send a JSON object.",
+            &[],
+        ));
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(error_response(
+            400,
+            "INVALID_JSON",
+            "The body must be a JSON object.",
+            &[],
+        )),
+        Err(e) => Err(error_response(
+            400,
+            "INVALID_JSON",
+            &["The body is not valid JSON: ", &e.to_string(), "."].concat(),
+            &[],
+        )),
+    }
+}
+
+/// Reads the query into typed params; unknown, repeated and malformed parameters are refused.
+fn parse_query(
+    op: Operation,
+    query: &str,
+    params: &mut Map<String, Value>,
+) -> Result<(), ProxyResponse> {
+    let allowed = query_params(op);
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = percent_decode_query(raw_key).ok_or_else(|| {
+            error_response(
+                400,
+                "INVALID_QUERY",
+                "A query parameter name is not valid percent-encoded UTF-8.",
+                &[],
+            )
+        })?;
+        let Some((name, kind)) = allowed.iter().find(|(n, _)| *n == key) else {
+            let known = allowed
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(error_response(
+                400,
+                "UNKNOWN_QUERY_PARAMETER",
+                &[
+                    "Unknown query parameter \"",
+                    &api::validate::clip(&key, 40),
+                    "\" for ",
+                    op.name(),
+                    ". ",
+                    if known.is_empty() {
+                        "It takes no query parameters."
+                    } else {
+                        "Allowed: "
+                    },
+                    &known,
+                    if known.is_empty() { "" } else { "." },
+                ]
+                .concat(),
+                &[("field", Value::from(api::validate::clip(&key, 40)))],
+            ));
+        };
+        if params.contains_key(*name) {
+            return Err(validation(name, "is given more than once."));
+        }
+        let value = percent_decode_query(raw_value)
+            .ok_or_else(|| validation(name, "is not valid percent-encoded UTF-8."))?;
+        let typed = match kind {
+            QueryType::Text => Value::String(value),
+            QueryType::Integer => match value.parse::<i64>() {
+                Ok(n) => Value::from(n),
+                Err(_) => return Err(validation(name, "must be an integer.")),
+            },
+            QueryType::Boolean => match value.as_str() {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => return Err(validation(name, "must be true or false.")),
+            },
+            QueryType::Tags => {
+                let mut tags = Map::new();
+                for item in value.split(';').filter(|s| !s.is_empty()) {
+                    let Some((k, v)) = item.split_once(':') else {
+                        return Err(validation(
+                            name,
+                            "must be key:value pairs separated by ';'.",
+                        ));
+                    };
+                    tags.insert(k.to_string(), Value::String(v.to_string()));
+                }
+                Value::Object(tags)
+            }
+        };
+        params.insert((*name).to_string(), typed);
+    }
+    Ok(())
+}
+
+/// Decodes `%XX` escapes (RFC 3986); `None` for a malformed escape or invalid UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    decode(s, false)
+}
+
+/// As [`percent_decode`], with `+` as a space, as `URLSearchParams` reads a query.
+fn percent_decode_query(s: &str) -> Option<String> {
+    decode(s, true)
+}
+
+fn decode(s: &str, plus_is_space: bool) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hi = hex_value(*bytes.get(i + 1)?)?;
+                let lo = hex_value(*bytes.get(i + 2)?)?;
+                out.push(hi << 4 | lo);
+                i += 3;
+            }
+            b'+' if plus_is_space => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,270 @@
+//! Which operation a proxied path and method mean. The table mirrors Twilio's paths under the
+//! proxy's `/api/v1` prefix, for exactly the operations the builders know.
+
+use crate::api::Operation;
+
+/// A matched route: the operation and the path parameter it carries, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matched {
+    pub operation: Operation,
+    /// `(name, raw percent-encoded segment)`; decoded and validated later by the builders.
+    pub path_param: Option<(&'static str, String)>,
+}
+
+/// The outcome of routing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Matched(Matched),
+    /// The path exists but not with this method; the methods it takes.
+    MethodNotAllowed(&'static [&'static str]),
+    NotFound,
+}
+
+/// Resources below `/PushNotifications` whose names are not notification IDs.
+const COLLECTIONS: [&str; 5] = [
+    "Operations",
+    "DeviceRegistrations",
+    "Credentials",
+    "Apps",
+    "Users",
+];
+
+/// Routes `path` (below the API prefix, e.g. `/PushNotifications/Apps/demo_app`).
+pub fn route(method: &str, path: &str) -> Route {
+    let Some(rest) = path.strip_prefix("/PushNotifications") else {
+        return Route::NotFound;
+    };
+    let segments: Vec<&str> = if rest.is_empty() {
+        Vec::new()
+    } else if let Some(r) = rest.strip_prefix('/') {
+        r.split('/').collect()
+    } else {
+        return Route::NotFound;
+    };
+    if segments.iter().any(|s| s.is_empty()) {
+        // `//`, a trailing slash: not a path the API has.
+        return Route::NotFound;
+    }
+    use Operation::*;
+    let table: &[(&'static str, Operation)];
+    let param: Option<(&'static str, String)>;
+    match segments.as_slice() {
+        [] => {
+            table = &[("POST", SendPush), ("GET", ListPushNotifications)];
+            param = None;
+        }
+        ["Operations"] => {
+            table = &[("GET", ListOperations)];
+            param = None;
+        }
+        ["Operations", id] => {
+            table = &[("GET", FetchOperation)];
+            param = Some(("operationId", id.to_string()));
+        }
+        ["Operations", id, "Errors"] => {
+            table = &[("GET", ListOperationErrors)];
+            param = Some(("operationId", id.to_string()));
+        }
+        ["DeviceRegistrations"] => {
+            table = &[("GET", ListDeviceRegistrations), ("POST", RegisterDevice)];
+            param = None;
+        }
+        ["DeviceRegistrations", id] => {
+            table = &[
+                ("GET", GetDeviceRegistration),
+                ("DELETE", DeleteDeviceRegistration),
+            ];
+            param = Some(("deviceRegistrationId", id.to_string()));
+        }
+        ["Credentials"] => {
+            table = &[("GET", ListCredentials), ("POST", CreateCredential)];
+            param = None;
+        }
+        ["Credentials", id] => {
+            table = &[
+                ("GET", FetchCredential),
+                ("PATCH", UpdateCredential),
+                ("DELETE", DeleteCredential),
+            ];
+            param = Some(("credentialId", id.to_string()));
+        }
+        ["Apps"] => {
+            table = &[("GET", ListApps)];
+            param = None;
+        }
+        ["Apps", name] => {
+            table = &[("GET", FetchApp), ("PATCH", UpdateApp)];
+            param = Some(("appName", name.to_string()));
+        }
+        ["Users"] => {
+            table = &[("GET", ListUsers)];
+            param = None;
+        }
+        ["Users", id] => {
+            table = &[("GET", FetchUser), ("DELETE", DeleteUser)];
+            param = Some(("userId", id.to_string()));
+        }
+        [id] if !COLLECTIONS.contains(id) => {
+            table = &[("GET", FetchPushNotification)];
+            param = Some(("pushNotificationId", id.to_string()));
+        }
+        _ => return Route::NotFound,
+    }
+    match table.iter().find(|(m, _)| *m == method) {
+        Some((_, operation)) => Route::Matched(Matched {
+            operation: *operation,
+            path_param: param,
+        }),
+        None => Route::MethodNotAllowed(allowed(table)),
+    }
+}
+
+fn allowed(table: &[(&'static str, Operation)]) -> &'static [&'static str] {
+    let has = |m: &str| table.iter().any(|(t, _)| *t == m);
+    match (has("GET"), has("POST"), has("PATCH"), has("DELETE")) {
+        (true, true, false, false) => &["GET", "POST"],
+        (true, false, true, true) => &["GET", "PATCH", "DELETE"],
+        (true, false, false, true) => &["GET", "DELETE"],
+        (true, false, true, false) => &["GET", "PATCH"],
+        _ => &["GET"],
+    }
+}
+
+/// The query parameters an operation takes, and how each is typed in the params object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryType {
+    Text,
+    Integer,
+    Boolean,
+    /// `k:v;k2:v2;` into an object.
+    Tags,
+}
+
+pub fn query_params(op: Operation) -> &'static [(&'static str, QueryType)] {
+    use Operation::*;
+    use QueryType::*;
+    const PAGE: [(&str, QueryType); 2] = [("pageToken", Text), ("pageSize", Integer)];
+    match op {
+        ListPushNotifications => &[
+            ("operationId", Text),
+            ("status", Text),
+            ("tags", Tags),
+            ("startDate", Text),
+            ("endDate", Text),
+            ("user", Text),
+            ("provider", Text),
+            PAGE[0],
+            PAGE[1],
+        ],
+        ListOperations => &[
+            ("status", Text),
+            ("startDate", Text),
+            ("endDate", Text),
+            PAGE[0],
+            PAGE[1],
+        ],
+        ListOperationErrors | ListUsers => &PAGE,
+        ListDeviceRegistrations => &[("userId", Text), ("appName", Text), PAGE[0], PAGE[1]],
+        ListCredentials => &[
+            ("appName", Text),
+            ("credentialType", Text),
+            ("isDefault", Boolean),
+            ("startDate", Text),
+            ("endDate", Text),
+            PAGE[0],
+            PAGE[1],
+        ],
+        ListApps => &[
+            ("isDefault", Boolean),
+            ("startDate", Text),
+            ("endDate", Text),
+            PAGE[0],
+            PAGE[1],
+        ],
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(method: &str, path: &str) -> Option<(Operation, Option<String>)> {
+        match route(method, path) {
+            Route::Matched(m) => Some((m.operation, m.path_param.map(|p| p.1))),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn every_operation_has_exactly_one_route() {
+        let paths = [
+            ("POST", "/PushNotifications"),
+            ("GET", "/PushNotifications"),
+            ("GET", "/PushNotifications/comms_pushnotification_1"),
+            ("GET", "/PushNotifications/Operations"),
+            ("GET", "/PushNotifications/Operations/op1"),
+            ("GET", "/PushNotifications/Operations/op1/Errors"),
+            ("GET", "/PushNotifications/DeviceRegistrations"),
+            ("POST", "/PushNotifications/DeviceRegistrations"),
+            ("GET", "/PushNotifications/DeviceRegistrations/r1"),
+            ("DELETE", "/PushNotifications/DeviceRegistrations/r1"),
+            ("GET", "/PushNotifications/Credentials"),
+            ("POST", "/PushNotifications/Credentials"),
+            ("GET", "/PushNotifications/Credentials/c1"),
+            ("PATCH", "/PushNotifications/Credentials/c1"),
+            ("DELETE", "/PushNotifications/Credentials/c1"),
+            ("GET", "/PushNotifications/Apps"),
+            ("GET", "/PushNotifications/Apps/a"),
+            ("PATCH", "/PushNotifications/Apps/a"),
+            ("GET", "/PushNotifications/Users"),
+            ("GET", "/PushNotifications/Users/u"),
+            ("DELETE", "/PushNotifications/Users/u"),
+        ];
+        let mut seen: Vec<Operation> = paths.iter().map(|(m, p)| op(m, p).unwrap().0).collect();
+        seen.sort_by_key(|o| o.name());
+        seen.dedup();
+        assert_eq!(seen.len(), Operation::ALL.len());
+        for (m, p) in paths {
+            assert_eq!(op(m, p).unwrap().0.method(), m, "{m} {p}");
+        }
+    }
+
+    #[test]
+    fn other_paths_and_methods_are_refused() {
+        assert_eq!(route("GET", "/"), Route::NotFound);
+        assert_eq!(route("GET", "/PushNotificationsX"), Route::NotFound);
+        assert_eq!(route("GET", "/PushNotifications/"), Route::NotFound);
+        assert_eq!(route("GET", "/PushNotifications//Apps"), Route::NotFound);
+        assert_eq!(route("GET", "/PushNotifications/Apps/a/b"), Route::NotFound);
+        assert_eq!(
+            route("GET", "/PushNotifications/Users/u/Devices"),
+            Route::NotFound
+        );
+        assert_eq!(
+            route("PUT", "/PushNotifications"),
+            Route::MethodNotAllowed(&["GET", "POST"])
+        );
+        assert_eq!(
+            route("DELETE", "/PushNotifications/Apps/a"),
+            Route::MethodNotAllowed(&["GET", "PATCH"])
+        );
+        assert_eq!(
+            route("POST", "/PushNotifications/Credentials/c"),
+            Route::MethodNotAllowed(&["GET", "PATCH", "DELETE"])
+        );
+        // Collection names are never read as notification IDs.
+        assert_eq!(
+            route("DELETE", "/PushNotifications/Apps"),
+            Route::MethodNotAllowed(&["GET"])
+        );
+    }
+
+    #[test]
+    fn path_parameters_are_kept_raw_for_the_builders() {
+        assert_eq!(
+            op("GET", "/PushNotifications/DeviceRegistrations/a%2Fb"),
+            Some((Operation::GetDeviceRegistration, Some("a%2Fb".to_string())))
+        );
+    }
+}
