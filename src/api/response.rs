@@ -406,11 +406,16 @@ pub fn api_error(status: u16, headers: &[(String, String)], body: &str, now: u64
         _ => None,
     };
     let get = |k: &str| json.as_ref().and_then(|m| m.get(k));
-    let twilio_code = get("code").and_then(|c| match c {
+    let numeric = |c: &Value| match c {
         Value::Number(n) => n.as_i64(),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
-    });
+    };
+    // Twilio puts its numeric code in `code`; this crate's proxy puts its own string code there
+    // and Twilio's in `twilioCode`.
+    let twilio_code = get("code")
+        .and_then(numeric)
+        .or_else(|| get("twilioCode").and_then(numeric));
     let text = |k: &str| match get(k) {
         Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
         _ => None,
