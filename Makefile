@@ -10,7 +10,7 @@ export NEXT_TELEMETRY_DISABLED := 1
 NODE_TESTS ?= tests/js/*.test.mjs
 WASM_PACK_BUILD := wasm-pack --quiet build --release --target web --out-name twilio_push_wasm
 
-.PHONY: bootstrap pkg pkg-core dev test test-rust test-wasm test-js lint bench demo clean
+.PHONY: bootstrap pkg pkg-core page dev test test-rust test-wasm test-js lint bench demo clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -28,8 +28,16 @@ pkg-core: bootstrap
 	$(WASM_PACK_BUILD) --out-dir pkg-core -- --no-default-features
 	node scripts/build-pkg.mjs pkg-core
 
-## dev: build everything and run a demo (filled by the proxy/emulator work: see README).
-dev: pkg
+## page: build the admin page (www/ → www/dist) with Vite, importing the package by name.
+page: pkg
+	npx vite build --config www/vite.config.js --logLevel warn
+
+## dev: the admin page and the proxy on the built-in emulator, in workerd (see README).
+dev: page
+	node scripts/dev.mjs
+
+## demo: inspect tokens given on stdin (one per line) with the built package.
+demo: pkg
 	node scripts/demo.mjs
 
 lint: bootstrap

@@ -59,3 +59,71 @@ try {
   const code: TokenErrorCode = err.code;
   void code;
 }
+
+// ---- The API: builders, parser, client, credentials, proxy ----
+import {
+  PushClient,
+  buildSendPushRequest,
+  buildRegisterDeviceRequest,
+  buildListDeviceRegistrationsRequest,
+  buildDeleteDeviceRegistrationRequest,
+  buildRequest,
+  parseResponse,
+  apnCredentialContent,
+  fcmCredentialContent,
+  createProxyHandler,
+  constantTimeEqual,
+  type HttpRequest,
+  type OperationName,
+} from "twilio-push-wasm";
+
+const config = { baseUrl: "/api/v1", auth: { bearer: "t" } };
+const req: HttpRequest = buildSendPushRequest(
+  { to: [{ token: "ab", provider: "APN" }, { userId: "u" }], content: { title: "t" }, priority: "HIGH", tags: { a: "b" } },
+  config,
+);
+const method: string = req.method;
+const body: string | null = req.body;
+const headers: Record<string, string> = req.headers;
+void [method, body, headers];
+buildRegisterDeviceRequest({ appName: "a", token: "t", provider: "FCM" });
+buildListDeviceRegistrationsRequest({ userId: "u", pageSize: 10 }, { auth: { username: "AC", password: "x" } });
+buildDeleteDeviceRegistrationRequest({ deviceRegistrationId: "r" });
+// @ts-expect-error: provider must be APN or FCM
+buildRegisterDeviceRequest({ appName: "a", token: "t", provider: "GCM" });
+// @ts-expect-error: userId is required
+buildListDeviceRegistrationsRequest({});
+const op: OperationName = "fetchApp";
+buildRequest(op, { appName: "demo_app" });
+
+const page = parseResponse("listDeviceRegistrations", 200, {}, "{}");
+for (const r of page.items) {
+  const devices: number = r.devices.length;
+  void devices;
+}
+const accepted = parseResponse("sendPush", 202, new Headers(), "{}");
+const operationId: string = accepted.operationId;
+void operationId;
+
+const client = new PushClient({ baseUrl: "https://comms.twilio.com/v1", auth: { username: "AC", password: "x" }, maxRetries: 2 });
+const sent = await client.sendPush({ to: [{ token: "t", provider: "FCM" }], content: { body: "b" } });
+const operation = await client.fetchOperation({ operationId: sent.operationId });
+const status: string = operation.status;
+void status;
+for await (const reg of client.listAllDeviceRegistrations({ userId: "u" })) {
+  const id: string = reg.id;
+  void id;
+}
+const batches = await client.sendPushInBatches({ to: [], content: { title: "t" } });
+const failedCount: number = batches.failed.length + batches.operations.length;
+void failedCount;
+
+const apn = apnCredentialContent("-----BEGIN CERTIFICATE-----", "-----BEGIN PRIVATE KEY-----");
+await client.createCredential({ credentialType: "APN", appName: "a", content: apn });
+await client.createCredential({ credentialType: "FCM", appName: "a", content: fcmCredentialContent("{}") });
+
+const handler = createProxyHandler({ env: { ADMIN_TOKEN: "x" }, log: (e) => void e.status });
+const res: Response = await handler.fetch(new Request("https://x/api/health"));
+void res;
+const same: boolean = constantTimeEqual("a", "b");
+void same;
