@@ -65,6 +65,35 @@ const KEY_LABELS: &[&str] = &[
     "ENCRYPTED PRIVATE KEY",
 ];
 
+/// What is wrong with a PEM certificate, if anything (never quoting it).
+fn certificate_problem(text: &str) -> Option<String> {
+    match pem_label(text) {
+        Ok("CERTIFICATE") => None,
+        Ok(label) if KEY_LABELS.contains(&label) => {
+            Some("is a private key, not a certificate; were the two swapped?".into())
+        }
+        Ok(_) => {
+            Some("is a PEM block of another kind; expected '-----BEGIN CERTIFICATE-----'".into())
+        }
+        Err(why) => Some(["is not a PEM certificate: it ", why].concat()),
+    }
+}
+
+/// What is wrong with a PEM private key, if anything (never quoting it).
+fn private_key_problem(text: &str) -> Option<String> {
+    match pem_label(text) {
+        Ok(label) if KEY_LABELS.contains(&label) => None,
+        Ok("CERTIFICATE") => {
+            Some("is a certificate, not a private key; were the two swapped?".into())
+        }
+        Ok(_) => Some(
+            "is a PEM block of another kind; expected '-----BEGIN PRIVATE KEY-----' (or RSA/EC/ENCRYPTED PRIVATE KEY)"
+                .into(),
+        ),
+        Err(why) => Some(["is not a PEM private key: it ", why].concat()),
+    }
+}
+
 /// `content` for an `APN` or `APN_SANDBOX` credential: `{ certificate, privateKey }`, each the
 /// base64 of the (trimmed) PEM text. The certificate must be a `CERTIFICATE` block; the key a
 /// `PRIVATE KEY`, `RSA PRIVATE KEY`, `EC PRIVATE KEY` or `ENCRYPTED PRIVATE KEY` block.
@@ -72,47 +101,11 @@ pub fn apn_content(
     certificate_pem: &str,
     private_key_pem: &str,
 ) -> Result<CredentialContent, ApiError> {
-    match pem_label(certificate_pem) {
-        Ok("CERTIFICATE") => {}
-        Ok(label) if KEY_LABELS.contains(&label) => {
-            return Err(error(
-                "certificatePem",
-                "is a private key, not a certificate; were the two arguments swapped?",
-            ))
-        }
-        Ok(_) => {
-            return Err(error(
-                "certificatePem",
-                "is a PEM block of another kind; expected '-----BEGIN CERTIFICATE-----'",
-            ))
-        }
-        Err(why) => {
-            return Err(error(
-                "certificatePem",
-                &["is not a PEM certificate: it ", why].concat(),
-            ))
-        }
+    if let Some(problem) = certificate_problem(certificate_pem) {
+        return Err(error("certificatePem", &problem));
     }
-    match pem_label(private_key_pem) {
-        Ok(label) if KEY_LABELS.contains(&label) => {}
-        Ok("CERTIFICATE") => {
-            return Err(error(
-                "privateKeyPem",
-                "is a certificate, not a private key; were the two arguments swapped?",
-            ))
-        }
-        Ok(_) => {
-            return Err(error(
-                "privateKeyPem",
-                "is a PEM block of another kind; expected '-----BEGIN PRIVATE KEY-----' (or RSA/EC/ENCRYPTED PRIVATE KEY)",
-            ))
-        }
-        Err(why) => {
-            return Err(error(
-                "privateKeyPem",
-                &["is not a PEM private key: it ", why].concat(),
-            ))
-        }
+    if let Some(problem) = private_key_problem(private_key_pem) {
+        return Err(error("privateKeyPem", &problem));
     }
     Ok(CredentialContent::Apn {
         certificate: base64_encode(certificate_pem.trim().as_bytes()),
@@ -125,7 +118,21 @@ pub fn apn_content(
 /// `"type": "service_account"` and non-empty string fields `project_id`, `private_key` and
 /// `client_email`.
 pub fn fcm_content(service_account_json: &str) -> Result<CredentialContent, ApiError> {
-    const FIELD: &str = "serviceAccountJson";
+    check_service_account(service_account_json, "serviceAccountJson")?;
+    Ok(CredentialContent::Fcm {
+        private_key: base64_encode(service_account_json.as_bytes()),
+    })
+}
+
+/// Checks a service-account JSON file; errors name `FIELD` (or one of its keys) and never quote
+/// the file.
+pub(crate) fn check_service_account(
+    service_account_json: &str,
+    field: &str,
+) -> Result<(), ApiError> {
+    let field_key = |key: &str| [field, ".", key].concat();
+    #[allow(non_snake_case)]
+    let FIELD = field;
     let value: Value = serde_json::from_str(service_account_json).map_err(|e| {
         let mut detail = String::from("is not valid JSON (line ");
         detail.push_str(&e.line().to_string());
@@ -149,7 +156,7 @@ pub fn fcm_content(service_account_json: &str) -> Result<CredentialContent, ApiE
         Some(Value::String(t)) if t == "service_account" => {}
         _ => {
             return Err(error(
-                "serviceAccountJson.type",
+                &field_key("type"),
                 "must be \"service_account\"; this is not a Firebase service-account file (google-services.json and OAuth client files will not work)",
             ))
         }
@@ -159,7 +166,7 @@ pub fn fcm_content(service_account_json: &str) -> Result<CredentialContent, ApiE
             Some(Value::String(s)) if !s.trim().is_empty() => {}
             _ => {
                 return Err(error(
-                    &[FIELD, ".", key].concat(),
+                    &field_key(key),
                     "must be a non-empty string; the service-account file is incomplete",
                 ))
             }
@@ -168,12 +175,10 @@ pub fn fcm_content(service_account_json: &str) -> Result<CredentialContent, ApiE
     if let Some(Value::String(key)) = map.get("private_key") {
         if !key.contains("PRIVATE KEY-----") {
             return Err(error(
-                "serviceAccountJson.private_key",
+                &field_key("private_key"),
                 "does not hold a PEM private key",
             ));
         }
     }
-    Ok(CredentialContent::Fcm {
-        private_key: base64_encode(service_account_json.as_bytes()),
-    })
+    Ok(())
 }

@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::apps::bool_str;
+use super::credential_content::check_service_account;
 use super::model::{
     CreateCredentialParams, CredentialContent, CredentialType, ListCredentialsParams, Tags,
     UpdateCredentialParams,
@@ -148,6 +149,49 @@ fn content_value(path: &Path<'_>, value: &str, what: &str, helper: &str) -> Resu
     Ok(())
 }
 
+/// Whether decoded PEM text starts with the right kind of BEGIN line. Only the kind is checked
+/// (not the body), so Twilio's own abbreviated examples still pass.
+fn pem_kind_problem(text: &str, expected: &str, is_kind: impl Fn(&str) -> bool) -> Option<String> {
+    let label = text
+        .trim_start()
+        .strip_prefix("-----BEGIN ")
+        .and_then(|rest| rest.split_once("-----"))
+        .map(|(label, _)| label);
+    match label {
+        Some(label) if is_kind(label) => None,
+        Some(_) => Some(
+            [
+                "is a PEM block of another kind; expected ",
+                expected,
+                " (were certificate and key swapped?)",
+            ]
+            .concat(),
+        ),
+        None => Some(["is not ", expected].concat()),
+    }
+}
+
+/// What a base64 `content` value decodes to must be the right kind of file: Twilio would
+/// otherwise accept it and every push would fail later. `check` returns what is wrong.
+fn decoded_check(
+    path: &Path<'_>,
+    value: &str,
+    check: impl Fn(&str) -> Option<String>,
+) -> Result<(), ApiError> {
+    let text = path::base64_decode(value).and_then(|b| String::from_utf8(b).ok());
+    let problem = match text {
+        None => Some("is not text".to_string()),
+        Some(text) => check(&text),
+    };
+    match problem {
+        None => Ok(()),
+        Some(problem) => Err(invalid(
+            path,
+            &["decodes to a file that ", &problem].concat(),
+        )),
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct CreateBody<'a> {
@@ -183,6 +227,20 @@ pub fn create(p: &CreateCredentialParams, config: &ApiConfig) -> Result<HttpRequ
                 "the PEM private key",
                 "apnCredentialContent",
             )?;
+            decoded_check(&content_path.key("certificate"), certificate, |t| {
+                pem_kind_problem(
+                    t,
+                    "a PEM certificate ('-----BEGIN CERTIFICATE-----')",
+                    |label| label == "CERTIFICATE",
+                )
+            })?;
+            decoded_check(&content_path.key("privateKey"), private_key, |t| {
+                pem_kind_problem(
+                    t,
+                    "a PEM private key ('-----BEGIN … PRIVATE KEY-----')",
+                    |label| label.ends_with("PRIVATE KEY"),
+                )
+            })?;
         }
         (CredentialContent::Fcm { private_key }, CredentialType::Fcm) => {
             content_value(
@@ -191,6 +249,11 @@ pub fn create(p: &CreateCredentialParams, config: &ApiConfig) -> Result<HttpRequ
                 "the whole service-account JSON file",
                 "fcmCredentialContent",
             )?;
+            decoded_check(&content_path.key("privateKey"), private_key, |text| {
+                check_service_account(text, "the service-account file")
+                    .err()
+                    .map(|e| ["is not a usable service-account file (", e.message(), ")"].concat())
+            })?;
         }
         (_, t) => {
             let detail = match t {

@@ -77,7 +77,7 @@ pub fn percent_decode(value: &str) -> String {
 /// Checks a path parameter and returns it percent-encoded.
 ///
 /// Refused: empty; longer than [`MAX_SEGMENT_CHARS`] characters; containing `/`, `\`, `?`, `#`,
-/// whitespace or control characters; `.` or containing `..`; or any of these after
+/// whitespace, control or non-ASCII characters; `.` or containing `..`; or any of these after
 /// percent-decoding (up to three rounds, so `%2F` and `%252F` are caught too). These could make
 /// a server, a proxy or a URL parser address a different resource.
 ///
@@ -134,6 +134,7 @@ fn check_segment_text(path: &Path<'_>, text: &str, decoded: bool) -> Result<(), 
             '#' => "'#'",
             c if c.is_whitespace() => "whitespace",
             c if c.is_control() => "a control character",
+            c if !c.is_ascii() => "a non-ASCII character (IDs and names are ASCII)",
             _ => continue,
         };
         let mut message = String::from(prefix);
@@ -231,6 +232,32 @@ pub fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::new();
     base64_encode_into(bytes, &mut out);
     out
+}
+
+/// Decodes standard base64 (padding optional); `None` if it is not base64.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let body = text.trim_end_matches('=');
+    let mut out = Vec::with_capacity(body.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for b in body.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
 }
 
 /// Whether `text` is standard base64 with correct padding (no whitespace), decoding to at least

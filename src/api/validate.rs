@@ -390,7 +390,8 @@ pub fn app_name(path: &Path<'_>, name: &str) -> Result<(), ApiError> {
 }
 
 /// An identifier sent in a body or query (credential ID, user ID, operation ID): non-empty, at
-/// most 256 characters, no whitespace or control characters. Not matched against Twilio's ID
+/// most 256 characters, visible ASCII only (every ID Twilio issues is; non-ASCII look-alikes
+/// and characters whose low bytes are CR/LF are refused). Not matched against Twilio's ID
 /// patterns (see [`super::path::segment`]).
 pub fn identifier(path: &Path<'_>, id: &str) -> Result<(), ApiError> {
     if id.is_empty() {
@@ -403,6 +404,12 @@ pub fn identifier(path: &Path<'_>, id: &str) -> Result<(), ApiError> {
         return Err(invalid(
             path,
             "must not contain whitespace or control characters",
+        ));
+    }
+    if !id.is_ascii() {
+        return Err(invalid(
+            path,
+            "must contain only ASCII characters (IDs issued by Twilio are ASCII)",
         ));
     }
     Ok(())

@@ -6,6 +6,7 @@ pub mod api;
 #[cfg(all(target_arch = "wasm32", feature = "client"))]
 pub mod client;
 mod errors;
+mod panic;
 #[cfg(feature = "proxy")]
 pub mod proxy;
 pub mod token;

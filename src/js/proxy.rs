@@ -10,7 +10,7 @@ use crate::api::Operation;
 use crate::proxy::{Head, Incoming, Prepared, Proxy, ProxyConfig, ProxyResponse, UpstreamFailure};
 
 /// Names of the environment values the proxy reads.
-const ENV_KEYS: [&str; 12] = [
+const ENV_KEYS: [&str; 13] = [
     "ADMIN_TOKEN",
     "TWILIO_ACCOUNT_SID",
     "TWILIO_AUTH_TOKEN",
@@ -23,6 +23,7 @@ const ENV_KEYS: [&str; 12] = [
     "MAX_UPSTREAM_RESPONSE_BYTES",
     "MAX_RETRIES",
     "UPSTREAM_NAME",
+    "ENABLE_TEST_PANIC_ROUTE",
 ];
 
 /// The configured proxy, used by `createProxyHandler` (not part of the documented API).

@@ -27,6 +27,9 @@ pub struct ProxyConfig {
     pub max_retries: u32,
     /// `TWILIO_BASE_URL` and the Twilio credentials (`auth: None` when not configured).
     pub upstream: ApiConfig,
+    /// `ENABLE_TEST_PANIC_ROUTE=1`: serve a route that panics, to test panic handling. Never
+    /// set it in production.
+    pub test_panic_route: bool,
     /// A label for `/api/health`: `twilio`, or what the deployment calls it (`UPSTREAM_NAME`).
     pub upstream_name: String,
 }
@@ -49,6 +52,7 @@ impl fmt::Debug for ProxyConfig {
             .field("max_retries", &self.max_retries)
             .field("upstream", &self.upstream)
             .field("upstream_name", &self.upstream_name)
+            .field("test_panic_route", &self.test_panic_route)
             .finish()
     }
 }
@@ -200,6 +204,7 @@ impl ProxyConfig {
             max_retries: number(get, "MAX_RETRIES", DEFAULT_MAX_RETRIES, 0, 10)?,
             upstream,
             upstream_name,
+            test_panic_route: get("ENABLE_TEST_PANIC_ROUTE").as_deref() == Some("1"),
         })
     }
 }

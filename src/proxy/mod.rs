@@ -11,6 +11,7 @@
 
 mod auth;
 mod config;
+mod json;
 mod route;
 
 pub use auth::{check_bearer, constant_time_eq, AuthFailure};
@@ -25,6 +26,8 @@ use crate::api::{self, ApiError, HttpRequest, Operation};
 pub const API_PREFIX: &str = "/api/v1";
 /// The health route.
 pub const HEALTH_PATH: &str = "/api/health";
+/// A route that panics, enabled only with `ENABLE_TEST_PANIC_ROUTE=1` (for tests).
+pub const TEST_PANIC_PATH: &str = "/api/__panic";
 
 /// An answer the proxy gives itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -643,7 +646,7 @@ fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ProxyResponse> {
             &[],
         ));
     }
-    match serde_json::from_str::<Value>(text) {
+    match serde_json::from_str::<json::StrictValue>(text).map(|v| v.0) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(error_response(
             400,

@@ -271,6 +271,8 @@ both! { fn sdk_list_vectors_10_10() {
 
 const APN_CERT_B64: &str = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tTUlJRm5UQ0NCSVdnQXdJQkFnSUlBank5SDg0OStFOHdEUVlKS29aSWh2Y05BUUVGQlFBd2daWXhDekFKQmdOVi4uLi4uQT09LS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQ==";
 const APN_KEY_B64: &str = "LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLU1JSUVwUUlCQUFLQ0FRRUF1eWYvbE5ySDljazhEbU55bzNmR2d2Q0kxbDlzK2NtQlkzV0l6K2NVRHFteGlpZVIKLi0tLS0tRU5EIFJTQSBQUklWQVRFIEtFWS0tLS0t";
+/// Base64 of a complete (fake) Firebase service-account file.
+const FCM_SA_B64: &str = "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50IiwicHJvamVjdF9pZCI6ImRlbW8iLCJwcml2YXRlX2tleSI6Ii0tLS0tQkVHSU4gUFJJVkFURSBLRVktLS0tLVxuTUlJRXZRSUJBREFOQmdrcWhraUc5dzBCQVFFRkFBU0Ncbi0tLS0tRU5EIFBSSVZBVEUgS0VZLS0tLS1cbiIsImNsaWVudF9lbWFpbCI6InB1c2hAZGVtby5pYW0uZ3NlcnZpY2VhY2NvdW50LmNvbSJ9";
 
 both! { fn credential_examples_10_9() {
     let create = json!({"credentialType": "APN", "content": {"certificate": APN_CERT_B64, "privateKey": APN_KEY_B64}, "appName": "limonade_app"});
@@ -280,8 +282,10 @@ both! { fn credential_examples_10_9() {
     // R1's FCM example holds a placeholder that is not base64.
     let e = refused(Operation::CreateCredential, json!({"credentialType": "FCM", "content": {"privateKey": "BASE64_ENCODED_SERVICE_ACCOUNT_JSON"}, "appName": "your_app_name"}));
     assert_eq!(e.field(), Some("content.privateKey"));
-    let r = build(Operation::CreateCredential, json!({"credentialType": "FCM", "content": {"privateKey": "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0="}, "appName": "your_app_name", "isDefault": true}));
-    assert_eq!(body(&r), json!({"credentialType": "FCM", "content": {"privateKey": "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0="}, "appName": "your_app_name", "isDefault": true}));
+    let r = build(Operation::CreateCredential, json!({"credentialType": "FCM", "content": {"privateKey": FCM_SA_B64}, "appName": "your_app_name", "isDefault": true}));
+    assert_eq!(body(&r), json!({"credentialType": "FCM", "content": {"privateKey": FCM_SA_B64}, "appName": "your_app_name", "isDefault": true}));
+    // Base64 of an incomplete service-account file is refused before it reaches Twilio.
+    assert_eq!(field(Operation::CreateCredential, json!({"credentialType": "FCM", "content": {"privateKey": "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0="}, "appName": "your_app_name"})), "content.privateKey");
     // P8
     assert_eq!(get(Operation::FetchCredential, json!({"credentialId": "credentialId"})), format!("{V1}/PushNotifications/Credentials/credentialId"));
     // P9
@@ -337,7 +341,9 @@ both! { fn config_base_url_and_auth() {
 both! { fn path_parameters_are_encoded_and_refused_when_unsafe() {
     let url = |id: &str| build_request(Operation::GetDeviceRegistration, &json!({"deviceRegistrationId": id}), &config());
     assert_eq!(url("a-b_c.d~e").unwrap().url, format!("{V1}/PushNotifications/DeviceRegistrations/a-b_c.d~e"));
-    assert_eq!(url("é:x").unwrap().url, format!("{V1}/PushNotifications/DeviceRegistrations/%C3%A9%3Ax"));
+    assert_eq!(url("e:x").unwrap().url, format!("{V1}/PushNotifications/DeviceRegistrations/e%3Ax"));
+    // IDs are ASCII: a look-alike or a character whose UTF-8 hides CR/LF bytes is refused.
+    assert!(url("é").is_err() && url("\u{560a}\u{560d}").is_err());
     assert_eq!(url("a%41").unwrap().url, format!("{V1}/PushNotifications/DeviceRegistrations/a%2541"));
     assert!(url(&"x".repeat(256)).is_ok());
     for bad in ["", "a/b", "a?b", "a#b", "..", "a..b", ".", "a b", "a\tb", "a\u{0}b", "a\\b", "a%2Fb", "a%2fb", "%2E%2E", "a%3Fb", "a%23", "a%20b", "a%252Fb", "a%25252Fb", "%2e", "\u{2028}"] {
@@ -363,8 +369,10 @@ both! { fn query_values_are_percent_encoded() {
     assert_eq!(percent_decode("a%20b%3a+%zz%C3%A9"), "a b:+%zzé");
     let url = get(Operation::ListPushNotifications, json!({"tags": {"region": "eu west", "tier": "gold+"}, "pageToken": "abc/+=="}));
     assert_eq!(url, format!("{V1}/PushNotifications?tags=region%3Aeu%20west%3Btier%3Agold%2B%3B&pageToken=abc%2F%2B%3D%3D"));
-    let url = get(Operation::ListDeviceRegistrations, json!({"userId": "ü_ser&x=1"}));
-    assert!(url.ends_with("?userId=%C3%BC_ser%26x%3D1"), "{url}");
+    let url = get(Operation::ListDeviceRegistrations, json!({"userId": "u_ser&x=1:"}));
+    assert!(url.ends_with("?userId=u_ser%26x%3D1%3A"), "{url}");
+    let url = get(Operation::ListPushNotifications, json!({"tags": {"city": "Zürich"}}));
+    assert!(url.ends_with("?tags=city%3AZ%C3%BCrich%3B"), "{url}");
 } }
 
 both! { fn base64_matches_rfc_4648_vectors() {
@@ -574,7 +582,12 @@ both! { fn credential_content_must_match_the_type_and_be_base64() {
     assert_eq!(field(Operation::CreateCredential, create("APN", json!({"privateKey": APN_KEY_B64}))), "content.certificate");
     assert_eq!(field(Operation::CreateCredential, create("FCM", json!({"certificate": APN_CERT_B64, "privateKey": APN_KEY_B64}))), "content.certificate");
     assert_eq!(field(Operation::CreateCredential, json!({"credentialType": "FCM", "appName": "app"})), "content");
-    build(Operation::CreateCredential, create("FCM", json!({"privateKey": APN_KEY_B64})));
+    build(Operation::CreateCredential, create("FCM", json!({"privateKey": FCM_SA_B64})));
+    // Base64 of the wrong file (an APNs key given as FCM content) is refused after decoding.
+    let e = refused(Operation::CreateCredential, create("FCM", json!({"privateKey": APN_KEY_B64})));
+    assert_eq!(e.field(), Some("content.privateKey"));
+    assert!(!e.message().contains("MIIE"), "{e}");
+    assert_eq!(field(Operation::CreateCredential, create("APN", json!({"certificate": APN_KEY_B64, "privateKey": APN_CERT_B64}))), "content.certificate");
     let pem = "-----BEGIN CERTIFICATE-----\nTOPSECRETCERTDATA\n-----END CERTIFICATE-----";
     let e = refused(Operation::CreateCredential, create("APN", json!({"certificate": pem, "privateKey": APN_KEY_B64})));
     assert_eq!(e.field(), Some("content.certificate"));
@@ -582,7 +595,7 @@ both! { fn credential_content_must_match_the_type_and_be_base64() {
     let e = refused(Operation::CreateCredential, create("FCM", json!({"privateKey": "{\"type\": \"service_account\", \"private_key\": \"TOPSECRET\"}"})));
     assert!(e.message().contains("JSON text") && !e.message().contains("TOPSECRET"), "{e}");
     assert_eq!(field(Operation::CreateCredential, create("FCM", json!({"privateKey": "abc"}))), "content.privateKey");
-    assert_eq!(field(Operation::CreateCredential, json!({"credentialType": "FCM", "content": {"privateKey": "YWJj"}})), "appName");
+    assert_eq!(field(Operation::CreateCredential, json!({"credentialType": "FCM", "content": {"privateKey": FCM_SA_B64}})), "appName");
 } }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ const ENV_KEYS = [
   "MAX_UPSTREAM_RESPONSE_BYTES",
   "MAX_RETRIES",
   "UPSTREAM_NAME",
+  "ENABLE_TEST_PANIC_ROUTE",
 ];
 
 const TOO_LARGE = Symbol("too large");
@@ -61,8 +62,10 @@ export function createProxyHandler(options = {}) {
       try {
         response = await handle(request, url, env, entry);
       } catch (error) {
-        // Never a silent failure or an HTML error page: a definite JSON 500.
-        console.error(`proxy: internal error: ${error?.message ?? error}`);
+        // Never a silent failure or an HTML error page: a definite JSON 500. A trap (a Rust
+        // panic) may have left a configured core half-updated, so every core is rebuilt.
+        cores.clear();
+        console.error(`proxy: internal error: ${error?.name ?? "Error"}: ${error?.message ?? error}`);
         response = jsonResponse({
           status: 500,
           headers: [],
@@ -103,12 +106,20 @@ export function createProxyHandler(options = {}) {
     }
     const head = [request.method, url.pathname, url.search.slice(1), url.origin, [...request.headers]];
     const first = core.head(...head);
-    if (first.respond) return jsonResponse(first.respond);
+    if (first.respond) {
+      await drain(request.body);
+      return jsonResponse(first.respond);
+    }
     let body;
     if (first.readBody > 0) {
       body = await readCapped(request.body, first.readBody);
-      if (body === TOO_LARGE) return jsonResponse(core.tooLarge().respond);
+      if (body === TOO_LARGE) {
+        await drain(request.body);
+        return jsonResponse(core.tooLarge().respond);
+      }
     }
+    // A body the route does not take (e.g. on a GET) is never read, only discarded.
+    if (first.readBody === 0) await drain(request.body);
     const prepared = core.prepare(...head, body);
     if (prepared.respond) return jsonResponse(prepared.respond);
     entry.operation = prepared.operation;
@@ -149,7 +160,10 @@ export function createProxyHandler(options = {}) {
         env,
       );
       const text = await readCapped(response.body, limits.maxUpstreamResponseBytes);
-      if (text === TOO_LARGE) return { failure: "tooLarge" };
+      if (text === TOO_LARGE) {
+        await response.body?.cancel().catch(() => {});
+        return { failure: "tooLarge" };
+      }
       return {
         status: response.status,
         headers: [...response.headers],
@@ -163,7 +177,46 @@ export function createProxyHandler(options = {}) {
   }
 }
 
-/** Reads a body stream, stopping (and cancelling it) past `limit` bytes. */
+/** The most of a refused request's body that is read and discarded before answering. */
+const DRAIN_LIMIT = 16 * 1024 * 1024;
+/** How long a refused request's body is waited for. */
+const DRAIN_MS = 2000;
+
+/**
+ * Reads and discards what is left of a refused request's body (at most DRAIN_LIMIT bytes for at
+ * most DRAIN_MS), so that a client still writing it gets the answer instead of a reset
+ * connection, and a keep-alive connection stays usable. A client that sends nothing does not
+ * hold the answer up for longer than DRAIN_MS.
+ */
+async function drain(stream) {
+  if (!stream) return;
+  let reader;
+  try {
+    reader = stream.getReader();
+  } catch {
+    return; // locked: somebody else is reading it
+  }
+  let timer;
+  const deadline = new Promise((resolve) => {
+    timer = setTimeout(() => resolve("late"), DRAIN_MS);
+  });
+  try {
+    let size = 0;
+    for (;;) {
+      const next = await Promise.race([reader.read(), deadline]);
+      if (next === "late" || next.done) break;
+      size += next.value.byteLength;
+      if (size > DRAIN_LIMIT) break;
+    }
+    reader.cancel().catch(() => {});
+  } catch {
+    // A client that went away needs no answer.
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Reads a body stream, stopping past `limit` bytes (the rest is left for `drain`). */
 async function readCapped(stream, limit) {
   if (!stream) return new Uint8Array(0);
   const reader = stream.getReader();
@@ -174,7 +227,7 @@ async function readCapped(stream, limit) {
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => {});
+      reader.releaseLock();
       return TOO_LARGE;
     }
     chunks.push(value);
