@@ -10,7 +10,7 @@ export NEXT_TELEMETRY_DISABLED := 1
 NODE_TESTS ?= tests/js/*.test.mjs
 WASM_PACK_BUILD := wasm-pack --quiet build --release --target web --out-name twilio_push_wasm
 
-.PHONY: bootstrap pkg pkg-core page dev test test-rust test-wasm test-js lint bench demo clean
+.PHONY: bootstrap pkg pkg-core page dev test test-rust test-wasm test-js test-e2e lint bench demo clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -56,8 +56,12 @@ test-js: pkg
 	npx tsc -p tests/types
 	node --test --test-concurrency=1 $(NODE_TESTS)
 
-## test: lint, native tests, wasm tests in Node and Chromium, package and JS tests.
-test: lint test-rust test-wasm test-js
+## test-e2e: the admin page in Chromium against the stack (Playwright through playwright-core).
+test-e2e: page
+	node --test --test-concurrency=1 tests/e2e/*.test.mjs
+
+## test: lint, native tests, wasm tests in Node and Chromium, package and JS tests, the page.
+test: lint test-rust test-wasm test-js test-e2e
 	@echo "make test: all suites passed"
 
 bench: pkg

@@ -55,7 +55,20 @@ fn respond(r: &ProxyResponse) -> Result<JsValue, JsValue> {
     })
 }
 
-fn with_retry(r: &ProxyResponse, retry: Option<u64>) -> Result<JsValue, JsValue> {
+/// The answer and, when the policy says so, the delay before the next attempt. A final error
+/// after an attempt that got no answer says that attempt may have been applied.
+fn with_retry(
+    r: &ProxyResponse,
+    retry: Option<u64>,
+    earlier_unknown: bool,
+) -> Result<JsValue, JsValue> {
+    let marked;
+    let r = if retry.is_none() && earlier_unknown {
+        marked = crate::proxy::with_unknown_outcome(r.clone(), true);
+        &marked
+    } else {
+        r
+    };
     let out = respond(r)?;
     super::set(
         &out,
@@ -133,6 +146,10 @@ impl ProxyCore {
         headers: JsValue,
     ) -> Result<JsValue, JsValue> {
         let headers = headers_from(&headers);
+        if path == crate::proxy::TEST_PANIC_PATH && self.proxy.config().test_panic_route {
+            // Test-only (ENABLE_TEST_PANIC_ROUTE=1): proves a panic is reported and survived.
+            panic!("test panic route");
+        }
         let req = Incoming {
             method,
             path,
@@ -212,6 +229,7 @@ impl ProxyCore {
         body: &str,
         retries_done: u32,
         random: f64,
+        earlier_unknown: bool,
     ) -> Result<JsValue, JsValue> {
         let op = operation(operation_name)?;
         let (r, retry) = self.proxy.complete_with_retry(
@@ -223,7 +241,7 @@ impl ProxyCore {
             retries_done,
             random,
         );
-        with_retry(&r, retry)
+        with_retry(&r, retry, earlier_unknown)
     }
 
     /// As `complete`, when the upstream failed without an HTTP answer: `kind` is `timeout`,
@@ -236,6 +254,7 @@ impl ProxyCore {
         kind: &str,
         retries_done: u32,
         random: f64,
+        earlier_unknown: bool,
     ) -> Result<JsValue, JsValue> {
         let op = operation(operation_name)?;
         let kind = match kind {
@@ -250,7 +269,7 @@ impl ProxyCore {
             retries_done,
             random,
         );
-        with_retry(&r, retry)
+        with_retry(&r, retry, earlier_unknown)
     }
 
     /// The answer for a body over the limit, found while reading it.

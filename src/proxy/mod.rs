@@ -260,8 +260,14 @@ impl Proxy {
     }
 
     fn health(&self) -> ProxyResponse {
+        // The size of this module's linear memory: it never shrinks, so a leak shows here.
+        #[cfg(target_arch = "wasm32")]
+        let wasm_memory = core::arch::wasm32::memory_size(0) * 65536;
+        #[cfg(not(target_arch = "wasm32"))]
+        let wasm_memory = 0usize;
         let body = serde_json::json!({
             "status": "ok",
+            "wasmMemoryBytes": wasm_memory,
             "upstream": self.config.upstream_name,
             "upstreamConfigured": self.config.upstream.auth.is_some(),
             "adminTokenConfigured": self.config.admin_token.is_some(),
@@ -498,6 +504,34 @@ pub enum UpstreamFailure {
     TooLarge,
 }
 
+/// Marks a final error answer when an earlier attempt of the same request got no answer: that
+/// attempt may have been applied (a registration may exist although this answer is an error).
+pub fn with_unknown_outcome(mut r: ProxyResponse, earlier_unknown: bool) -> ProxyResponse {
+    if !earlier_unknown || r.status < 400 {
+        return r;
+    }
+    if let Ok(Value::Object(mut body)) = serde_json::from_str::<Value>(&r.body) {
+        let message = body
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        body.insert(
+            "message".into(),
+            Value::from(
+                [
+                    &message,
+                    " An earlier attempt got no answer and may have been applied.",
+                ]
+                .concat(),
+            ),
+        );
+        body.insert("outcomeUnknown".into(), Value::Bool(true));
+        r.body = Value::Object(body).to_string();
+    }
+    r
+}
+
 fn is_header_safe(v: &str) -> bool {
     v.len() <= 2048 && v.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
@@ -617,7 +651,34 @@ fn upstream_error_response(op: Operation, e: &ApiError) -> ProxyResponse {
             .push(("X-Upstream-Status".into(), status.to_string()));
         return r;
     }
-    let mut r = error_response(*status, "API_ERROR", message, &extra);
+    // Twilio's own words (the composed message would gain a second "HTTP 404 …" prefix when
+    // the client reads this answer), and its list of field errors, if any.
+    let upstream_body = match e {
+        ApiError::Api { body: Some(b), .. } => Some(b.as_ref()),
+        _ => None,
+    };
+    let upstream_message = upstream_body
+        .and_then(|b| b.get("message"))
+        .and_then(Value::as_str)
+        .filter(|m| !m.trim().is_empty());
+    if let Some(errors) = upstream_body
+        .and_then(|b| b.get("errors"))
+        .and_then(Value::as_array)
+    {
+        let kept: Vec<Value> = errors
+            .iter()
+            .filter(|e| e.is_object())
+            .take(100)
+            .cloned()
+            .collect();
+        extra.push(("errors", Value::Array(kept)));
+    }
+    let mut r = error_response(
+        *status,
+        "API_ERROR",
+        upstream_message.unwrap_or(message),
+        &extra,
+    );
     if let Some(seconds) = retry_after {
         r.headers.push(("Retry-After".into(), seconds.to_string()));
     }

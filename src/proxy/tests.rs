@@ -546,3 +546,21 @@ fn the_client_retry_policy_decides_repeats() {
         p.upstream_failure_with_retry(Operation::SendPush, &[], UpstreamFailure::Timeout, 0, 0.5);
     assert_eq!(retry, None);
 }
+
+#[test]
+fn a_final_error_after_an_unanswered_attempt_says_it_may_have_been_applied() {
+    let r = error_response(500, "API_ERROR", "boom", &[]);
+    let marked: Value = serde_json::from_str(&with_unknown_outcome(r.clone(), true).body).unwrap();
+    assert_eq!(marked["outcomeUnknown"], true);
+    assert!(marked["message"]
+        .as_str()
+        .unwrap()
+        .contains("may have been applied"));
+    assert_eq!(with_unknown_outcome(r.clone(), false), r);
+    let ok = ProxyResponse {
+        status: 202,
+        headers: vec![],
+        body: "{}".into(),
+    };
+    assert_eq!(with_unknown_outcome(ok.clone(), true), ok);
+}

@@ -129,15 +129,18 @@ export function createProxyHandler(options = {}) {
   async function forward(core, prepared, env, entry) {
     const limits = core.limits();
     const { forward: req, operation, retryable, cors } = prepared;
+    // Whether an earlier attempt got no answer (it may have been applied upstream).
+    let unknown = false;
     for (let retries = 0; ; retries++) {
       entry.attempts = retries + 1;
       const outcome = await callUpstream(req, env, limits);
       let answer;
       if (outcome.failure) {
-        answer = core.upstreamFailure(operation, cors, outcome.failure, retries, random());
+        answer = core.upstreamFailure(operation, cors, outcome.failure, retries, random(), unknown);
+        if (outcome.failure !== "tooLarge") unknown = true;
       } else {
         entry.upstreamStatus = outcome.status;
-        answer = core.complete(operation, cors, outcome.status, outcome.headers, outcome.body, retries, random());
+        answer = core.complete(operation, cors, outcome.status, outcome.headers, outcome.body, retries, random(), unknown);
       }
       // The Rust retry policy decides (never for sends, only 429/503/network/timeout).
       if (!retryable || answer.retryDelayMs == null) return jsonResponse(answer.respond);
