@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { resolve } from "node:path";
 import { startStack } from "../../scripts/dev.mjs";
+import { assertNoSecrets } from "./support/secrets.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const corpus = JSON.parse(readFileSync(resolve(ROOT, "tests/corpus/proxy-attacks.json"), "utf8"));
@@ -81,6 +82,7 @@ test(`the attack corpus: ${corpus.cases.length} cases, all refused with a 4xx JS
   const sendsBefore = (await stack.emulator.request("/__emulator/stats")).body.sends;
   const failures = [];
   const codes = new Map();
+  const seen = [];
   for (const c of corpus.cases) {
     let r;
     try {
@@ -89,6 +91,7 @@ test(`the attack corpus: ${corpus.cases.length} cases, all refused with a 4xx JS
       failures.push(`${c.category}/${c.name}: connection error ${e.message}`);
       continue;
     }
+    seen.push(r.text, JSON.stringify(r.headers));
     let json = null;
     try {
       json = JSON.parse(r.text);
@@ -101,6 +104,8 @@ test(`the attack corpus: ${corpus.cases.length} cases, all refused with a 4xx JS
     if (/set-cookie|x-injected/i.test(Object.keys(r.headers).join(" "))) failures.push(`${c.category}/${c.name}: injected header`);
   }
   assert.deepEqual(failures, []);
+  assertNoSecrets(stack, seen, "answers");
+  assertNoSecrets(stack, stack.logs, "logs");
   const log = (await stack.emulator.request("/__emulator/log")).body.requests;
   assert.deepEqual(log, [], "nothing reached the emulator");
   assert.equal((await stack.emulator.request("/__emulator/stats")).body.sends, sendsBefore);

@@ -9,6 +9,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { startStack } from "../../scripts/dev.mjs";
+import { assertNoSecrets } from "./support/secrets.mjs";
 
 const FAULT_REQUESTS = Number(process.env.FAULT_REQUESTS ?? 10000);
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 30);
@@ -21,7 +22,10 @@ before(async () => {
     vars: { MAX_RETRIES: "2", ENABLE_TEST_PANIC_ROUTE: "1", UPSTREAM_TIMEOUT_MS: "5000" },
   });
 });
-after(async () => stack?.close());
+after(async () => {
+  if (stack) assertNoSecrets(stack, stack.logs, "logs");
+  await stack?.close();
+});
 
 const hex = (n) => n.toString(16).padStart(64, "0");
 
@@ -32,6 +36,7 @@ async function call(method, path, body) {
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
+  assertNoSecrets(stack, [text, JSON.stringify([...res.headers])], "answers");
   let json;
   try {
     json = JSON.parse(text);

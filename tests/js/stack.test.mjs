@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { PushClient, apnCredentialContent, fcmCredentialContent } from "twilio-push-wasm";
 import { startStack } from "../../scripts/dev.mjs";
 import { bundleWorker, startMiniflare } from "./support/workerd.mjs";
+import { assertNoSecrets } from "./support/secrets.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const HEX = "965b251c6cb1926de3cb366fdb3f9ae4a2d3e6b0bbd8eb0b9dcea8d3e4377c2b";
@@ -22,7 +23,10 @@ before(async () => {
   stack = await startStack({ deliveryMs: 30 });
   client = new PushClient({ baseUrl: `${stack.url}/api/v1`, auth: { bearer: stack.adminToken }, retryBaseMs: 5 });
 });
-after(async () => stack?.close());
+after(async () => {
+  if (stack) assertNoSecrets(stack, stack.logs, "logs");
+  await stack?.close();
+});
 
 test("credential → registrations → list → send → operation → notifications → delete", async () => {
   const created = await client.createCredential({
