@@ -432,6 +432,7 @@ function runtimeServer() {
 
 test("workerd: the client runs in a Worker", async () => {
   const server = await runtimeServer();
+  await mkdir(join(ROOT, "test-results"), { recursive: true });
   const work = await mkdtemp(join(ROOT, "test-results", "client-"));
   try {
     const entry = join(work, "worker-entry.js");
@@ -454,6 +455,7 @@ test("workerd: the client runs in a Worker", async () => {
 
 test("Chromium: the client calls another origin (CORS) from a plain ES-module page", async () => {
   const server = await runtimeServer();
+  await mkdir(join(ROOT, "test-results"), { recursive: true });
   const work = await mkdtemp(join(ROOT, "test-results", "client-"));
   const browser = await launchBrowser();
   try {
