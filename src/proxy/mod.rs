@@ -383,7 +383,7 @@ impl Proxy {
     ) -> (ProxyResponse, Option<u64>) {
         let mut retry = None;
         let response = match api::parse_response(operation, status, headers, body) {
-            Ok(_) => {
+            Ok(result) => {
                 let mut r = ProxyResponse {
                     status,
                     headers: vec![
@@ -393,7 +393,7 @@ impl Proxy {
                         ),
                         ("Cache-Control".into(), "no-store".into()),
                     ],
-                    body: body.to_string(),
+                    body: success_body(&result, status, body),
                 };
                 if let Some((_, location)) = headers
                     .iter()
@@ -532,6 +532,44 @@ pub fn with_unknown_outcome(mut r: ProxyResponse, earlier_unknown: bool) -> Prox
     r
 }
 
+/// The body of a successful answer: the upstream body as sent, except that a send or a write
+/// whose IDs came in headers only (`operation-id`, `resource-location`…, which the answer does not
+/// carry) or with no body at all gets them put into the body, so that the client reads the same
+/// result through the proxy as from the API. A 204 has no body, whatever was sent with it.
+fn success_body(result: &api::ApiResult, status: u16, body: &str) -> String {
+    if status == 204 {
+        return String::new();
+    }
+    if !matches!(
+        result,
+        api::ApiResult::Accepted(_) | api::ApiResult::Resource(_)
+    ) {
+        return body.to_string();
+    }
+    let Value::Object(ids) = result.to_json() else {
+        return body.to_string();
+    };
+    if body.trim().is_empty() {
+        return Value::Object(ids).to_string();
+    }
+    // parse_response accepted it, so a non-blank body is a JSON object.
+    let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(body) else {
+        return body.to_string();
+    };
+    let mut changed = false;
+    for (k, v) in ids {
+        if !v.is_null() && map.get(&k) != Some(&v) {
+            map.insert(k, v);
+            changed = true;
+        }
+    }
+    if changed {
+        Value::Object(map).to_string()
+    } else {
+        body.to_string()
+    }
+}
+
 fn is_header_safe(v: &str) -> bool {
     v.len() <= 2048 && v.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
@@ -609,18 +647,12 @@ pub fn api_error_response(e: &ApiError) -> ProxyResponse {
 
 /// An upstream error: the Twilio status is kept for 4xx/429/5xx so clients see the same
 /// retryability, except that a refusal of the proxy's own Twilio credentials becomes 502 (the
-/// browser's admin token was fine; the server is misconfigured).
+/// browser's admin token was fine; the server is misconfigured). Any other non-2xx status (a
+/// redirect, which the upstream fetch does not follow, or 1xx) is no error status a client can
+/// read, and a 304 answer cannot even carry a body: it is an unexpected answer, 502.
 fn upstream_error_response(op: Operation, e: &ApiError) -> ProxyResponse {
-    let ApiError::Api {
-        status,
-        twilio_code,
-        message,
-        more_info,
-        retry_after,
-        ..
-    } = e
-    else {
-        return error_response(
+    let unexpected = || {
+        error_response(
             502,
             "INVALID_UPSTREAM_RESPONSE",
             &[
@@ -631,8 +663,22 @@ fn upstream_error_response(op: Operation, e: &ApiError) -> ProxyResponse {
             ]
             .concat(),
             &[],
-        );
+        )
     };
+    let ApiError::Api {
+        status,
+        twilio_code,
+        message,
+        more_info,
+        retry_after,
+        ..
+    } = e
+    else {
+        return unexpected();
+    };
+    if !(400..=599).contains(status) {
+        return unexpected();
+    }
     let mut extra: Vec<(&str, Value)> = Vec::new();
     if let Some(code) = twilio_code {
         extra.push(("twilioCode", Value::from(*code)));
