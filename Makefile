@@ -10,7 +10,7 @@ export NEXT_TELEMETRY_DISABLED := 1
 NODE_TESTS ?= tests/js/*.test.mjs
 WASM_PACK_BUILD := wasm-pack --quiet build --release --target web --out-name twilio_push_wasm
 
-.PHONY: bootstrap pkg pkg-core page dev test test-rust test-wasm test-js test-e2e lint bench demo clean
+.PHONY: bootstrap pkg pkg-core page dev test test-rust test-wasm test-js test-e2e lint bench demo clean fuzz
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -64,8 +64,12 @@ test-e2e: page
 test: lint test-rust test-wasm test-js test-e2e
 	@echo "make test: all suites passed"
 
-bench: pkg
-	node scripts/bench.mjs
+bench: pkg pkg-core
+	node --expose-gc scripts/bench.mjs
 
 clean:
 	rm -rf pkg pkg-core target/wasm32-unknown-unknown
+
+## fuzz: every cargo-fuzz target for FUZZ_SECONDS (default 60) each.
+fuzz: bootstrap
+	scripts/fuzz.sh

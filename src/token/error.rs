@@ -82,7 +82,8 @@ pub enum TokenErrorKind {
 }
 
 /// A token that could not be accepted: see [`TokenError::code`], the `Display` message, and
-/// [`TokenError::position`].
+/// [`TokenError::position`]. Two equal errors have the same message, so a batch can build each
+/// distinct message once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenError {
     kind: TokenErrorKind,

@@ -12,7 +12,7 @@
 //! [`parse`] is the allocation-free core used by the batch scanner; [`inspect`] and
 //! [`normalize`] are the convenient entry points.
 
-mod apns;
+pub(crate) mod apns;
 mod error;
 mod fcm;
 
@@ -263,6 +263,25 @@ impl<'a> Parsed<'a> {
         }
     }
 
+    /// How the canonical token relates to `input`, the text this was parsed from (so a caller
+    /// holding `input` in another form, a JS string, can avoid building a copy).
+    pub fn spelling(&self, input: &str) -> Spelling {
+        match &self.canonical {
+            // The body is a slice of the input, so an equal length means all of it.
+            Canonical::Hex(body)
+                if body.len() == input.len() && !self.warnings.contains(Warning::Separators) =>
+            {
+                if self.warnings.contains(Warning::UppercaseHex) {
+                    Spelling::UpperCase
+                } else {
+                    Spelling::Canonical
+                }
+            }
+            Canonical::Verbatim(s) if s.len() == input.len() => Spelling::Canonical,
+            _ => Spelling::Other,
+        }
+    }
+
     /// The bytes that identify the token for duplicate detection: the decoded bytes for APNs
     /// (so case and form do not matter), the exact string bytes for FCM. `scratch` must hold at
     /// least [`APNS_MAX_BYTES`] bytes.
@@ -270,12 +289,24 @@ impl<'a> Parsed<'a> {
         match &self.canonical {
             Canonical::Hex(s) => {
                 let n = apns::decode_hex_digits(s, scratch);
-                &scratch[..n]
+                scratch.get(..n).unwrap_or_default()
             }
             Canonical::Bytes(b) => b,
             Canonical::Verbatim(s) => s.as_bytes(),
         }
     }
+}
+
+/// How a canonical token relates to the text it was parsed from: see [`Parsed::spelling`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spelling {
+    /// The text is the canonical token, exactly.
+    Canonical,
+    /// The text is nothing but hex digits, some upper case: the canonical token is its ASCII
+    /// lower case.
+    UpperCase,
+    /// Anything else (spaces, a prefix, brackets, base64, surrounding whitespace…).
+    Other,
 }
 
 /// Everything known about one token: what [`inspect`] returns.
@@ -305,6 +336,20 @@ impl TokenReport {
 /// Recognises `input` without allocating. `provider` is what the caller claims the token is
 /// for; `None` classifies it from its shape (and says "unknown" rather than guess).
 pub fn parse(input: &str, provider: Option<Provider>) -> Result<Parsed<'_>, TokenError> {
+    // The common case first: nothing but hex digits (one pass, no trimming).
+    if provider != Some(Provider::Fcm) {
+        if let Some(parsed) = apns::parse_plain_hex(input) {
+            return Ok(parsed);
+        }
+    }
+    parse_general(input, provider)
+}
+
+/// [`parse`] without its shortcut for plain hex (the tests check that both agree).
+pub(crate) fn parse_general(
+    input: &str,
+    provider: Option<Provider>,
+) -> Result<Parsed<'_>, TokenError> {
     let start = input.len() - input.trim_start().len();
     let trimmed = input.trim();
     if trimmed.is_empty() {
@@ -372,7 +417,11 @@ impl Located<'_> {
 
     /// An `INVALID_CHARACTER` error at byte `i` of the trimmed token.
     pub fn invalid_at(&self, i: usize, provider: Provider) -> TokenError {
-        let character = self.s[i..].chars().next().unwrap_or('\u{FFFD}');
+        let character = self
+            .s
+            .get(i..)
+            .and_then(|r| r.chars().next())
+            .unwrap_or('\u{FFFD}');
         self.error_at(
             TokenErrorKind::InvalidCharacter {
                 character,
@@ -426,5 +475,43 @@ fn report(result: Result<Parsed<'_>, TokenError>, provider: Option<Provider>) ->
             error: Some(e),
             warnings: Warnings::empty(),
         },
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn spelling_tells_the_truth(s in "[ 0-9a-fA-FxX<>:_A-Za-z-]{0,210}", p in 0..3u8) {
+            let provider = [None, Some(Provider::Apn), Some(Provider::Fcm)][p as usize];
+            if let Ok(parsed) = parse(&s, provider) {
+                match parsed.spelling(&s) {
+                    Spelling::Canonical => prop_assert_eq!(parsed.canonical(), s),
+                    Spelling::UpperCase => prop_assert_eq!(parsed.canonical(), s.to_ascii_lowercase()),
+                    Spelling::Other => {}
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn spelling_of_the_usual_forms() {
+        let hex = "965b251c6cb1926de3cb366fdb3f9ae4a2d3e6b0bbd8eb0b9dcea8d3e4377c2b";
+        let upper = hex.to_uppercase();
+        let spaced = format!(" {hex}");
+        let prefixed = format!("0x{hex}");
+        for (input, want) in [
+            (hex, Spelling::Canonical),
+            (upper.as_str(), Spelling::UpperCase),
+            (spaced.as_str(), Spelling::Other),
+            (prefixed.as_str(), Spelling::Other),
+        ] {
+            assert_eq!(parse(input, None).unwrap().spelling(input), want, "{input}");
+        }
     }
 }
