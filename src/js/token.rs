@@ -1,9 +1,10 @@
 //! `normalizeToken`, `inspectToken`, `inspectTokens`.
 //!
-//! Built for the boundary: results are plain JS objects made directly with `Object`/`Reflect`
-//! (no serde machinery), a batch's text crosses into wasm memory once with
-//! `TextEncoder.encodeInto` (no intermediate `String`), and a batch's messages are built once
-//! per distinct error.
+//! Built for the boundary: results are plain JS objects filled through setter imports (plain
+//! property stores in the generated JS; no serde machinery), a batch's text crosses into wasm
+//! memory once with `TextEncoder.encodeInto` (no intermediate `String`), a batch's messages are
+//! built once per distinct error, and a single token is read into a reused buffer and, when it
+//! is already canonical, returned as the very string that was passed in.
 
 use std::cell::RefCell;
 

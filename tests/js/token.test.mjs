@@ -146,3 +146,16 @@ test("a large batch is counted exactly", () => {
   assert.equal(r.duplicates, 1);
   assert.equal(r.errors.length, 200);
 });
+
+test("single calls stay correct after the wasm memory has grown", () => {
+  const lines = [];
+  for (let i = 0; i < 200000; i++) lines.push(i.toString(16).padStart(64, "0"));
+  assert.equal(inspectTokens(lines.join("\n")).valid, 200000);
+  for (let i = 0; i < 1000; i++) {
+    const hex = (i * 7919).toString(16).padStart(64, "a");
+    assert.equal(normalizeToken(hex.toUpperCase()), hex);
+    assert.equal(normalizeToken(`<${hex.match(/.{8}/g).join(" ")}>`), hex);
+    assert.equal(normalizeToken(FCM), FCM);
+  }
+  assert.throws(() => normalizeToken(HEX.slice(0, 63) + "g"), { code: "INVALID_CHARACTER", position: 63 });
+});

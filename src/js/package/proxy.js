@@ -245,5 +245,6 @@ async function readCapped(stream, limit) {
 }
 
 function jsonResponse({ status, headers, body }) {
-  return new Response(status === 204 ? null : body, { status, headers });
+  // Null-body statuses must not carry a body (the Response constructor throws otherwise).
+  return new Response([204, 205, 304].includes(status) ? null : body, { status, headers });
 }
