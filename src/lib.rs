@@ -14,6 +14,8 @@
 //! Everything that decides anything is plain Rust taking `&str`/`&[u8]` and returning
 //! `Result`; the JS facade only converts.
 
+#[cfg(any(target_arch = "wasm32", test))]
+mod allocator;
 #[cfg(feature = "api")]
 pub mod api;
 pub mod batch;
