@@ -4,7 +4,7 @@
 pub mod checks;
 
 use arbitrary::{Result, Unstructured};
-use serde_json::{Map, Number, Value};
+use twilio_push_wasm::json::{self, Map, Number, Value};
 use twilio_push_wasm::api::Operation;
 
 /// Every param and nested field name the builders know.
@@ -173,7 +173,7 @@ const BASE64: &[&str] = &[
 /// built from the bytes: mostly the fields of one operation with values that pass or nearly pass
 /// its rules, so that the fuzzer gets past "unknown field" and "wrong type" to the rules behind.
 pub fn params_from_bytes(data: &[u8]) -> Value {
-    if let Ok(v) = serde_json::from_slice::<Value>(data) {
+    if let Some(v) = std::str::from_utf8(data).ok().and_then(|t| json::parse(t).ok()) {
         return v;
     }
     let mut u = Unstructured::new(data);
@@ -211,7 +211,7 @@ fn pick(u: &mut Unstructured<'_>, good: &[&str]) -> Result<Value> {
 }
 
 /// A `{ token, provider }` pair, usually of one provider.
-fn device(u: &mut Unstructured<'_>, map: &mut Map<String, Value>) -> Result<()> {
+fn device(u: &mut Unstructured<'_>, map: &mut Map) -> Result<()> {
     let (tokens, provider) = if u.arbitrary()? {
         (APN_TOKENS, "APN")
     } else {

@@ -283,6 +283,89 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
+/// Types [`json!`](crate::json!) takes as values (by reference, so nothing is moved).
+pub trait ToValue {
+    fn to_value(&self) -> Value;
+}
+
+impl ToValue for Value {
+    fn to_value(&self) -> Value {
+        self.clone()
+    }
+}
+
+impl ToValue for Map {
+    fn to_value(&self) -> Value {
+        Value::Object(self.clone())
+    }
+}
+
+impl ToValue for str {
+    fn to_value(&self) -> Value {
+        Value::String(self.to_string())
+    }
+}
+
+impl ToValue for String {
+    fn to_value(&self) -> Value {
+        Value::String(self.clone())
+    }
+}
+
+impl ToValue for bool {
+    fn to_value(&self) -> Value {
+        Value::Bool(*self)
+    }
+}
+
+impl ToValue for f64 {
+    fn to_value(&self) -> Value {
+        Value::from(*self)
+    }
+}
+
+macro_rules! to_value_int {
+    ($($t:ty),*) => {$(
+        impl ToValue for $t {
+            fn to_value(&self) -> Value {
+                Value::from(*self)
+            }
+        }
+    )*};
+}
+
+to_value_int!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
+
+impl<T: ToValue + ?Sized> ToValue for &T {
+    fn to_value(&self) -> Value {
+        (**self).to_value()
+    }
+}
+
+impl<T: ToValue> ToValue for [T] {
+    fn to_value(&self) -> Value {
+        Value::Array(self.iter().map(ToValue::to_value).collect())
+    }
+}
+
+impl<T: ToValue> ToValue for Vec<T> {
+    fn to_value(&self) -> Value {
+        self.as_slice().to_value()
+    }
+}
+
+impl<T: ToValue, const N: usize> ToValue for [T; N] {
+    fn to_value(&self) -> Value {
+        self.as_slice().to_value()
+    }
+}
+
+impl<T: ToValue> ToValue for Option<T> {
+    fn to_value(&self) -> Value {
+        self.as_ref().map_or(Value::Null, ToValue::to_value)
+    }
+}
+
 impl Value {
     /// The value of `key` when this is an object that has it.
     pub fn get(&self, key: &str) -> Option<&Value> {
@@ -402,6 +485,35 @@ impl core::ops::Index<usize> for Value {
     }
 }
 
+impl core::ops::IndexMut<&str> for Value {
+    /// The value of `key`, inserted as `null` when missing; `null` becomes an empty object
+    /// first. A test convenience: panics on other kinds of value, as serde_json's does.
+    fn index_mut(&mut self, key: &str) -> &mut Value {
+        if self.is_null() {
+            *self = Value::Object(Map::new());
+        }
+        match self {
+            Value::Object(m) => {
+                if !m.contains_key(key) {
+                    m.insert(key, Value::Null);
+                }
+                m.get_mut(key).unwrap_or_else(|| unreachable!())
+            }
+            _ => panic!("cannot index a JSON value that is not an object with a key"),
+        }
+    }
+}
+
+impl core::ops::IndexMut<usize> for Value {
+    /// Item `index` of an array. A test convenience: panics when there is no such item.
+    fn index_mut(&mut self, index: usize) -> &mut Value {
+        match self {
+            Value::Array(a) if index < a.len() => &mut a[index],
+            _ => panic!("no JSON array item at this index"),
+        }
+    }
+}
+
 impl PartialEq<str> for Value {
     fn eq(&self, other: &str) -> bool {
         self.as_str() == Some(other)
@@ -420,20 +532,20 @@ impl PartialEq<bool> for Value {
     }
 }
 
-impl PartialEq<i64> for Value {
-    fn eq(&self, other: &i64) -> bool {
-        self.as_i64() == Some(*other)
-    }
+macro_rules! eq_int {
+    ($($t:ty => $as:ident),*) => {$(
+        impl PartialEq<$t> for Value {
+            fn eq(&self, other: &$t) -> bool {
+                self.$as().is_some_and(|n| n.try_into() == Ok(*other))
+            }
+        }
+    )*};
 }
 
-impl PartialEq<u64> for Value {
-    fn eq(&self, other: &u64) -> bool {
-        self.as_u64() == Some(*other)
-    }
-}
+eq_int!(i32 => as_i64, i64 => as_i64, u16 => as_u64, u32 => as_u64, u64 => as_u64, usize => as_u64);
 
 impl Map {
-    pub fn new() -> Map {
+    pub const fn new() -> Map {
         Map(Vec::new())
     }
 
@@ -552,7 +664,7 @@ macro_rules! json {
         $crate::json_entries!(map () $($tt)+);
         $crate::json::Value::Object(map)
     }};
-    ($other:expr) => { $crate::json::Value::from($other) };
+    ($other:expr) => { $crate::json::ToValue::to_value(&$other) };
 }
 
 /// Munches the items of a `json!` array into `vec![…]`: each item's tokens up to a top-level
@@ -573,8 +685,9 @@ macro_rules! json_items {
     ([$($done:expr,)*] ()) => { ::std::vec![$($done),*] };
 }
 
-/// Munches the entries of a `json!` object: `"key": value` up to a top-level comma (one step
-/// for single-token values).
+/// Munches the entries of a `json!` object: `key: value` up to a top-level comma, where a key is
+/// a string literal (one step) or any expression up to its `:`; single-token values take one
+/// step too.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! json_entries {
@@ -584,17 +697,24 @@ macro_rules! json_entries {
     };
     ($m:ident () $key:literal : $v:tt) => { $m.insert($key, $crate::json!($v)); };
     ($m:ident () $key:literal : $($rest:tt)*) => {
-        $crate::json_entries!(@value $m $key () $($rest)*);
+        $crate::json_entries!(@value $m ($key) () $($rest)*);
     };
-    (@value $m:ident $key:literal ($($v:tt)+) , $($rest:tt)*) => {
-        $m.insert($key, $crate::json!($($v)+));
+    ($m:ident () $($rest:tt)+) => { $crate::json_entries!(@key $m () $($rest)+); };
+    ($m:ident ()) => {};
+    (@key $m:ident ($($k:tt)+) : $($rest:tt)*) => {
+        $crate::json_entries!(@value $m ($($k)+) () $($rest)*);
+    };
+    (@key $m:ident ($($k:tt)*) $next:tt $($rest:tt)*) => {
+        $crate::json_entries!(@key $m ($($k)* $next) $($rest)*);
+    };
+    (@value $m:ident ($($k:tt)+) ($($v:tt)+) , $($rest:tt)*) => {
+        $m.insert($($k)+, $crate::json!($($v)+));
         $crate::json_entries!($m () $($rest)*);
     };
-    (@value $m:ident $key:literal ($($v:tt)*) $next:tt $($rest:tt)*) => {
-        $crate::json_entries!(@value $m $key ($($v)* $next) $($rest)*);
+    (@value $m:ident ($($k:tt)+) ($($v:tt)*) $next:tt $($rest:tt)*) => {
+        $crate::json_entries!(@value $m ($($k)+) ($($v)* $next) $($rest)*);
     };
-    (@value $m:ident $key:literal ($($v:tt)+)) => { $m.insert($key, $crate::json!($($v)+)); };
-    ($m:ident ()) => {};
+    (@value $m:ident ($($k:tt)+) ($($v:tt)+)) => { $m.insert($($k)+, $crate::json!($($v)+)); };
 }
 
 #[cfg(test)]
