@@ -217,13 +217,13 @@ fn device(u: &mut Unstructured<'_>, map: &mut Map) -> Result<()> {
     } else {
         (FCM_TOKENS, "FCM")
     };
-    map.insert("token".into(), pick(u, tokens)?);
+    map.insert("token", pick(u, tokens)?);
     let provider = if u.ratio(7, 8)? {
         Value::from(provider)
     } else {
         pick(u, ENUMS)?
     };
-    map.insert("provider".into(), provider);
+    map.insert("provider", provider);
     Ok(())
 }
 
@@ -239,7 +239,7 @@ fn field(u: &mut Unstructured<'_>, op: Operation, key: &str) -> Result<Value> {
             for _ in 0..n {
                 let mut r = Map::new();
                 if u.ratio(1, 4)? {
-                    r.insert("userId".into(), pick(u, IDS)?);
+                    r.insert("userId", pick(u, IDS)?);
                 } else {
                     device(u, &mut r)?;
                 }
@@ -250,16 +250,16 @@ fn field(u: &mut Unstructured<'_>, op: Operation, key: &str) -> Result<Value> {
         "content" if op == Operation::CreateCredential => {
             let mut c = Map::new();
             if u.arbitrary()? {
-                c.insert("certificate".into(), pick(u, BASE64)?);
+                c.insert("certificate", pick(u, BASE64)?);
             }
-            c.insert("privateKey".into(), pick(u, BASE64)?);
+            c.insert("privateKey", pick(u, BASE64)?);
             Value::Object(c)
         }
         "content" => {
             let mut c = Map::new();
             for k in ["title", "body"] {
                 if u.arbitrary()? {
-                    c.insert(k.into(), Value::String(string(u)?));
+                    c.insert(k, Value::String(string(u)?));
                 }
             }
             Value::Object(c)
@@ -274,7 +274,7 @@ fn field(u: &mut Unstructured<'_>, op: Operation, key: &str) -> Result<Value> {
             };
             let mut f = Map::new();
             for &k in keys {
-                f.insert(k.into(), pick(u, IDS)?);
+                f.insert(k, pick(u, IDS)?);
             }
             Value::Object(f)
         }
@@ -285,7 +285,7 @@ fn field(u: &mut Unstructured<'_>, op: Operation, key: &str) -> Result<Value> {
                 at.push(pick(u, DATES)?);
             }
             let mut s = Map::new();
-            s.insert("sendAt".into(), Value::Array(at));
+            s.insert("sendAt", Value::Array(at));
             Value::Object(s)
         }
         "tags" if op == Operation::ListPushNotifications && u.ratio(1, 3)? => {

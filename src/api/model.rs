@@ -81,11 +81,15 @@ pub fn parse_provider(s: &str) -> Option<Provider> {
 pub type Tags = Vec<(String, String)>;
 
 /// Tags from pairs in any order: sorted by key, a repeated key keeping its last value.
-pub fn tags_from_pairs(mut pairs: Vec<(String, String)>) -> Tags {
+pub fn tags_from_pairs(pairs: Vec<(String, String)>) -> Tags {
     // Stable: pairs with the same key stay in input order, so the last one is the last given.
-    pairs.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut out: Tags = Vec::with_capacity(pairs.len());
-    for pair in pairs {
+    let order = {
+        let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+        crate::json::sorted_order(&keys)
+    };
+    let mut slots: Vec<Option<(String, String)>> = pairs.into_iter().map(Some).collect();
+    let mut out: Tags = Vec::with_capacity(slots.len());
+    for pair in order.into_iter().filter_map(|i| slots[i].take()) {
         match out.last_mut() {
             Some(last) if last.0 == pair.0 => *last = pair,
             _ => out.push(pair),

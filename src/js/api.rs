@@ -257,8 +257,14 @@ fn header_pairs(headers: &JsValue) -> Result<Vec<(String, String)>, ApiError> {
         let value = pair.get(1);
         if let Some(v) = value.as_string() {
             out.push((k, v));
-        } else if let Some(n) = value.as_f64() {
-            out.push((k, n.to_string()));
+        } else if value.as_f64().is_some() {
+            // JS's own number-to-string, as `Headers` would make of it (no float formatting
+            // code in the wasm binary).
+            let text = value
+                .unchecked_ref::<js_sys::Number>()
+                .to_string_with_radix(10)
+                .map_err(|_| bad())?;
+            out.push((k, String::from(text)));
         } else if !(value.is_undefined() || value.is_null()) {
             return Err(bad());
         }

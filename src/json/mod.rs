@@ -197,6 +197,39 @@ fn parse_exponent(s: &[u8]) -> i64 {
     }
 }
 
+/// The order that sorts `keys` (byte-wise), stable: equal keys keep their input order.
+///
+/// A small bottom-up merge sort over indices, shared by the parser's repeated-key check and
+/// the tags; the standard library's sorts add several KiB of wasm per instantiation.
+pub(crate) fn sorted_order(keys: &[&str]) -> Vec<usize> {
+    let n = keys.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut scratch = vec![0usize; n];
+    let mut width = 1;
+    while width < n {
+        let mut start = 0;
+        while start < n {
+            let mid = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (mut i, mut j) = (start, mid);
+            for slot in &mut scratch[start..end] {
+                // Take from the left run on ties, which keeps the sort stable.
+                if j >= end || (i < mid && keys[order[i]] <= keys[order[j]]) {
+                    *slot = order[i];
+                    i += 1;
+                } else {
+                    *slot = order[j];
+                    j += 1;
+                }
+            }
+            start = end;
+        }
+        core::mem::swap(&mut order, &mut scratch);
+        width *= 2;
+    }
+    order
+}
+
 /// The value of a plain run of ASCII digits, `None` if empty, not all digits, or over `u64`.
 fn digits_value(s: &[u8]) -> Option<u64> {
     if s.is_empty() {

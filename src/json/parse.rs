@@ -446,8 +446,10 @@ impl<'a> Parser<'a> {
     /// in the text; others keep each key's first place with its last value.
     fn dedupe(&self, map: &mut Map, key_at: &[usize]) -> Result<(), Error> {
         let entries = map.entries_mut();
-        let mut order: Vec<usize> = (0..entries.len()).collect();
-        order.sort_by(|&a, &b| entries[a].0.cmp(&entries[b].0).then(a.cmp(&b)));
+        let order = {
+            let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+            super::sorted_order(&keys)
+        };
         let mut first_repeat: Option<usize> = None;
         let mut drop = vec![false; entries.len()];
         let mut i = 0;

@@ -220,3 +220,15 @@ fn macro_builds_values() {
         r#"{"to":[{"userId":"u1"},{"token":"t","provider":"FCM"}],"n":1,"x":null,"e":{},"l":[]}"#
     );
 }
+
+#[test]
+fn sorted_order_is_a_stable_sort() {
+    let keys = ["b", "a", "c", "a", "b", "", "é", "a"];
+    let order = sorted_order(&keys);
+    assert_eq!(order, [5, 1, 3, 7, 0, 4, 2, 6]);
+    assert!(sorted_order(&[]).is_empty());
+    let many: Vec<String> = (0..1000).map(|i| ((i * 7919) % 1000).to_string()).collect();
+    let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+    let order = sorted_order(&refs);
+    assert!(order.windows(2).all(|w| refs[w[0]] <= refs[w[1]]));
+}
