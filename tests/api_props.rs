@@ -1,6 +1,6 @@
 //! Property tests of the request builders and the response parser: no input makes them panic,
 //! and every failure is one of the documented codes.
-#![cfg(not(target_arch = "wasm32"))]
+#![cfg(all(not(target_arch = "wasm32"), feature = "api"))]
 
 use proptest::prelude::*;
 use twilio_push_wasm::json::{self, Map, Number, Value};
