@@ -4,7 +4,7 @@
 pub mod checks;
 
 use arbitrary::{Result, Unstructured};
-use serde_json::{Map, Number, Value};
+use twilio_push_wasm::json::{self, Map, Number, Value};
 use twilio_push_wasm::api::Operation;
 
 /// Every param and nested field name the builders know.
@@ -173,7 +173,7 @@ const BASE64: &[&str] = &[
 /// built from the bytes: mostly the fields of one operation with values that pass or nearly pass
 /// its rules, so that the fuzzer gets past "unknown field" and "wrong type" to the rules behind.
 pub fn params_from_bytes(data: &[u8]) -> Value {
-    if let Ok(v) = serde_json::from_slice::<Value>(data) {
+    if let Some(v) = std::str::from_utf8(data).ok().and_then(|t| json::parse(t).ok()) {
         return v;
     }
     let mut u = Unstructured::new(data);
@@ -211,19 +211,19 @@ fn pick(u: &mut Unstructured<'_>, good: &[&str]) -> Result<Value> {
 }
 
 /// A `{ token, provider }` pair, usually of one provider.
-fn device(u: &mut Unstructured<'_>, map: &mut Map<String, Value>) -> Result<()> {
+fn device(u: &mut Unstructured<'_>, map: &mut Map) -> Result<()> {
     let (tokens, provider) = if u.arbitrary()? {
         (APN_TOKENS, "APN")
     } else {
         (FCM_TOKENS, "FCM")
     };
-    map.insert("token".into(), pick(u, tokens)?);
+    map.insert("token", pick(u, tokens)?);
     let provider = if u.ratio(7, 8)? {
         Value::from(provider)
     } else {
         pick(u, ENUMS)?
     };
-    map.insert("provider".into(), provider);
+    map.insert("provider", provider);
     Ok(())
 }
 
@@ -239,7 +239,7 @@ fn field(u: &mut Unstructured<'_>, op: Operation, key: &str) -> Result<Value> {
             for _ in 0..n {
                 let mut r = Map::new();
                 if u.ratio(1, 4)? {
-                    r.insert("userId".into(), pick(u, IDS)?);
+                    r.insert("userId", pick(u, IDS)?);
                 } else {
                     device(u, &mut r)?;
                 }
@@ -250,16 +250,16 @@ fn field(u: &mut Unstructured<'_>, op: Operation, key: &str) -> Result<Value> {
         "content" if op == Operation::CreateCredential => {
             let mut c = Map::new();
             if u.arbitrary()? {
-                c.insert("certificate".into(), pick(u, BASE64)?);
+                c.insert("certificate", pick(u, BASE64)?);
             }
-            c.insert("privateKey".into(), pick(u, BASE64)?);
+            c.insert("privateKey", pick(u, BASE64)?);
             Value::Object(c)
         }
         "content" => {
             let mut c = Map::new();
             for k in ["title", "body"] {
                 if u.arbitrary()? {
-                    c.insert(k.into(), Value::String(string(u)?));
+                    c.insert(k, Value::String(string(u)?));
                 }
             }
             Value::Object(c)
@@ -274,7 +274,7 @@ fn field(u: &mut Unstructured<'_>, op: Operation, key: &str) -> Result<Value> {
             };
             let mut f = Map::new();
             for &k in keys {
-                f.insert(k.into(), pick(u, IDS)?);
+                f.insert(k, pick(u, IDS)?);
             }
             Value::Object(f)
         }
@@ -285,7 +285,7 @@ fn field(u: &mut Unstructured<'_>, op: Operation, key: &str) -> Result<Value> {
                 at.push(pick(u, DATES)?);
             }
             let mut s = Map::new();
-            s.insert("sendAt".into(), Value::Array(at));
+            s.insert("sendAt", Value::Array(at));
             Value::Object(s)
         }
         "tags" if op == Operation::ListPushNotifications && u.ratio(1, 3)? => {

@@ -1,7 +1,6 @@
 //! `/PushNotifications/Apps`: list, fetch, update. An App is addressed by its name.
 
-use serde::Serialize;
-use serde_json::Value;
+use crate::json::Value;
 
 use super::model::{ListAppsParams, UpdateAppParams};
 use super::path::Query;
@@ -36,7 +35,7 @@ pub fn list(p: &ListAppsParams, config: &ApiConfig) -> Result<HttpRequest, ApiEr
     push_dates_and_page(&mut q, &p.dates, &p.page, |q| {
         q.push_opt("isDefault", p.is_default.map(bool_str));
     });
-    assemble("GET", config, COLLECTION, &q, None::<&()>)
+    assemble("GET", config, COLLECTION, &q, None)
 }
 
 pub(crate) fn bool_str(b: bool) -> &'static str {
@@ -55,13 +54,7 @@ fn item_path(app_name: &str) -> Result<String, ApiError> {
 
 /// `GET /PushNotifications/Apps/{appName}`.
 pub fn fetch(app_name: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    assemble(
-        "GET",
-        config,
-        &item_path(app_name)?,
-        &Query::new(),
-        None::<&()>,
-    )
+    assemble("GET", config, &item_path(app_name)?, &Query::new(), None)
 }
 
 /// Reads `updateApp` params: `{ appName, isDefault }`.
@@ -75,23 +68,19 @@ pub fn update_params(params: &Value) -> Result<UpdateAppParams, ApiError> {
     })
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct UpdateBody {
-    is_default: bool,
-}
-
 /// `PATCH /PushNotifications/Apps/{appName}` with `{ isDefault }`: the documented way to change
 /// the account's default App. The response is not documented; it is read as a write.
 pub fn update(p: &UpdateAppParams, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    let body = UpdateBody {
-        is_default: p.is_default,
+    let body = if p.is_default {
+        r#"{"isDefault":true}"#
+    } else {
+        r#"{"isDefault":false}"#
     };
     assemble(
         "PATCH",
         config,
         &item_path(&p.app_name)?,
         &Query::new(),
-        Some(&body),
+        Some(body.to_string()),
     )
 }

@@ -8,7 +8,7 @@
 //! Errors are `VALIDATION_ERROR`s naming the argument. They never contain any part of the
 //! inputs: these are secrets.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::model::CredentialContent;
 use super::path::base64_encode;
@@ -133,11 +133,12 @@ pub(crate) fn check_service_account(
     let field_key = |key: &str| [field, ".", key].concat();
     #[allow(non_snake_case)]
     let FIELD = field;
-    let value: Value = serde_json::from_str(service_account_json).map_err(|e| {
+    let value: Value = crate::json::parse(service_account_json).map_err(|e| {
+        let (line, column) = e.line_column(service_account_json);
         let mut detail = String::from("is not valid JSON (line ");
-        detail.push_str(&e.line().to_string());
+        crate::json::push_u64(&mut detail, line as u64);
         detail.push_str(", column ");
-        detail.push_str(&e.column().to_string());
+        crate::json::push_u64(&mut detail, column as u64);
         detail.push_str(
             "); pass the contents of the service-account .json file from the Firebase console",
         );

@@ -1,12 +1,11 @@
 //! `/PushNotifications/Credentials`: list, create, fetch, update, delete.
 
-use serde::Serialize;
-use serde_json::Value;
+use crate::json::{ObjectWriter, Value};
 
 use super::apps::bool_str;
 use super::credential_content::check_service_account;
 use super::model::{
-    CreateCredentialParams, CredentialContent, CredentialType, ListCredentialsParams, Tags,
+    write_tags, CreateCredentialParams, CredentialContent, CredentialType, ListCredentialsParams,
     UpdateCredentialParams,
 };
 use super::path::{self, Query};
@@ -68,7 +67,7 @@ pub fn list(p: &ListCredentialsParams, config: &ApiConfig) -> Result<HttpRequest
         );
         q.push_opt("isDefault", p.is_default.map(bool_str));
     });
-    assemble("GET", config, COLLECTION, &q, None::<&()>)
+    assemble("GET", config, COLLECTION, &q, None)
 }
 
 /// Reads `createCredential` params: `{ credentialType, content, appName, isDefault? }`. The
@@ -192,16 +191,6 @@ fn decoded_check(
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CreateBody<'a> {
-    credential_type: CredentialType,
-    content: &'a CredentialContent,
-    app_name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    is_default: Option<bool>,
-}
-
 /// `POST /PushNotifications/Credentials`. The content must match the type, and each value must
 /// be base64 (PEM or JSON text pasted as is is refused with a hint).
 pub fn create(p: &CreateCredentialParams, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
@@ -264,13 +253,17 @@ pub fn create(p: &CreateCredentialParams, config: &ApiConfig) -> Result<HttpRequ
         }
     }
     v::app_name(&root.key("appName"), &p.app_name)?;
-    let body = CreateBody {
-        credential_type: p.credential_type,
-        content: &p.content,
-        app_name: &p.app_name,
-        is_default: p.is_default,
-    };
-    assemble("POST", config, COLLECTION, &Query::new(), Some(&body))
+    // { credentialType, content, appName, isDefault? }
+    let mut body = String::new();
+    let mut o = ObjectWriter::new(&mut body);
+    o.str("credentialType", p.credential_type.as_str());
+    p.content.write(o.key("content"));
+    o.str("appName", &p.app_name);
+    if let Some(d) = p.is_default {
+        o.bool("isDefault", d);
+    }
+    o.end();
+    assemble("POST", config, COLLECTION, &Query::new(), Some(body))
 }
 
 fn item_path(credential_id: &str) -> Result<String, ApiError> {
@@ -285,7 +278,7 @@ pub fn fetch(credential_id: &str, config: &ApiConfig) -> Result<HttpRequest, Api
         config,
         &item_path(credential_id)?,
         &Query::new(),
-        None::<&()>,
+        None,
     )
 }
 
@@ -305,15 +298,6 @@ pub fn update_params(params: &Value) -> Result<UpdateCredentialParams, ApiError>
     })
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct UpdateBody<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    is_default: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tags: Option<&'a Tags>,
-}
-
 /// `PATCH /PushNotifications/Credentials/{credentialId}` with `{ isDefault?, tags? }`.
 ///
 /// Whether `content` can be rotated this way is not documented, so it is not offered: create a
@@ -330,11 +314,17 @@ pub fn update(p: &UpdateCredentialParams, config: &ApiConfig) -> Result<HttpRequ
     if let Some(tags) = &p.tags {
         v::tag_limits(&root.key("tags"), tags)?;
     }
-    let body = UpdateBody {
-        is_default: p.is_default,
-        tags: p.tags.as_ref(),
-    };
-    assemble("PATCH", config, &path, &Query::new(), Some(&body))
+    // { isDefault?, tags? }
+    let mut body = String::new();
+    let mut o = ObjectWriter::new(&mut body);
+    if let Some(d) = p.is_default {
+        o.bool("isDefault", d);
+    }
+    if let Some(tags) = &p.tags {
+        write_tags(o.key("tags"), tags);
+    }
+    o.end();
+    assemble("PATCH", config, &path, &Query::new(), Some(body))
 }
 
 /// `DELETE /PushNotifications/Credentials/{credentialId}`. When the App's last credential is
@@ -345,6 +335,6 @@ pub fn delete(credential_id: &str, config: &ApiConfig) -> Result<HttpRequest, Ap
         config,
         &item_path(credential_id)?,
         &Query::new(),
-        None::<&()>,
+        None,
     )
 }

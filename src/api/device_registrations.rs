@@ -1,18 +1,16 @@
 //! `/PushNotifications/DeviceRegistrations`: list, register, get, delete.
 
-use serde::Serialize;
-use serde_json::Value;
+use crate::json::{ObjectWriter, Value};
 
 use super::model::{
-    parse_provider, serialize_provider, ListDeviceRegistrationsParams, RegisterDeviceParams,
-    PROVIDER_NAMES,
+    parse_provider, ListDeviceRegistrationsParams, RegisterDeviceParams, PROVIDER_NAMES,
 };
 use super::operations::push_page;
 use super::path::{self, Query};
 use super::push_notifications::token_error;
 use super::validate::{self as v, Path};
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
-use crate::token::{self, Provider};
+use crate::token;
 
 const COLLECTION: &str = "/PushNotifications/DeviceRegistrations";
 
@@ -43,7 +41,7 @@ pub fn list(
     q.push("userId", &p.user_id);
     q.push_opt("appName", p.app_name.as_deref());
     push_page(&mut q, &p.page);
-    assemble("GET", config, COLLECTION, &q, None::<&()>)
+    assemble("GET", config, COLLECTION, &q, None)
 }
 
 /// Reads `registerDevice` params: `{ appName, token, provider, userId? }`.
@@ -59,17 +57,6 @@ pub fn register_params(params: &Value) -> Result<RegisterDeviceParams, ApiError>
     })
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct RegisterBody<'a> {
-    app_name: &'a str,
-    token: String,
-    #[serde(serialize_with = "serialize_provider")]
-    provider: Provider,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    user_id: Option<&'a str>,
-}
-
 /// `POST /PushNotifications/DeviceRegistrations`. The token goes through the token core with its
 /// declared provider: APNs tokens are sent as lowercase hex.
 pub fn register(p: &RegisterDeviceParams, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
@@ -80,13 +67,15 @@ pub fn register(p: &RegisterDeviceParams, config: &ApiConfig) -> Result<HttpRequ
     if let Some(user) = &p.user_id {
         v::identifier(&root.key("userId"), user)?;
     }
-    let body = RegisterBody {
-        app_name: &p.app_name,
-        token,
-        provider: p.provider,
-        user_id: p.user_id.as_deref(),
-    };
-    assemble("POST", config, COLLECTION, &Query::new(), Some(&body))
+    // { appName, token, provider, userId? }
+    let mut body = String::new();
+    let mut o = ObjectWriter::new(&mut body);
+    o.str("appName", &p.app_name);
+    o.str("token", &token);
+    o.str("provider", p.provider.as_str());
+    o.opt_str("userId", p.user_id.as_deref());
+    o.end();
+    assemble("POST", config, COLLECTION, &Query::new(), Some(body))
 }
 
 fn item(method: &'static str, id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
@@ -96,7 +85,7 @@ fn item(method: &'static str, id: &str, config: &ApiConfig) -> Result<HttpReques
         config,
         &[COLLECTION, "/", &id].concat(),
         &Query::new(),
-        None::<&()>,
+        None,
     )
 }
 

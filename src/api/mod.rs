@@ -29,7 +29,7 @@ pub mod validate;
 
 use core::fmt;
 
-use serde_json::Value;
+use crate::json::{Map, Value};
 
 pub use response::{parse_response, parse_response_at, ApiResult};
 
@@ -397,7 +397,7 @@ fn auth_shape_error() -> ApiError {
     )
 }
 
-fn auth_from_map(a: &serde_json::Map<String, Value>) -> Result<Auth, ApiError> {
+fn auth_from_map(a: &Map) -> Result<Auth, ApiError> {
     let text = |key: &str| match a.get(key) {
         Some(Value::String(s)) => Some(s.clone()),
         _ => None,
@@ -646,13 +646,13 @@ pub fn build_request_named(
 }
 
 /// Assembles a request: URL from the base, the path and the query; the standard headers; the
-/// body serialized compactly.
-pub(crate) fn assemble<B: serde::Serialize>(
+/// body (compact JSON text, written by the caller).
+pub(crate) fn assemble(
     method: &'static str,
     config: &ApiConfig,
     path: &str,
     query: &path::Query,
-    body: Option<&B>,
+    body: Option<String>,
 ) -> Result<HttpRequest, ApiError> {
     config.check()?;
     let base = config.base();
@@ -660,12 +660,6 @@ pub(crate) fn assemble<B: serde::Serialize>(
     url.push_str(base);
     url.push_str(path);
     query.append_to(&mut url);
-    let body = match body {
-        Some(b) => Some(serde_json::to_string(b).map_err(|_| {
-            ApiError::invalid_argument("params", "The request body could not be serialized.")
-        })?),
-        None => None,
-    };
     let mut headers = Vec::with_capacity(3);
     headers.push(("Accept".to_string(), "application/json".to_string()));
     if body.is_some() {

@@ -3,10 +3,7 @@
 //! The structs hold what the caller gave; the builders in the resource modules check them
 //! (and, for device tokens, canonicalize them) before anything is serialized.
 
-use std::collections::BTreeMap;
-
-use serde::{Serialize, Serializer};
-
+use crate::json::{write_str, ObjectWriter};
 use crate::token::Provider;
 
 /// String enums spelled exactly as the API spells them.
@@ -28,12 +25,6 @@ macro_rules! str_enum {
             /// Parses the exact wire spelling.
             pub fn parse(s: &str) -> Option<Self> {
                 match s { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
             }
         }
     };
@@ -84,12 +75,37 @@ pub fn parse_provider(s: &str) -> Option<Provider> {
     }
 }
 
-pub(crate) fn serialize_provider<S: Serializer>(p: &Provider, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(p.as_str())
+/// Tags: string keys and values (at most 10; keys 1–128, values ≤ 256 characters), sorted by
+/// key, each key once (see [`tags_from_pairs`]). A sorted `Vec` rather than a map: there are at
+/// most ten, and they are only checked and written in order.
+pub type Tags = Vec<(String, String)>;
+
+/// Tags from pairs in any order: sorted by key, a repeated key keeping its last value.
+pub fn tags_from_pairs(pairs: Vec<(String, String)>) -> Tags {
+    // Stable: pairs with the same key stay in input order, so the last one is the last given.
+    let order = {
+        let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+        crate::json::sorted_order(&keys)
+    };
+    let mut slots: Vec<Option<(String, String)>> = pairs.into_iter().map(Some).collect();
+    let mut out: Tags = Vec::with_capacity(slots.len());
+    for pair in order.into_iter().filter_map(|i| slots[i].take()) {
+        match out.last_mut() {
+            Some(last) if last.0 == pair.0 => *last = pair,
+            _ => out.push(pair),
+        }
+    }
+    out
 }
 
-/// Tags: string keys and values (at most 10; keys 1–128, values ≤ 256 characters).
-pub type Tags = BTreeMap<String, String>;
+/// Writes tags as a JSON object (in key order).
+pub(crate) fn write_tags(out: &mut String, tags: &Tags) {
+    let mut o = ObjectWriter::new(out);
+    for (k, v) in tags {
+        o.str(k, v);
+    }
+    o.end();
+}
 
 /// `pageToken` and `pageSize` (1–1000; the API's default is 50).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -118,28 +134,47 @@ pub enum Recipient {
 ///
 /// Only `{ title, body }` is accepted: the image and template variants named by one crawl of
 /// Twilio's docs have no published field names.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Content {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
 }
 
+impl Content {
+    /// `{ title?, body? }`.
+    pub(crate) fn write(&self, out: &mut String) {
+        let mut o = ObjectWriter::new(out);
+        o.opt_str("title", self.title.as_deref());
+        o.opt_str("body", self.body.as_deref());
+        o.end();
+    }
+}
+
 /// Who sends. Omitted: the account's default App.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sender {
     /// One credential per provider (the credential's type must match the provider).
     Credentials {
-        #[serde(skip_serializing_if = "Option::is_none")]
         apn: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         fcm: Option<String>,
     },
     /// An App by name: its default credentials.
-    #[serde(rename_all = "camelCase")]
     App { app_name: String },
+}
+
+impl Sender {
+    /// `{ apn?, fcm? }` or `{ appName }`.
+    pub(crate) fn write(&self, out: &mut String) {
+        let mut o = ObjectWriter::new(out);
+        match self {
+            Sender::Credentials { apn, fcm } => {
+                o.opt_str("apn", apn.as_deref());
+                o.opt_str("fcm", fcm.as_deref());
+            }
+            Sender::App { app_name } => o.str("appName", app_name),
+        }
+        o.end();
+    }
 }
 
 /// When to send.
@@ -149,10 +184,26 @@ pub enum Sender {
 /// time zone are localized per recipient) and push has a `SCHEDULED` status, so that shape is
 /// accepted and passed through unchanged: a non-empty array of ISO 8601 date-times, with or
 /// without a time zone. Any other field is refused rather than guessed at.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {
     pub send_at: Vec<String>,
+}
+
+impl Schedule {
+    /// `{ sendAt: [...] }`.
+    pub(crate) fn write(&self, out: &mut String) {
+        let mut o = ObjectWriter::new(out);
+        let list = o.key("sendAt");
+        list.push('[');
+        for (i, at) in self.send_at.iter().enumerate() {
+            if i > 0 {
+                list.push(',');
+            }
+            write_str(list, at);
+        }
+        list.push(']');
+        o.end();
+    }
 }
 
 /// Params of `sendPush`.
@@ -236,18 +287,33 @@ pub struct ListCredentialsParams {
 
 /// The secret part of a credential, each value base64 of the provider's file (see
 /// [`super::credential_content`]).
-#[derive(Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum CredentialContent {
     /// `APN`/`APN_SANDBOX`: base64 of the PEM certificate and of the PEM private key.
-    #[serde(rename_all = "camelCase")]
     Apn {
         certificate: String,
         private_key: String,
     },
     /// `FCM`: base64 of the whole service-account JSON file.
-    #[serde(rename_all = "camelCase")]
     Fcm { private_key: String },
+}
+
+impl CredentialContent {
+    /// `{ certificate, privateKey }` or `{ privateKey }`.
+    pub fn write(&self, out: &mut String) {
+        let mut o = ObjectWriter::new(out);
+        match self {
+            CredentialContent::Apn {
+                certificate,
+                private_key,
+            } => {
+                o.str("certificate", certificate);
+                o.str("privateKey", private_key);
+            }
+            CredentialContent::Fcm { private_key } => o.str("privateKey", private_key),
+        }
+        o.end();
+    }
 }
 
 impl core::fmt::Debug for CredentialContent {

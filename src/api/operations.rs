@@ -1,6 +1,6 @@
 //! `/PushNotifications/Operations`: list, fetch, and the (undocumented) errors of one operation.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::model::{ListOperationErrorsParams, ListOperationsParams, OperationStatus, Page};
 use super::path::{self, Query};
@@ -38,13 +38,7 @@ pub fn list(p: &ListOperationsParams, config: &ApiConfig) -> Result<HttpRequest,
     let mut q = Query::new();
     q.push_opt("status", p.status.map(OperationStatus::as_str));
     push_dates_and_page(&mut q, &p.dates, &p.page, |_| {});
-    assemble(
-        "GET",
-        config,
-        "/PushNotifications/Operations",
-        &q,
-        None::<&()>,
-    )
+    assemble("GET", config, "/PushNotifications/Operations", &q, None)
 }
 
 /// `GET /PushNotifications/Operations/{operationId}`.
@@ -55,7 +49,7 @@ pub fn fetch(operation_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiE
         config,
         &["/PushNotifications/Operations/", &id].concat(),
         &Query::new(),
-        None::<&()>,
+        None,
     )
 }
 
@@ -88,7 +82,7 @@ pub fn list_errors(
         config,
         &["/PushNotifications/Operations/", &id, "/Errors"].concat(),
         &q,
-        None::<&()>,
+        None,
     )
 }
 
@@ -96,6 +90,8 @@ pub fn list_errors(
 pub(crate) fn push_page(q: &mut Query, page: &Page) {
     q.push_opt("pageToken", page.page_token.as_deref());
     if let Some(size) = page.page_size {
-        q.push("pageSize", &size.to_string());
+        let mut text = String::new();
+        crate::json::push_u64(&mut text, u64::from(size));
+        q.push("pageSize", &text);
     }
 }

@@ -1,15 +1,14 @@
 //! `/PushNotifications`: send, list, fetch.
 
-use serde::Serialize;
-use serde_json::Value;
-
 use super::model::{
-    parse_provider, serialize_provider, Content, ListPushNotificationsParams, NotificationStatus,
-    Priority, Recipient, Schedule, SendPushParams, Sender, TagFilter, Tags, PROVIDER_NAMES,
+    parse_provider, tags_from_pairs, write_tags, Content, ListPushNotificationsParams,
+    NotificationStatus, Priority, Recipient, Schedule, SendPushParams, Sender, TagFilter,
+    PROVIDER_NAMES,
 };
 use super::path::{self, Query};
 use super::validate::{self as v, invalid, Path};
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
+use crate::json::{ObjectWriter, Value};
 use crate::token::{self, Provider};
 
 // ------------------------------------------------------------------------------------------
@@ -220,34 +219,53 @@ pub fn list_params(params: &Value) -> Result<ListPushNotificationsParams, ApiErr
 // ------------------------------------------------------------------------------------------
 // Building
 
-#[derive(Serialize)]
-#[serde(untagged)]
 enum RecipientOut<'a> {
-    Device {
-        token: String,
-        #[serde(serialize_with = "serialize_provider")]
-        provider: Provider,
-    },
-    User {
-        #[serde(rename = "userId")]
-        user_id: &'a str,
-    },
+    Device { token: String, provider: Provider },
+    User { user_id: &'a str },
 }
 
-#[derive(Serialize)]
-struct SendBody<'a> {
-    to: &'a [RecipientOut<'a>],
-    content: &'a Content,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    from: Option<&'a Sender>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    priority: Option<Priority>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sound: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tags: Option<&'a Tags>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    schedule: Option<&'a Schedule>,
+impl RecipientOut<'_> {
+    /// `{ token, provider }` or `{ userId }`.
+    fn write(&self, out: &mut String) {
+        let mut o = ObjectWriter::new(out);
+        match self {
+            RecipientOut::Device { token, provider } => {
+                o.str("token", token);
+                o.str("provider", provider.as_str());
+            }
+            RecipientOut::User { user_id } => o.str("userId", user_id),
+        }
+        o.end();
+    }
+}
+
+/// The body of a send: `{ to, content, from?, priority?, sound?, tags?, schedule? }`.
+fn send_body(p: &SendPushParams, to: &[RecipientOut<'_>]) -> String {
+    let mut out = String::with_capacity(64 + to.len() * 96);
+    let mut o = ObjectWriter::new(&mut out);
+    let list = o.key("to");
+    list.push('[');
+    for (i, r) in to.iter().enumerate() {
+        if i > 0 {
+            list.push(',');
+        }
+        r.write(list);
+    }
+    list.push(']');
+    p.content.write(o.key("content"));
+    if let Some(from) = &p.from {
+        from.write(o.key("from"));
+    }
+    o.opt_str("priority", p.priority.map(Priority::as_str));
+    o.opt_str("sound", p.sound.as_deref());
+    if let Some(tags) = &p.tags {
+        write_tags(o.key("tags"), tags);
+    }
+    if let Some(schedule) = &p.schedule {
+        schedule.write(o.key("schedule"));
+    }
+    o.end();
+    out
 }
 
 /// Checks everything but the recipients.
@@ -351,7 +369,7 @@ pub(crate) fn token_error(path: &Path<'_>, e: &token::TokenError) -> ApiError {
 
 fn count_error(n: usize) -> ApiError {
     let mut detail = String::from("has ");
-    detail.push_str(&n.to_string());
+    crate::json::push_u64(&mut detail, n as u64);
     detail.push_str(" recipients; a send takes 1 to 10,000 (use sendPushInBatches for more)");
     invalid(&Path::Root.key("to"), &detail)
 }
@@ -361,21 +379,12 @@ fn send_request(
     to: &[RecipientOut<'_>],
     config: &ApiConfig,
 ) -> Result<HttpRequest, ApiError> {
-    let body = SendBody {
-        to,
-        content: &p.content,
-        from: p.from.as_ref(),
-        priority: p.priority,
-        sound: p.sound.as_deref(),
-        tags: p.tags.as_ref(),
-        schedule: p.schedule.as_ref(),
-    };
     assemble(
         "POST",
         config,
         "/PushNotifications",
         &Query::new(),
-        Some(&body),
+        Some(send_body(p, to)),
     )
 }
 
@@ -460,11 +469,11 @@ fn tag_filter(path: &Path<'_>, filter: &TagFilter) -> Result<String, ApiError> {
             Ok(out)
         }
         TagFilter::Raw(text) => {
-            let mut pairs = Tags::new();
+            let mut pairs = Vec::new();
             for part in text.split(';').filter(|p| !p.is_empty()) {
                 match part.split_once(':') {
                     Some((k, value)) if !k.is_empty() => {
-                        pairs.insert(k.to_string(), value.to_string());
+                        pairs.push((k.to_string(), value.to_string()));
                     }
                     _ => {
                         return Err(invalid(
@@ -480,6 +489,7 @@ fn tag_filter(path: &Path<'_>, filter: &TagFilter) -> Result<String, ApiError> {
                     "must hold at least one key:value; pair (omit it to not filter)",
                 ));
             }
+            let pairs = tags_from_pairs(pairs);
             v::tag_limits(path, &pairs)?;
             Ok(text.clone())
         }
@@ -509,7 +519,7 @@ pub fn list(p: &ListPushNotificationsParams, config: &ApiConfig) -> Result<HttpR
         q.push_opt("user", p.user.as_deref());
         q.push_opt("provider", p.provider.map(Provider::as_str));
     });
-    assemble("GET", config, "/PushNotifications", &q, None::<&()>)
+    assemble("GET", config, "/PushNotifications", &q, None)
 }
 
 /// Appends `startDate`, `endDate`, then whatever `middle` adds, then `pageToken`, `pageSize`.
@@ -524,7 +534,9 @@ pub(crate) fn push_dates_and_page(
     middle(q);
     q.push_opt("pageToken", page.page_token.as_deref());
     if let Some(size) = page.page_size {
-        q.push("pageSize", &size.to_string());
+        let mut text = String::new();
+        crate::json::push_u64(&mut text, u64::from(size));
+        q.push("pageSize", &text);
     }
 }
 
@@ -536,6 +548,6 @@ pub fn fetch(push_notification_id: &str, config: &ApiConfig) -> Result<HttpReque
         config,
         &["/PushNotifications/", &id].concat(),
         &Query::new(),
-        None::<&()>,
+        None,
     )
 }

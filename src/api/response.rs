@@ -21,7 +21,7 @@
 //!   status alone otherwise. `Retry-After` is integer seconds or an HTTP date. 429 and 503 are
 //!   retryable; 500 is not (Twilio: do not retry).
 
-use serde_json::{Map, Value};
+use crate::json::{self, push_u64, Map, ObjectWriter, Value};
 
 use super::path;
 use super::validate::{self, clip};
@@ -63,7 +63,7 @@ pub struct ListPage {
 pub enum ApiResult {
     Accepted(OperationRef),
     Resource(ResourceRef),
-    Object(Map<String, Value>),
+    Object(Map),
     Page(ListPage),
 }
 
@@ -76,23 +76,23 @@ impl ApiResult {
         let mut out = Map::new();
         match self {
             ApiResult::Accepted(r) => {
-                out.insert("operationId".into(), Value::String(r.operation_id.clone()));
-                out.insert("operationLocation".into(), text(&r.operation_location));
+                out.insert("operationId", Value::String(r.operation_id.clone()));
+                out.insert("operationLocation", text(&r.operation_location));
             }
             ApiResult::Resource(r) => {
-                out.insert("resourceId".into(), text(&r.resource_id));
-                out.insert("resourceLocation".into(), text(&r.resource_location));
+                out.insert("resourceId", text(&r.resource_id));
+                out.insert("resourceLocation", text(&r.resource_location));
             }
             ApiResult::Object(m) => return Value::Object(m.clone()),
             ApiResult::Page(p) => {
                 let items = Value::Array(p.items.clone());
-                out.insert("items".into(), items.clone());
-                out.insert("collection".into(), Value::String(p.collection.clone()));
+                out.insert("items", items.clone());
+                out.insert("collection", Value::String(p.collection.clone()));
                 let mut pagination = Map::new();
-                pagination.insert("next".into(), text(&p.next));
-                pagination.insert("self".into(), text(&p.self_));
-                out.insert("pagination".into(), Value::Object(pagination));
-                out.insert("nextPageToken".into(), text(&p.next_page_token));
+                pagination.insert("next", text(&p.next));
+                pagination.insert("self", text(&p.self_));
+                out.insert("pagination", Value::Object(pagination));
+                out.insert("nextPageToken", text(&p.next_page_token));
                 if !matches!(
                     p.collection.as_str(),
                     "items" | "collection" | "pagination" | "nextPageToken"
@@ -102,6 +102,58 @@ impl ApiResult {
             }
         }
         Value::Object(out)
+    }
+}
+
+impl ApiResult {
+    /// Writes [`ApiResult::to_json`] as compact JSON text without building it. With
+    /// `collection_key` false a page leaves out the collection's own key, for callers that
+    /// alias it to `items` themselves (the JS facade, so the items are sent once).
+    pub fn write_json(&self, out: &mut String, collection_key: bool) {
+        let mut o = ObjectWriter::new(out);
+        match self {
+            ApiResult::Accepted(r) => {
+                o.str("operationId", &r.operation_id);
+                o.str_or_null("operationLocation", r.operation_location.as_deref());
+            }
+            ApiResult::Resource(r) => {
+                o.str_or_null("resourceId", r.resource_id.as_deref());
+                o.str_or_null("resourceLocation", r.resource_location.as_deref());
+            }
+            ApiResult::Object(m) => {
+                for (k, v) in m {
+                    o.value(k, v);
+                }
+            }
+            ApiResult::Page(p) => {
+                let write_items = |out: &mut String| {
+                    out.push('[');
+                    for (i, item) in p.items.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        json::write_value(out, item);
+                    }
+                    out.push(']');
+                };
+                write_items(o.key("items"));
+                o.str("collection", &p.collection);
+                let mut pagination = ObjectWriter::new(o.key("pagination"));
+                pagination.str_or_null("next", p.next.as_deref());
+                pagination.str_or_null("self", p.self_.as_deref());
+                pagination.end();
+                o.str_or_null("nextPageToken", p.next_page_token.as_deref());
+                if collection_key
+                    && !matches!(
+                        p.collection.as_str(),
+                        "items" | "collection" | "pagination" | "nextPageToken"
+                    )
+                {
+                    write_items(o.key(&p.collection));
+                }
+            }
+        }
+        o.end();
     }
 }
 
@@ -158,7 +210,7 @@ pub fn parse_response_at(
     let json = if body.trim().is_empty() {
         None
     } else {
-        match serde_json::from_str::<Value>(body) {
+        match json::parse(body) {
             Ok(Value::Object(map)) => Some(map),
             Ok(other) => {
                 return Err(invalid(
@@ -205,7 +257,7 @@ fn invalid(op: Operation, status: u16, why: &str) -> ApiError {
     let mut message = String::from("Unexpected response to ");
     message.push_str(op.name());
     message.push_str(" (HTTP ");
-    message.push_str(&status.to_string());
+    push_u64(&mut message, u64::from(status));
     message.push_str("): ");
     message.push_str(why);
     if op == Operation::SendPush {
@@ -219,7 +271,7 @@ fn invalid(op: Operation, status: u16, why: &str) -> ApiError {
 fn body_text(
     op: Operation,
     status: u16,
-    json: Option<&Map<String, Value>>,
+    json: Option<&Map>,
     key: &str,
 ) -> Result<Option<String>, ApiError> {
     match json.and_then(|m| m.get(key)) {
@@ -249,7 +301,7 @@ fn accepted(
     op: Operation,
     status: u16,
     headers: &[(String, String)],
-    json: Option<&Map<String, Value>>,
+    json: Option<&Map>,
 ) -> Result<OperationRef, ApiError> {
     let location = match body_text(op, status, json, "operationLocation")? {
         Some(l) => Some(l),
@@ -277,7 +329,7 @@ fn resource(
     op: Operation,
     status: u16,
     headers: &[(String, String)],
-    json: Option<&Map<String, Value>>,
+    json: Option<&Map>,
 ) -> Result<ResourceRef, ApiError> {
     let location = match body_text(op, status, json, "resourceLocation")? {
         Some(l) => Some(l),
@@ -308,11 +360,11 @@ fn resource(
     })
 }
 
-fn page(op: Operation, status: u16, mut map: Map<String, Value>) -> Result<ListPage, ApiError> {
+fn page(op: Operation, status: u16, mut map: Map) -> Result<ListPage, ApiError> {
     let key = op
         .collection_keys()
         .iter()
-        .find(|k| map.get(**k).is_some_and(Value::is_array))
+        .find(|k| map.get(k).is_some_and(Value::is_array))
         .map(|k| k.to_string())
         .or_else(|| {
             let mut arrays = map
@@ -401,7 +453,7 @@ fn reason(status: u16) -> &'static str {
 
 /// The error for a non-2xx response.
 pub fn api_error(status: u16, headers: &[(String, String)], body: &str, now: u64) -> ApiError {
-    let json = match serde_json::from_str::<Value>(body) {
+    let json = match json::parse(body) {
         Ok(Value::Object(map)) => Some(map),
         _ => None,
     };
@@ -430,7 +482,7 @@ pub fn api_error(status: u16, headers: &[(String, String)], body: &str, now: u64
             .map(str::to_string)
     });
     let mut message = String::from("HTTP ");
-    message.push_str(&status.to_string());
+    push_u64(&mut message, u64::from(status));
     let phrase = reason(status);
     if !phrase.is_empty() {
         message.push(' ');

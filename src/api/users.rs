@@ -1,6 +1,6 @@
 //! `/PushNotifications/Users`: list, fetch, delete.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::model::ListUsersParams;
 use super::operations::push_page;
@@ -25,7 +25,7 @@ pub fn list(p: &ListUsersParams, config: &ApiConfig) -> Result<HttpRequest, ApiE
     v::check_page(&Path::Root, &p.page)?;
     let mut q = Query::new();
     push_page(&mut q, &p.page);
-    assemble("GET", config, COLLECTION, &q, None::<&()>)
+    assemble("GET", config, COLLECTION, &q, None)
 }
 
 fn item(method: &'static str, id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
@@ -35,7 +35,7 @@ fn item(method: &'static str, id: &str, config: &ApiConfig) -> Result<HttpReques
         config,
         &[COLLECTION, "/", &id].concat(),
         &Query::new(),
-        None::<&()>,
+        None,
     )
 }
 

@@ -4,12 +4,9 @@
 //! that is rendered only when an error is reported, so valid input never pays for it. Messages
 //! say what is wrong and what is allowed, and never repeat secret values.
 
-use std::collections::BTreeMap;
-
-use serde_json::{Map, Value};
-
-use super::model::{DateRange, Page, Tags};
+use super::model::{tags_from_pairs, DateRange, Page, Tags};
 use super::ApiError;
+use crate::json::{push_u64, write_str, Map, Value};
 
 /// Where a value sits in the params. Built on the stack while walking; rendered on error.
 #[derive(Debug, Clone, Copy)]
@@ -54,14 +51,14 @@ impl<'a> Path<'a> {
                     out.push_str(key);
                 } else {
                     out.push('[');
-                    out.push_str(&serde_json::to_string(&clip(key, 40)).unwrap_or_default());
+                    write_str(out, &clip(key, 40));
                     out.push(']');
                 }
             }
             Path::Index(parent, index) => {
                 parent.render_into(out);
                 out.push('[');
-                out.push_str(&index.to_string());
+                push_u64(out, *index as u64);
                 out.push(']');
             }
         }
@@ -120,21 +117,17 @@ fn wrong_type(path: &Path<'_>, expected: &str, got: &Value) -> ApiError {
 }
 
 /// The object at `path`. `null` params (not nested objects) count as `{}`.
-pub fn object<'v>(value: &'v Value, path: &Path<'_>) -> Result<&'v Map<String, Value>, ApiError> {
-    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+pub fn object<'v>(value: &'v Value, path: &Path<'_>) -> Result<&'v Map, ApiError> {
+    static EMPTY: Map = Map::new();
     match value {
         Value::Object(map) => Ok(map),
-        Value::Null if matches!(path, Path::Root) => Ok(EMPTY.get_or_init(Map::new)),
+        Value::Null if matches!(path, Path::Root) => Ok(&EMPTY),
         other => Err(wrong_type(path, "an object", other)),
     }
 }
 
 /// Refuses keys outside `allowed`, naming the first unknown one.
-pub fn known_fields(
-    map: &Map<String, Value>,
-    path: &Path<'_>,
-    allowed: &[&str],
-) -> Result<(), ApiError> {
+pub fn known_fields(map: &Map, path: &Path<'_>, allowed: &[&str]) -> Result<(), ApiError> {
     for key in map.keys() {
         if !allowed.contains(&key.as_str()) {
             let field = path.key(key);
@@ -152,12 +145,12 @@ pub fn known_fields(
 }
 
 /// The value of `key`, with `null` meaning absent.
-pub fn get<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
+pub fn get<'v>(map: &'v Map, key: &str) -> Option<&'v Value> {
     map.get(key).filter(|v| !v.is_null())
 }
 
 /// A required string.
-pub fn req_str(map: &Map<String, Value>, path: &Path<'_>, key: &str) -> Result<String, ApiError> {
+pub fn req_str(map: &Map, path: &Path<'_>, key: &str) -> Result<String, ApiError> {
     let field = path.key(key);
     match get(map, key) {
         None => Err(invalid(&field, "is required")),
@@ -167,11 +160,7 @@ pub fn req_str(map: &Map<String, Value>, path: &Path<'_>, key: &str) -> Result<S
 }
 
 /// An optional string.
-pub fn opt_str(
-    map: &Map<String, Value>,
-    path: &Path<'_>,
-    key: &str,
-) -> Result<Option<String>, ApiError> {
+pub fn opt_str(map: &Map, path: &Path<'_>, key: &str) -> Result<Option<String>, ApiError> {
     match get(map, key) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -180,11 +169,7 @@ pub fn opt_str(
 }
 
 /// An optional boolean.
-pub fn opt_bool(
-    map: &Map<String, Value>,
-    path: &Path<'_>,
-    key: &str,
-) -> Result<Option<bool>, ApiError> {
+pub fn opt_bool(map: &Map, path: &Path<'_>, key: &str) -> Result<Option<bool>, ApiError> {
     match get(map, key) {
         None => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
@@ -197,29 +182,23 @@ pub fn opt_bool(
 }
 
 /// A required boolean.
-pub fn req_bool(map: &Map<String, Value>, path: &Path<'_>, key: &str) -> Result<bool, ApiError> {
+pub fn req_bool(map: &Map, path: &Path<'_>, key: &str) -> Result<bool, ApiError> {
     opt_bool(map, path, key)?.ok_or_else(|| invalid(&path.key(key), "is required (true or false)"))
 }
 
-/// A JSON number that is a whole number (`50` or `50.0`), as i128 so nothing overflows.
+/// A JSON number that is a whole number below 10³⁰ in magnitude (`50`, `50.0` or `5e1`), as
+/// i128 so nothing overflows. Decided on the number's text, exactly (see
+/// [`crate::json::Number::as_whole`]): no float parsing.
 pub fn as_integer(v: &Value) -> Option<i128> {
-    let n = match v {
-        Value::Number(n) => n,
-        _ => return None,
-    };
-    if let Some(i) = n.as_i64() {
-        return Some(i128::from(i));
+    match v {
+        Value::Number(n) => n.as_whole(),
+        _ => None,
     }
-    if let Some(u) = n.as_u64() {
-        return Some(i128::from(u));
-    }
-    let f = n.as_f64()?;
-    (f.is_finite() && f.fract() == 0.0 && f.abs() < 1e30).then_some(f as i128)
 }
 
 /// An optional integer in `min..=max`.
 pub fn opt_int(
-    map: &Map<String, Value>,
+    map: &Map,
     path: &Path<'_>,
     key: &str,
     min: i128,
@@ -230,13 +209,11 @@ pub fn opt_int(
     };
     let field = path.key(key);
     let range = || {
-        [
-            "must be an integer from ",
-            &min.to_string(),
-            " to ",
-            &max.to_string(),
-        ]
-        .concat()
+        let mut text = String::from("must be an integer from ");
+        push_i128(&mut text, min);
+        text.push_str(" to ");
+        push_i128(&mut text, max);
+        text
     };
     match as_integer(v) {
         Some(n) if (min..=max).contains(&n) => u32::try_from(n)
@@ -250,9 +227,16 @@ pub fn opt_int(
     }
 }
 
+fn push_i128(out: &mut String, n: i128) {
+    if n < 0 {
+        out.push('-');
+    }
+    push_u64(out, n.unsigned_abs() as u64);
+}
+
 /// An optional value of a string enum, exact spelling.
 pub fn opt_enum<T>(
-    map: &Map<String, Value>,
+    map: &Map,
     path: &Path<'_>,
     key: &str,
     parse: fn(&str) -> Option<T>,
@@ -268,7 +252,7 @@ pub fn opt_enum<T>(
 
 /// A required value of a string enum.
 pub fn req_enum<T>(
-    map: &Map<String, Value>,
+    map: &Map,
     path: &Path<'_>,
     key: &str,
     parse: fn(&str) -> Option<T>,
@@ -311,7 +295,7 @@ pub fn single_id(params: &Value, key: &'static str) -> Result<String, ApiError> 
 }
 
 /// Reads `pageToken` and `pageSize`.
-pub fn page(map: &Map<String, Value>, path: &Path<'_>) -> Result<Page, ApiError> {
+pub fn page(map: &Map, path: &Path<'_>) -> Result<Page, ApiError> {
     Ok(Page {
         page_token: opt_str(map, path, "pageToken")?,
         page_size: opt_int(map, path, "pageSize", 1, i128::from(MAX_PAGE_SIZE))?,
@@ -319,7 +303,7 @@ pub fn page(map: &Map<String, Value>, path: &Path<'_>) -> Result<Page, ApiError>
 }
 
 /// Reads `startDate` and `endDate`.
-pub fn date_range(map: &Map<String, Value>, path: &Path<'_>) -> Result<DateRange, ApiError> {
+pub fn date_range(map: &Map, path: &Path<'_>) -> Result<DateRange, ApiError> {
     Ok(DateRange {
         start_date: opt_str(map, path, "startDate")?,
         end_date: opt_str(map, path, "endDate")?,
@@ -332,16 +316,14 @@ pub fn tags(value: &Value, path: &Path<'_>) -> Result<Tags, ApiError> {
         Value::Object(m) => m,
         other => return Err(wrong_type(path, "an object of string values", other)),
     };
-    let mut out = BTreeMap::new();
+    let mut out = Vec::with_capacity(map.len());
     for (k, v) in map {
         match v {
-            Value::String(s) => {
-                out.insert(k.clone(), s.clone());
-            }
+            Value::String(s) => out.push((k.clone(), s.clone())),
             other => return Err(wrong_type(&path.key(k), "a string", other)),
         }
     }
-    Ok(out)
+    Ok(tags_from_pairs(out))
 }
 
 // ------------------------------------------------------------------------------------------
@@ -382,7 +364,7 @@ pub fn app_name(path: &Path<'_>, name: &str) -> Result<(), ApiError> {
             "found a character that is not allowed"
         });
         detail.push_str(" at position ");
-        detail.push_str(&i.to_string());
+        push_u64(&mut detail, i as u64);
         detail.push(')');
         return Err(invalid(path, &detail));
     }
@@ -437,7 +419,7 @@ pub fn page_token(path: &Path<'_>, token: &str) -> Result<(), ApiError> {
 pub fn tag_limits(path: &Path<'_>, tags: &Tags) -> Result<(), ApiError> {
     if tags.len() > MAX_TAGS {
         let mut detail = String::from("has ");
-        detail.push_str(&tags.len().to_string());
+        push_u64(&mut detail, tags.len() as u64);
         detail.push_str(" tags; at most 10 are allowed");
         return Err(invalid(path, &detail));
     }

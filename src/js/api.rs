@@ -1,20 +1,24 @@
 //! JS bindings for the request builders, the response parser and the credential helpers.
 //!
-//! Params cross the boundary as JSON (`JSON.stringify`, then `serde_json`): `Date` values become
-//! ISO strings, `undefined` fields disappear, and cyclic objects or BigInts are refused with an
-//! `INVALID_ARGUMENT` error instead of recursing. All checks happen in Rust (`crate::api`).
+//! Params cross the boundary as JSON (`JSON.stringify`, then [`crate::json::parse`]): `Date`
+//! values become ISO strings, `undefined` fields disappear, and cyclic objects or BigInts are
+//! refused with an `INVALID_ARGUMENT` error instead of recursing. All checks happen in Rust
+//! (`crate::api`).
+//!
+//! Results go back the same way: Rust writes compact JSON text and one `JSON.parse` builds the
+//! plain objects. That is one boundary crossing per result instead of one per property, and it
+//! needs no generic serialization code in the wasm binary.
 
 use js_sys::{Array, Object, Reflect, JSON};
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::token::to_js;
 use super::{coded_error, set};
 use crate::api::model::CredentialContent;
 use crate::api::response::ApiResult;
 use crate::api::retry::is_transient;
 use crate::api::{self, credential_content, ApiConfig, ApiError, HttpRequest, Operation};
+use crate::json::{self, Value};
 
 /// A JS value as JSON. `undefined`/`null` become `Value::Null`.
 pub(crate) fn json_arg(value: &JsValue, name: &str) -> Result<Value, ApiError> {
@@ -35,7 +39,17 @@ pub(crate) fn json_arg(value: &JsValue, name: &str) -> Result<Value, ApiError> {
     let Some(text) = text.as_string() else {
         return Ok(Value::Null);
     };
-    serde_json::from_str(&text).map_err(|_| fail())
+    json::parse(&text).map_err(|_| fail())
+}
+
+/// Plain JS data from JSON text that this crate wrote (so it always parses).
+pub(crate) fn json_to_js(text: &str) -> Result<JsValue, JsValue> {
+    JSON::parse(text)
+}
+
+/// A [`Value`] as plain JS data.
+pub(crate) fn value_to_js(value: &Value) -> Result<JsValue, JsValue> {
+    json_to_js(&json::to_string(value))
 }
 
 /// Reads the optional `config` argument.
@@ -89,7 +103,7 @@ pub(crate) fn api_error_to_js(e: &ApiError, attempts: Option<u32>) -> JsValue {
                 retry_after.map_or(JsValue::NULL, |s| JsValue::from_f64(s as f64)),
             );
             if let Some(body) = body {
-                if let Ok(b) = to_js(body.as_ref()) {
+                if let Ok(b) = value_to_js(body) {
                     set(&error, "body", b);
                 }
             }
@@ -127,7 +141,9 @@ pub(crate) fn request_to_js(r: &HttpRequest) -> JsValue {
 
 /// A result as a plain object; for pages, `items` and the collection key are the same array.
 pub(crate) fn result_to_js(result: &ApiResult) -> Result<JsValue, JsValue> {
-    let out = to_js(&result.to_json())?;
+    let mut text = String::new();
+    result.write_json(&mut text, false);
+    let out = json_to_js(&text)?;
     if let ApiResult::Page(page) = result {
         let items = Reflect::get(&out, &JsValue::from_str("items"))?;
         if !matches!(
@@ -241,8 +257,14 @@ fn header_pairs(headers: &JsValue) -> Result<Vec<(String, String)>, ApiError> {
         let value = pair.get(1);
         if let Some(v) = value.as_string() {
             out.push((k, v));
-        } else if let Some(n) = value.as_f64() {
-            out.push((k, n.to_string()));
+        } else if value.as_f64().is_some() {
+            // JS's own number-to-string, as `Headers` would make of it (no float formatting
+            // code in the wasm binary).
+            let text = value
+                .unchecked_ref::<js_sys::Number>()
+                .to_string_with_radix(10)
+                .map_err(|_| bad())?;
+            out.push((k, String::from(text)));
         } else if !(value.is_undefined() || value.is_null()) {
             return Err(bad());
         }
@@ -289,9 +311,9 @@ pub fn parse_response(
 }
 
 fn content_to_js(content: &CredentialContent) -> Result<JsValue, JsValue> {
-    serde_json::to_value(content)
-        .map_err(|_| JsValue::from_str("credential content could not be serialized"))
-        .and_then(|v| to_js(&v))
+    let mut text = String::new();
+    content.write(&mut text);
+    json_to_js(&text)
 }
 
 fn string_arg(value: &JsValue, field: &str) -> Result<String, JsValue> {

@@ -10,17 +10,16 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use js_sys::{Object, Promise, Reflect};
-use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::api::{api_error_to_js, json_arg, operation_arg, result_to_js};
+use super::api::{api_error_to_js, json_arg, operation_arg, result_to_js, value_to_js};
 use super::set;
-use super::token::to_js;
 use crate::api::response::ApiResult;
 use crate::api::retry::ClientConfig;
 use crate::api::{ApiError, Operation};
 use crate::client::{BatchOutcome, Client, Failure};
+use crate::json::{Map, Value};
 
 fn failure_to_js(f: &Failure) -> JsValue {
     api_error_to_js(&f.error, (f.attempts > 0).then_some(f.attempts))
@@ -232,7 +231,7 @@ fn make_async_iterable(instance: &JsValue) {
 struct IterState {
     client: Rc<Client>,
     op: Operation,
-    params: Map<String, Value>,
+    params: Map,
     buffer: VecDeque<Value>,
     next_token: Option<String>,
     started: bool,
@@ -293,7 +292,7 @@ async fn next_item(state: &Rc<RefCell<IterState>>) -> Result<JsValue, JsValue> {
         let (client, op, params) = {
             let mut s = state.borrow_mut();
             if let Some(item) = s.buffer.pop_front() {
-                return Ok(iter_result(to_js(&item)?, false));
+                return Ok(iter_result(value_to_js(&item)?, false));
             }
             if let Some(e) = s.pending_error.take() {
                 s.done = true;
@@ -305,7 +304,7 @@ async fn next_item(state: &Rc<RefCell<IterState>>) -> Result<JsValue, JsValue> {
             let mut params = s.params.clone();
             match &s.next_token {
                 Some(t) => {
-                    params.insert("pageToken".into(), Value::String(t.clone()));
+                    params.insert("pageToken", Value::String(t.clone()));
                 }
                 None if s.started => {
                     s.done = true;

@@ -1,12 +1,12 @@
 //! The proxy's decisions for the JS glue in `proxy.js`: plain data in, plain data out.
 
 use js_sys::{Array, Reflect};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::token::to_js;
+use super::api::json_to_js;
 use crate::api::Operation;
+use crate::json::{write_str, ObjectWriter};
 use crate::proxy::{Head, Incoming, Prepared, Proxy, ProxyConfig, ProxyResponse, UpstreamFailure};
 
 /// Names of the environment values the proxy reads.
@@ -32,27 +32,34 @@ pub struct ProxyCore {
     proxy: Proxy,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ResponseJs<'a> {
-    status: u16,
-    headers: &'a [(String, String)],
-    body: &'a str,
+/// `[[name, value], …]`.
+fn write_pairs(out: &mut String, pairs: &[(String, String)]) {
+    out.push('[');
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        write_str(out, k);
+        out.push(',');
+        write_str(out, v);
+        out.push(']');
+    }
+    out.push(']');
 }
 
-#[derive(Serialize)]
-struct RespondJs<'a> {
-    respond: ResponseJs<'a>,
-}
-
+/// `{ respond: { status, headers: [[name, value], …], body } }`, as JSON text made into plain
+/// data by one `JSON.parse`.
 fn respond(r: &ProxyResponse) -> Result<JsValue, JsValue> {
-    to_js(&RespondJs {
-        respond: ResponseJs {
-            status: r.status,
-            headers: &r.headers,
-            body: &r.body,
-        },
-    })
+    let mut text = String::with_capacity(64 + r.body.len());
+    let mut o = ObjectWriter::new(&mut text);
+    let mut inner = ObjectWriter::new(o.key("respond"));
+    inner.u64("status", u64::from(r.status));
+    write_pairs(inner.key("headers"), &r.headers);
+    inner.str("body", &r.body);
+    inner.end();
+    o.end();
+    json_to_js(&text)
 }
 
 /// The answer and, when the policy says so, the delay before the next attempt. A final error
@@ -121,19 +128,16 @@ impl ProxyCore {
     /// Limits the JS glue applies while moving bytes.
     #[wasm_bindgen(js_name = limits)]
     pub fn limits(&self) -> Result<JsValue, JsValue> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Limits {
-            upstream_timeout_ms: u32,
-            max_upstream_response_bytes: usize,
-            max_retries: u32,
-        }
         let c = self.proxy.config();
-        to_js(&Limits {
-            upstream_timeout_ms: c.upstream_timeout_ms,
-            max_upstream_response_bytes: c.max_upstream_response_bytes,
-            max_retries: c.max_retries,
-        })
+        let out = js_sys::Object::new();
+        super::set(&out, "upstreamTimeoutMs", f64::from(c.upstream_timeout_ms));
+        super::set(
+            &out,
+            "maxUpstreamResponseBytes",
+            c.max_upstream_response_bytes as f64,
+        );
+        super::set(&out, "maxRetries", f64::from(c.max_retries));
+        Ok(out.into())
     }
 
     /// `{ respond }` or `{ readBody: limit }`.
@@ -188,31 +192,21 @@ impl ProxyCore {
         match self.proxy.prepare(&req, body.as_deref().unwrap_or(&[])) {
             Prepared::Respond(r) => respond(&r),
             Prepared::Forward(f) => {
-                #[derive(Serialize)]
-                struct RequestJs<'a> {
-                    method: &'a str,
-                    url: &'a str,
-                    headers: &'a [(String, String)],
-                    body: Option<&'a str>,
-                }
-                #[derive(Serialize)]
-                struct ForwardJs<'a> {
-                    forward: RequestJs<'a>,
-                    operation: &'a str,
-                    retryable: bool,
-                    cors: &'a [(String, String)],
-                }
-                to_js(&ForwardJs {
-                    forward: RequestJs {
-                        method: f.request.method,
-                        url: &f.request.url,
-                        headers: &f.request.headers,
-                        body: f.request.body.as_deref(),
-                    },
-                    operation: f.operation.name(),
-                    retryable: f.retryable,
-                    cors: &f.cors,
-                })
+                let mut text = String::with_capacity(
+                    256 + f.request.url.len() + f.request.body.as_ref().map_or(0, |b| b.len()),
+                );
+                let mut o = ObjectWriter::new(&mut text);
+                let mut forward = ObjectWriter::new(o.key("forward"));
+                forward.str("method", f.request.method);
+                forward.str("url", &f.request.url);
+                write_pairs(forward.key("headers"), &f.request.headers);
+                forward.str_or_null("body", f.request.body.as_deref());
+                forward.end();
+                o.str("operation", f.operation.name());
+                o.bool("retryable", f.retryable);
+                write_pairs(o.key("cors"), &f.cors);
+                o.end();
+                json_to_js(&text)
             }
         }
     }

@@ -206,14 +206,6 @@ fn inspection_js(r: &TokenReport) -> JsValue {
     o.into()
 }
 
-/// Serializes a value for the API facades (plain objects, `null` for `None`).
-#[cfg(feature = "api")]
-pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(JsValue::from)
-}
-
 /// Everything known about one token; never throws for a bad token.
 #[wasm_bindgen(js_name = inspectToken, skip_typescript)]
 pub fn inspect_token(input: JsValue, provider: JsValue) -> Result<JsValue, JsValue> {

@@ -11,14 +11,13 @@
 
 mod auth;
 mod config;
-mod json;
 mod route;
 
 pub use auth::{check_bearer, constant_time_eq, AuthFailure};
 pub use config::{ConfigError, ProxyConfig};
 pub use route::{query_params, route, Matched, QueryType, Route};
 
-use serde_json::{Map, Value};
+use crate::json::{self, Map, ObjectWriter, Value};
 
 use crate::api::{self, ApiError, HttpRequest, Operation};
 
@@ -101,18 +100,20 @@ pub fn error_response(
     message: &str,
     extra: &[(&str, Value)],
 ) -> ProxyResponse {
-    let mut body = Map::new();
-    body.insert("code".into(), Value::from(code));
-    body.insert("message".into(), Value::from(message));
-    body.insert("status".into(), Value::from(status));
-    body.insert("retryable".into(), Value::from(matches!(status, 429 | 503)));
+    let mut body = String::with_capacity(64 + message.len());
+    let mut o = ObjectWriter::new(&mut body);
+    o.str("code", code);
+    o.str("message", message);
+    o.u64("status", u64::from(status));
+    o.bool("retryable", matches!(status, 429 | 503));
     for (k, v) in extra {
-        body.insert((*k).into(), v.clone());
+        o.value(k, v);
     }
-    json_response(status, &Value::Object(body))
+    o.end();
+    json_response(status, body)
 }
 
-fn json_response(status: u16, body: &Value) -> ProxyResponse {
+fn json_response(status: u16, body: String) -> ProxyResponse {
     ProxyResponse {
         status,
         headers: vec![
@@ -122,7 +123,7 @@ fn json_response(status: u16, body: &Value) -> ProxyResponse {
             ),
             ("Cache-Control".into(), "no-store".into()),
         ],
-        body: body.to_string(),
+        body,
     }
 }
 
@@ -265,14 +266,15 @@ impl Proxy {
         let wasm_memory = core::arch::wasm32::memory_size(0) * 65536;
         #[cfg(not(target_arch = "wasm32"))]
         let wasm_memory = 0usize;
-        let body = serde_json::json!({
-            "status": "ok",
-            "wasmMemoryBytes": wasm_memory,
-            "upstream": self.config.upstream_name,
-            "upstreamConfigured": self.config.upstream.auth.is_some(),
-            "adminTokenConfigured": self.config.admin_token.is_some(),
-        });
-        json_response(200, &body)
+        let mut body = String::new();
+        let mut o = ObjectWriter::new(&mut body);
+        o.str("status", "ok");
+        o.u64("wasmMemoryBytes", wasm_memory as u64);
+        o.str("upstream", &self.config.upstream_name);
+        o.bool("upstreamConfigured", self.config.upstream.auth.is_some());
+        o.bool("adminTokenConfigured", self.config.admin_token.is_some());
+        o.end();
+        json_response(200, body)
     }
 
     /// CORS: same-origin and origin-less requests pass with no headers; other origins only if
@@ -334,7 +336,7 @@ impl Proxy {
                     &cors,
                 )
             })?;
-            if params.contains_key(*name) {
+            if params.contains_key(name) {
                 return Err(with_headers(
                     validation(name, "is given in the path; it cannot also be in the body."),
                     &cors,
@@ -510,14 +512,14 @@ pub fn with_unknown_outcome(mut r: ProxyResponse, earlier_unknown: bool) -> Prox
     if !earlier_unknown || r.status < 400 {
         return r;
     }
-    if let Ok(Value::Object(mut body)) = serde_json::from_str::<Value>(&r.body) {
+    if let Ok(Value::Object(mut body)) = json::parse(&r.body) {
         let message = body
             .get("message")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
         body.insert(
-            "message".into(),
+            "message",
             Value::from(
                 [
                     &message,
@@ -526,8 +528,8 @@ pub fn with_unknown_outcome(mut r: ProxyResponse, earlier_unknown: bool) -> Prox
                 .concat(),
             ),
         );
-        body.insert("outcomeUnknown".into(), Value::Bool(true));
-        r.body = Value::Object(body).to_string();
+        body.insert("outcomeUnknown", Value::Bool(true));
+        r.body = json::to_string(&Value::Object(body));
     }
     r
 }
@@ -550,10 +552,10 @@ fn success_body(result: &api::ApiResult, status: u16, body: &str) -> String {
         return body.to_string();
     };
     if body.trim().is_empty() {
-        return Value::Object(ids).to_string();
+        return json::to_string(&Value::Object(ids));
     }
     // parse_response accepted it, so a non-blank body is a JSON object.
-    let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(body) else {
+    let Ok(Value::Object(mut map)) = json::parse(body) else {
         return body.to_string();
     };
     let mut changed = false;
@@ -564,7 +566,7 @@ fn success_body(result: &api::ApiResult, status: u16, body: &str) -> String {
         }
     }
     if changed {
-        Value::Object(map).to_string()
+        json::to_string(&Value::Object(map))
     } else {
         body.to_string()
     }
@@ -731,7 +733,7 @@ fn upstream_error_response(op: Operation, e: &ApiError) -> ProxyResponse {
     r
 }
 
-fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ProxyResponse> {
+fn parse_body(body: &[u8]) -> Result<Map, ProxyResponse> {
     let text = core::str::from_utf8(body).map_err(|e| {
         error_response(
             400,
@@ -753,7 +755,7 @@ fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ProxyResponse> {
             &[],
         ));
     }
-    match serde_json::from_str::<json::StrictValue>(text).map(|v| v.0) {
+    match json::parse_strict(text) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(error_response(
             400,
@@ -764,18 +766,14 @@ fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ProxyResponse> {
         Err(e) => Err(error_response(
             400,
             "INVALID_JSON",
-            &["The body is not valid JSON: ", &e.to_string(), "."].concat(),
+            &["The body is not valid JSON: ", &e.describe(text), "."].concat(),
             &[],
         )),
     }
 }
 
 /// Reads the query into typed params; unknown, repeated and malformed parameters are refused.
-fn parse_query(
-    op: Operation,
-    query: &str,
-    params: &mut Map<String, Value>,
-) -> Result<(), ProxyResponse> {
+fn parse_query(op: Operation, query: &str, params: &mut Map) -> Result<(), ProxyResponse> {
     let allowed = query_params(op);
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -814,7 +812,7 @@ fn parse_query(
                 &[("field", Value::from(api::validate::clip(&key, 40)))],
             ));
         };
-        if params.contains_key(*name) {
+        if params.contains_key(name) {
             return Err(validation(name, "is given more than once."));
         }
         let value = percent_decode_query(raw_value)

@@ -1,6 +1,7 @@
 //! Tests shared by `tests/node.rs` (native `cargo test` and wasm in Node) and `tests/browser.rs`
 //! (wasm in headless Chromium): the same assertions on every platform.
 
+#[cfg(feature = "api")]
 pub mod api;
 pub mod batch;
 #[cfg(target_arch = "wasm32")]
