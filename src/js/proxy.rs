@@ -32,6 +32,15 @@ pub struct ProxyCore {
     proxy: Proxy,
 }
 
+impl ProxyCore {
+    /// Test-only (ENABLE_TEST_PANIC_ROUTE=1): proves a panic is reported and survived.
+    fn test_panic(&self, path: &str) {
+        if path == crate::proxy::TEST_PANIC_PATH && self.proxy.config().test_panic_route {
+            panic!("test panic route");
+        }
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ResponseJs<'a> {
@@ -76,6 +85,45 @@ fn with_retry(
         retry.map_or(JsValue::NULL, |ms| JsValue::from_f64(ms as f64)),
     );
     Ok(out)
+}
+
+fn read_body(limit: usize) -> Result<JsValue, JsValue> {
+    let out = js_sys::Object::new();
+    super::set(&out, "readBody", limit as f64);
+    Ok(out.into())
+}
+
+/// `{ respond }` or `{ forward: { method, url, headers, body }, operation, retryable, cors }`.
+fn prepared_js(prepared: &Prepared) -> Result<JsValue, JsValue> {
+    let f = match prepared {
+        Prepared::Respond(r) => return respond(r),
+        Prepared::Forward(f) => f,
+    };
+    #[derive(Serialize)]
+    struct RequestJs<'a> {
+        method: &'a str,
+        url: &'a str,
+        headers: &'a [(String, String)],
+        body: Option<&'a str>,
+    }
+    #[derive(Serialize)]
+    struct ForwardJs<'a> {
+        forward: RequestJs<'a>,
+        operation: &'a str,
+        retryable: bool,
+        cors: &'a [(String, String)],
+    }
+    to_js(&ForwardJs {
+        forward: RequestJs {
+            method: f.request.method,
+            url: &f.request.url,
+            headers: &f.request.headers,
+            body: f.request.body.as_deref(),
+        },
+        operation: f.operation.name(),
+        retryable: f.retryable,
+        cors: &f.cors,
+    })
 }
 
 fn headers_from(value: &JsValue) -> Vec<(String, String)> {
@@ -146,10 +194,7 @@ impl ProxyCore {
         headers: JsValue,
     ) -> Result<JsValue, JsValue> {
         let headers = headers_from(&headers);
-        if path == crate::proxy::TEST_PANIC_PATH && self.proxy.config().test_panic_route {
-            // Test-only (ENABLE_TEST_PANIC_ROUTE=1): proves a panic is reported and survived.
-            panic!("test panic route");
-        }
+        self.test_panic(path);
         let req = Incoming {
             method,
             path,
@@ -159,11 +204,7 @@ impl ProxyCore {
         };
         match self.proxy.head(&req) {
             Head::Respond(r) => respond(&r),
-            Head::ReadBody { limit } => {
-                let out = js_sys::Object::new();
-                super::set(&out, "readBody", limit as f64);
-                Ok(out.into())
-            }
+            Head::ReadBody { limit } => read_body(limit),
         }
     }
 
@@ -185,35 +226,34 @@ impl ProxyCore {
             own_origin,
             headers: &headers,
         };
-        match self.proxy.prepare(&req, body.as_deref().unwrap_or(&[])) {
-            Prepared::Respond(r) => respond(&r),
-            Prepared::Forward(f) => {
-                #[derive(Serialize)]
-                struct RequestJs<'a> {
-                    method: &'a str,
-                    url: &'a str,
-                    headers: &'a [(String, String)],
-                    body: Option<&'a str>,
-                }
-                #[derive(Serialize)]
-                struct ForwardJs<'a> {
-                    forward: RequestJs<'a>,
-                    operation: &'a str,
-                    retryable: bool,
-                    cors: &'a [(String, String)],
-                }
-                to_js(&ForwardJs {
-                    forward: RequestJs {
-                        method: f.request.method,
-                        url: &f.request.url,
-                        headers: &f.request.headers,
-                        body: f.request.body.as_deref(),
-                    },
-                    operation: f.operation.name(),
-                    retryable: f.retryable,
-                    cors: &f.cors,
-                })
-            }
+        prepared_js(&self.proxy.prepare(&req, body.as_deref().unwrap_or(&[])))
+    }
+
+    /// `head`, and `prepare` in the same call when the route takes no body (a GET or a
+    /// DELETE): what `prepare` returns, or `{ respond }`, or `{ readBody: limit }` with
+    /// `limit > 0` (read the body, then call `prepare`). One crossing and one conversion of the
+    /// headers instead of two for most requests.
+    pub fn start(
+        &self,
+        method: &str,
+        path: &str,
+        query: &str,
+        own_origin: &str,
+        headers: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let headers = headers_from(&headers);
+        self.test_panic(path);
+        let req = Incoming {
+            method,
+            path,
+            query,
+            own_origin,
+            headers: &headers,
+        };
+        match self.proxy.head(&req) {
+            Head::Respond(r) => respond(&r),
+            Head::ReadBody { limit: 0 } => prepared_js(&self.proxy.prepare(&req, &[])),
+            Head::ReadBody { limit } => read_body(limit),
         }
     }
 
