@@ -126,7 +126,14 @@ fn prepared_js(prepared: &Prepared) -> Result<JsValue, JsValue> {
     })
 }
 
+/// Headers from JS: `[[name, value], …]`, or the same as one string of `name:value` lines
+/// (what the glue sends: one crossing instead of two per header). A header name never holds a
+/// `:` and a value never holds a line break (the Fetch `Headers` refuses both), so the lines
+/// split unambiguously.
 fn headers_from(value: &JsValue) -> Vec<(String, String)> {
+    if let Some(text) = value.as_string() {
+        return header_lines(&text);
+    }
     let Some(list) = value.dyn_ref::<Array>() else {
         return Vec::new();
     };
@@ -135,6 +142,13 @@ fn headers_from(value: &JsValue) -> Vec<(String, String)> {
             let pair = pair.dyn_into::<Array>().ok()?;
             Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
         })
+        .collect()
+}
+
+fn header_lines(text: &str) -> Vec<(String, String)> {
+    text.split('\n')
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.to_string(), value.to_string()))
         .collect()
 }
 
@@ -330,3 +344,23 @@ const PROXY_TYPES: &'static str = r#"
 /** Compares two strings without short-circuiting: the time depends only on their lengths. */
 export function constantTimeEqual(a: string, b: string): boolean;
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::header_lines;
+
+    #[test]
+    fn header_lines_split_at_the_first_colon() {
+        let h = header_lines("authorization:Bearer a:b\nhost:127.0.0.1:8787\n\nx-empty:\n");
+        let pairs: Vec<(&str, &str)> = h.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("authorization", "Bearer a:b"),
+                ("host", "127.0.0.1:8787"),
+                ("x-empty", "")
+            ]
+        );
+        assert!(header_lines("").is_empty());
+    }
+}

@@ -121,7 +121,7 @@ export function createProxyHandler(options = {}) {
         }),
       });
     }
-    const head = [request.method, url.pathname, url.search.slice(1), url.origin, [...request.headers]];
+    const head = [request.method, url.pathname, url.search.slice(1), url.origin, headerLines(request.headers)];
     // One call decides from the head and, for a route without a body, also prepares.
     let prepared = core.start(...head);
     if (prepared.readBody === undefined) {
@@ -182,7 +182,7 @@ export function createProxyHandler(options = {}) {
       }
       return {
         status: response.status,
-        headers: [...response.headers],
+        headers: headerLines(response.headers),
         body: text.byteLength ? UTF8.decode(text) : "",
       };
     } catch {
@@ -275,6 +275,7 @@ async function readCapped(stream, limit) {
     }
     chunks.push(value);
   }
+  if (chunks.length === 1) return chunks[0];
   const out = new Uint8Array(size);
   let offset = 0;
   for (const c of chunks) {
@@ -282,6 +283,17 @@ async function readCapped(stream, limit) {
     offset += c.byteLength;
   }
   return out;
+}
+
+/**
+ * Headers as `name:value` lines, for the Rust core: one string crosses into wasm at once, where
+ * an array of pairs takes two crossings per header. Names never hold `:` and values never
+ * hold line breaks (`Headers` refuses both).
+ */
+function headerLines(headers) {
+  let lines = "";
+  for (const [name, value] of headers) lines += `${name}:${value}\n`;
+  return lines;
 }
 
 function jsonResponse({ status, headers, body }) {
