@@ -20,6 +20,8 @@ const ENV_KEYS = [
 ];
 
 const TOO_LARGE = Symbol("too large");
+const EMPTY_ENV = Object.freeze({});
+const UTF8 = new TextDecoder();
 
 /**
  * Creates the proxy handler.
@@ -28,29 +30,44 @@ const TOO_LARGE = Symbol("too large");
  * @param {(request: Request, env: object) => Promise<Response>} [options.fetch] how to reach
  *   the upstream (default: global fetch; a service binding for the local emulator)
  * @param {(entry: object) => void} [options.log] one call per request, never with secrets
- *   (default: console.log of a JSON line)
+ *   (default: one JSON line per request on the console, written in batches: see `lineLogger`)
  * @param {() => number} [options.random] jitter source for retry backoff (default Math.random)
  */
 export function createProxyHandler(options = {}) {
   const cores = new Map();
-  const log = options.log ?? ((entry) => console.log(JSON.stringify(entry)));
+  const log = options.log ?? lineLogger();
   const random = options.random ?? Math.random;
   const upstreamFetch = options.fetch ?? ((request) => fetch(request));
 
+  // Configured cores by the values they were built from. A Worker's `env` is one object for
+  // the life of the isolate, so each one is also remembered by identity: the common case
+  // builds no key at all.
+  let byEnv = new WeakMap();
   function coreFor(env) {
+    let found = byEnv.get(env);
+    if (found) return found;
     const values = {};
     for (const k of ENV_KEYS) {
       const v = env?.[k] ?? options.env?.[k];
       if (typeof v === "string") values[k] = v;
     }
     const key = ENV_KEYS.map((k) => values[k] ?? "").join("\u0000");
-    let core = cores.get(key);
-    if (!core) {
-      core = new ProxyCore(values);
+    found = cores.get(key);
+    if (!found) {
+      const core = new ProxyCore(values);
+      // The limits never change for a configured core: read them once.
+      found = { core, limits: core.limits() };
       if (cores.size > 8) cores.clear();
-      cores.set(key, core);
+      cores.set(key, found);
     }
-    return core;
+    byEnv.set(env, found);
+    return found;
+  }
+
+  // Forgets every core (after a trap, which may have left one half-updated).
+  function resetCores() {
+    cores.clear();
+    byEnv = new WeakMap();
   }
 
   return {
@@ -64,7 +81,7 @@ export function createProxyHandler(options = {}) {
       } catch (error) {
         // Never a silent failure or an HTML error page: a definite JSON 500. A trap (a Rust
         // panic) may have left a configured core half-updated, so every core is rebuilt.
-        cores.clear();
+        resetCores();
         console.error(`proxy: internal error: ${error?.name ?? "Error"}: ${error?.message ?? error}`);
         response = jsonResponse({
           status: 500,
@@ -80,7 +97,7 @@ export function createProxyHandler(options = {}) {
       entry.status = response.status;
       entry.ms = Date.now() - started;
       try {
-        log(entry);
+        log(entry, ctx);
       } catch {
         // Logging must never break a response.
       }
@@ -89,9 +106,9 @@ export function createProxyHandler(options = {}) {
   };
 
   async function handle(request, url, env, entry) {
-    let core;
+    let core, limits;
     try {
-      core = coreFor(env ?? {});
+      ({ core, limits } = coreFor(env ?? EMPTY_ENV));
     } catch (error) {
       return jsonResponse({
         status: 500,
@@ -104,30 +121,26 @@ export function createProxyHandler(options = {}) {
         }),
       });
     }
-    const head = [request.method, url.pathname, url.search.slice(1), url.origin, [...request.headers]];
-    const first = core.head(...head);
-    if (first.respond) {
+    const head = [request.method, url.pathname, url.search.slice(1), url.origin, headerLines(request.headers)];
+    // One call decides from the head and, for a route without a body, also prepares.
+    let prepared = core.start(...head);
+    if (prepared.readBody === undefined) {
+      // A body the route does not take (e.g. on a GET) is never read, only discarded.
       await drain(request.body);
-      return jsonResponse(first.respond);
-    }
-    let body;
-    if (first.readBody > 0) {
-      body = await readCapped(request.body, first.readBody);
+    } else {
+      const body = await readCapped(request.body, prepared.readBody);
       if (body === TOO_LARGE) {
         await drain(request.body);
         return jsonResponse(core.tooLarge().respond);
       }
+      prepared = core.prepare(...head, body);
     }
-    // A body the route does not take (e.g. on a GET) is never read, only discarded.
-    if (first.readBody === 0) await drain(request.body);
-    const prepared = core.prepare(...head, body);
     if (prepared.respond) return jsonResponse(prepared.respond);
     entry.operation = prepared.operation;
-    return forward(core, prepared, env, entry);
+    return forward(core, limits, prepared, env, entry);
   }
 
-  async function forward(core, prepared, env, entry) {
-    const limits = core.limits();
+  async function forward(core, limits, prepared, env, entry) {
     const { forward: req, operation, retryable, cors } = prepared;
     // Whether an earlier attempt got no answer (it may have been applied upstream).
     let unknown = false;
@@ -169,8 +182,8 @@ export function createProxyHandler(options = {}) {
       }
       return {
         status: response.status,
-        headers: [...response.headers],
-        body: text ? new TextDecoder().decode(text) : "",
+        headers: headerLines(response.headers),
+        body: text.byteLength ? UTF8.decode(text) : "",
       };
     } catch {
       return { failure: controller.signal.aborted ? "timeout" : "unreachable" };
@@ -178,6 +191,33 @@ export function createProxyHandler(options = {}) {
       clearTimeout(timer);
     }
   }
+}
+
+/** How long the default logger gathers lines before writing them. */
+const LOG_BATCH_MS = 20;
+/** The most lines it writes at once. */
+const LOG_BATCH_LINES = 256;
+
+/**
+ * The default logger: one JSON line per request, on the console. A `console.log` call costs
+ * workerd ~10–15 µs (and Miniflare's Node side a pipe read per line), so under load lines are
+ * gathered for LOG_BATCH_MS and written with one call, each still on a line of its own. The
+ * request that starts a batch keeps itself alive until the batch is written (`ctx.waitUntil`).
+ */
+function lineLogger() {
+  let lines = [];
+  const flush = () => {
+    const out = lines;
+    lines = [];
+    if (out.length) console.log(out.join("\n"));
+  };
+  return (entry, ctx) => {
+    lines.push(JSON.stringify(entry));
+    if (lines.length >= LOG_BATCH_LINES) return flush();
+    if (lines.length > 1) return;
+    const written = new Promise((resolve) => setTimeout(resolve, LOG_BATCH_MS)).then(flush);
+    if (typeof ctx?.waitUntil === "function") ctx.waitUntil(written);
+  };
 }
 
 /** The most of a refused request's body that is read and discarded before answering. */
@@ -235,6 +275,7 @@ async function readCapped(stream, limit) {
     }
     chunks.push(value);
   }
+  if (chunks.length === 1) return chunks[0];
   const out = new Uint8Array(size);
   let offset = 0;
   for (const c of chunks) {
@@ -242,6 +283,17 @@ async function readCapped(stream, limit) {
     offset += c.byteLength;
   }
   return out;
+}
+
+/**
+ * Headers as `name:value` lines, for the Rust core: one string crosses into wasm at once, where
+ * an array of pairs takes two crossings per header. Names never hold `:` and values never
+ * hold line breaks (`Headers` refuses both).
+ */
+function headerLines(headers) {
+  let lines = "";
+  for (const [name, value] of headers) lines += `${name}:${value}\n`;
+  return lines;
 }
 
 function jsonResponse({ status, headers, body }) {
