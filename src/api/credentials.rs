@@ -273,12 +273,12 @@ fn item_path(credential_id: &str) -> Result<String, ApiError> {
 
 /// `GET /PushNotifications/Credentials/{credentialId}`. Secrets are never returned.
 pub fn fetch(credential_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    assemble(
+    super::item(
         "GET",
+        "/PushNotifications/Credentials/",
+        "credentialId",
+        credential_id,
         config,
-        &item_path(credential_id)?,
-        &Query::new(),
-        None,
     )
 }
 
@@ -330,11 +330,11 @@ pub fn update(p: &UpdateCredentialParams, config: &ApiConfig) -> Result<HttpRequ
 /// `DELETE /PushNotifications/Credentials/{credentialId}`. When the App's last credential is
 /// deleted, Twilio deletes the App and all its device registrations too.
 pub fn delete(credential_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    assemble(
+    super::item(
         "DELETE",
+        "/PushNotifications/Credentials/",
+        "credentialId",
+        credential_id,
         config,
-        &item_path(credential_id)?,
-        &Query::new(),
-        None,
     )
 }

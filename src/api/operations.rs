@@ -43,13 +43,12 @@ pub fn list(p: &ListOperationsParams, config: &ApiConfig) -> Result<HttpRequest,
 
 /// `GET /PushNotifications/Operations/{operationId}`.
 pub fn fetch(operation_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    let id = path::segment(&Path::Root.key("operationId"), operation_id)?;
-    assemble(
+    super::item(
         "GET",
+        "/PushNotifications/Operations/",
+        "operationId",
+        operation_id,
         config,
-        &["/PushNotifications/Operations/", &id].concat(),
-        &Query::new(),
-        None,
     )
 }
 

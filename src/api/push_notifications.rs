@@ -5,7 +5,7 @@ use super::model::{
     NotificationStatus, Priority, Recipient, Schedule, SendPushParams, Sender, TagFilter,
     PROVIDER_NAMES,
 };
-use super::path::{self, Query};
+use super::path::Query;
 use super::validate::{self as v, invalid, Path};
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
 use crate::json::{ObjectWriter, Value};
@@ -542,12 +542,11 @@ pub(crate) fn push_dates_and_page(
 
 /// `GET /PushNotifications/{pushNotificationId}`.
 pub fn fetch(push_notification_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    let id = path::segment(&Path::Root.key("pushNotificationId"), push_notification_id)?;
-    assemble(
+    super::item(
         "GET",
+        "/PushNotifications/",
+        "pushNotificationId",
+        push_notification_id,
         config,
-        &["/PushNotifications/", &id].concat(),
-        &Query::new(),
-        None,
     )
 }
