@@ -59,14 +59,19 @@ pub fn list(p: &ListCredentialsParams, config: &ApiConfig) -> Result<HttpRequest
     v::check_dates(&root, &p.dates)?;
     v::check_page(&root, &p.page)?;
     let mut q = Query::new();
-    push_dates_and_page(&mut q, &p.dates, &p.page, |q| {
-        q.push_opt("appName", p.app_name.as_deref());
-        q.push_opt(
-            "credentialType",
-            p.credential_type.map(CredentialType::as_str),
-        );
-        q.push_opt("isDefault", p.is_default.map(bool_str));
-    });
+    push_dates_and_page(
+        &mut q,
+        &p.dates,
+        &p.page,
+        &[
+            ("appName", p.app_name.as_deref()),
+            (
+                "credentialType",
+                p.credential_type.map(CredentialType::as_str),
+            ),
+            ("isDefault", p.is_default.map(bool_str)),
+        ],
+    );
     assemble("GET", config, COLLECTION, &q, None)
 }
 

@@ -5,6 +5,7 @@ use super::model::{
     NotificationStatus, Priority, Recipient, Schedule, SendPushParams, Sender, TagFilter,
     PROVIDER_NAMES,
 };
+use super::operations::push_page;
 use super::path::Query;
 use super::validate::{self as v, invalid, Path};
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
@@ -515,29 +516,33 @@ pub fn list(p: &ListPushNotificationsParams, config: &ApiConfig) -> Result<HttpR
     q.push_opt("operationId", p.operation_id.as_deref());
     q.push_opt("status", p.status.map(NotificationStatus::as_str));
     q.push_opt("tags", tags.as_deref());
-    push_dates_and_page(&mut q, &p.dates, &p.page, |q| {
-        q.push_opt("user", p.user.as_deref());
-        q.push_opt("provider", p.provider.map(Provider::as_str));
-    });
+    push_dates_and_page(
+        &mut q,
+        &p.dates,
+        &p.page,
+        &[
+            ("user", p.user.as_deref()),
+            ("provider", p.provider.map(Provider::as_str)),
+        ],
+    );
     assemble("GET", config, "/PushNotifications", &q, None)
 }
 
-/// Appends `startDate`, `endDate`, then whatever `middle` adds, then `pageToken`, `pageSize`.
+/// Appends `startDate`, `endDate`, then the `middle` pairs that have a value, then `pageToken`,
+/// `pageSize`. The pairs are data rather than a closure so that the four lists share one copy.
+#[inline(never)]
 pub(crate) fn push_dates_and_page(
     q: &mut Query,
     dates: &super::model::DateRange,
     page: &super::model::Page,
-    middle: impl FnOnce(&mut Query),
+    middle: &[(&str, Option<&str>)],
 ) {
     q.push_opt("startDate", dates.start_date.as_deref());
     q.push_opt("endDate", dates.end_date.as_deref());
-    middle(q);
-    q.push_opt("pageToken", page.page_token.as_deref());
-    if let Some(size) = page.page_size {
-        let mut text = String::new();
-        crate::json::push_u64(&mut text, u64::from(size));
-        q.push("pageSize", &text);
+    for &(key, value) in middle {
+        q.push_opt(key, value);
     }
+    push_page(q, page);
 }
 
 /// `GET /PushNotifications/{pushNotificationId}`.
