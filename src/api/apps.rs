@@ -32,9 +32,12 @@ pub fn list(p: &ListAppsParams, config: &ApiConfig) -> Result<HttpRequest, ApiEr
     v::check_dates(&root, &p.dates)?;
     v::check_page(&root, &p.page)?;
     let mut q = Query::new();
-    push_dates_and_page(&mut q, &p.dates, &p.page, |q| {
-        q.push_opt("isDefault", p.is_default.map(bool_str));
-    });
+    push_dates_and_page(
+        &mut q,
+        &p.dates,
+        &p.page,
+        &[("isDefault", p.is_default.map(bool_str))],
+    );
     assemble("GET", config, COLLECTION, &q, None)
 }
 

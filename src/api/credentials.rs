@@ -59,14 +59,19 @@ pub fn list(p: &ListCredentialsParams, config: &ApiConfig) -> Result<HttpRequest
     v::check_dates(&root, &p.dates)?;
     v::check_page(&root, &p.page)?;
     let mut q = Query::new();
-    push_dates_and_page(&mut q, &p.dates, &p.page, |q| {
-        q.push_opt("appName", p.app_name.as_deref());
-        q.push_opt(
-            "credentialType",
-            p.credential_type.map(CredentialType::as_str),
-        );
-        q.push_opt("isDefault", p.is_default.map(bool_str));
-    });
+    push_dates_and_page(
+        &mut q,
+        &p.dates,
+        &p.page,
+        &[
+            ("appName", p.app_name.as_deref()),
+            (
+                "credentialType",
+                p.credential_type.map(CredentialType::as_str),
+            ),
+            ("isDefault", p.is_default.map(bool_str)),
+        ],
+    );
     assemble("GET", config, COLLECTION, &q, None)
 }
 
@@ -150,7 +155,7 @@ fn content_value(path: &Path<'_>, value: &str, what: &str, helper: &str) -> Resu
 
 /// Whether decoded PEM text starts with the right kind of BEGIN line. Only the kind is checked
 /// (not the body), so Twilio's own abbreviated examples still pass.
-fn pem_kind_problem(text: &str, expected: &str, is_kind: impl Fn(&str) -> bool) -> Option<String> {
+fn pem_kind_problem(text: &str, expected: &str, is_kind: fn(&str) -> bool) -> Option<String> {
     let label = text
         .trim_start()
         .strip_prefix("-----BEGIN ")
@@ -171,11 +176,12 @@ fn pem_kind_problem(text: &str, expected: &str, is_kind: impl Fn(&str) -> bool) 
 }
 
 /// What a base64 `content` value decodes to must be the right kind of file: Twilio would
-/// otherwise accept it and every push would fail later. `check` returns what is wrong.
+/// otherwise accept it and every push would fail later. `check` returns what is wrong; it is a
+/// function pointer so that the three checks share one copy of the decoding.
 fn decoded_check(
     path: &Path<'_>,
     value: &str,
-    check: impl Fn(&str) -> Option<String>,
+    check: fn(&str) -> Option<String>,
 ) -> Result<(), ApiError> {
     let text = path::base64_decode(value).and_then(|b| String::from_utf8(b).ok());
     let problem = match text {
@@ -273,12 +279,12 @@ fn item_path(credential_id: &str) -> Result<String, ApiError> {
 
 /// `GET /PushNotifications/Credentials/{credentialId}`. Secrets are never returned.
 pub fn fetch(credential_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    assemble(
+    super::item(
         "GET",
+        "/PushNotifications/Credentials/",
+        "credentialId",
+        credential_id,
         config,
-        &item_path(credential_id)?,
-        &Query::new(),
-        None,
     )
 }
 
@@ -330,11 +336,11 @@ pub fn update(p: &UpdateCredentialParams, config: &ApiConfig) -> Result<HttpRequ
 /// `DELETE /PushNotifications/Credentials/{credentialId}`. When the App's last credential is
 /// deleted, Twilio deletes the App and all its device registrations too.
 pub fn delete(credential_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    assemble(
+    super::item(
         "DELETE",
+        "/PushNotifications/Credentials/",
+        "credentialId",
+        credential_id,
         config,
-        &item_path(credential_id)?,
-        &Query::new(),
-        None,
     )
 }

@@ -6,7 +6,7 @@ use super::model::{
     parse_provider, ListDeviceRegistrationsParams, RegisterDeviceParams, PROVIDER_NAMES,
 };
 use super::operations::push_page;
-use super::path::{self, Query};
+use super::path::Query;
 use super::push_notifications::token_error;
 use super::validate::{self as v, Path};
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
@@ -79,13 +79,12 @@ pub fn register(p: &RegisterDeviceParams, config: &ApiConfig) -> Result<HttpRequ
 }
 
 fn item(method: &'static str, id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    let id = path::segment(&Path::Root.key("deviceRegistrationId"), id)?;
-    assemble(
+    super::item(
         method,
+        "/PushNotifications/DeviceRegistrations/",
+        "deviceRegistrationId",
+        id,
         config,
-        &[COLLECTION, "/", &id].concat(),
-        &Query::new(),
-        None,
     )
 }
 

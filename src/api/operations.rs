@@ -37,19 +37,18 @@ pub fn list(p: &ListOperationsParams, config: &ApiConfig) -> Result<HttpRequest,
     v::check_page(&root, &p.page)?;
     let mut q = Query::new();
     q.push_opt("status", p.status.map(OperationStatus::as_str));
-    push_dates_and_page(&mut q, &p.dates, &p.page, |_| {});
+    push_dates_and_page(&mut q, &p.dates, &p.page, &[]);
     assemble("GET", config, "/PushNotifications/Operations", &q, None)
 }
 
 /// `GET /PushNotifications/Operations/{operationId}`.
 pub fn fetch(operation_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    let id = path::segment(&Path::Root.key("operationId"), operation_id)?;
-    assemble(
+    super::item(
         "GET",
+        "/PushNotifications/Operations/",
+        "operationId",
+        operation_id,
         config,
-        &["/PushNotifications/Operations/", &id].concat(),
-        &Query::new(),
-        None,
     )
 }
 
@@ -86,7 +85,8 @@ pub fn list_errors(
     )
 }
 
-/// Appends `pageToken` and `pageSize`.
+/// Appends `pageToken` and `pageSize`. Not inlined: every list shares it.
+#[inline(never)]
 pub(crate) fn push_page(q: &mut Query, page: &Page) {
     q.push_opt("pageToken", page.page_token.as_deref());
     if let Some(size) = page.page_size {

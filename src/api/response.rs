@@ -367,14 +367,17 @@ fn page(op: Operation, status: u16, mut map: Map) -> Result<ListPage, ApiError> 
         .find(|k| map.get(k).is_some_and(Value::is_array))
         .map(|k| k.to_string())
         .or_else(|| {
-            let mut arrays = map
-                .iter()
-                .filter(|(k, v)| v.is_array() && k.as_str() != "pagination")
-                .map(|(k, _)| k);
-            match (arrays.next(), arrays.next()) {
-                (Some(only), None) => Some(only.clone()),
-                _ => None,
+            // The single array-valued property other than `pagination`, if there is exactly one.
+            let mut only = None;
+            for (k, v) in map.iter() {
+                if v.is_array() && k.as_str() != "pagination" {
+                    if only.is_some() {
+                        return None;
+                    }
+                    only = Some(k);
+                }
             }
+            only.cloned()
         });
     let Some(collection) = key else {
         let mut why = String::from("no collection array (expected ");
@@ -538,14 +541,22 @@ fn month(name: &str) -> Option<i64> {
         .map(|i| i as i64 + 1)
 }
 
+/// `HH:MM:SS`, each exactly two digits. A plain loop: no iterator adapters or integer parser.
 fn hms(s: &str) -> Option<(i64, i64, i64)> {
-    let mut it = s.split(':').map(|p| {
-        (p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| p.parse::<i64>().ok())
-            .flatten()
-    });
-    let (h, m, sec) = (it.next()??, it.next()??, it.next()??);
-    (it.next().is_none() && h < 24 && m < 60 && sec <= 60).then_some((h, m, sec))
+    let mut parts = [0i64; 3];
+    let mut count = 0;
+    for p in s.split(':') {
+        let &[a, b] = p.as_bytes() else {
+            return None;
+        };
+        if count == 3 || !a.is_ascii_digit() || !b.is_ascii_digit() {
+            return None;
+        }
+        parts[count] = i64::from(a - b'0') * 10 + i64::from(b - b'0');
+        count += 1;
+    }
+    let [h, m, sec] = parts;
+    (count == 3 && h < 24 && m < 60 && sec <= 60).then_some((h, m, sec))
 }
 
 /// An HTTP date (RFC 9110: IMF-fixdate, RFC 850 and asctime forms) as Unix seconds.

@@ -4,7 +4,7 @@ use crate::json::Value;
 
 use super::model::ListUsersParams;
 use super::operations::push_page;
-use super::path::{self, Query};
+use super::path::Query;
 use super::validate::{self as v, Path};
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
 
@@ -29,14 +29,7 @@ pub fn list(p: &ListUsersParams, config: &ApiConfig) -> Result<HttpRequest, ApiE
 }
 
 fn item(method: &'static str, id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    let id = path::segment(&Path::Root.key("userId"), id)?;
-    assemble(
-        method,
-        config,
-        &[COLLECTION, "/", &id].concat(),
-        &Query::new(),
-        None,
-    )
+    super::item(method, "/PushNotifications/Users/", "userId", id, config)
 }
 
 /// `GET /PushNotifications/Users/{userId}`.

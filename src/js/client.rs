@@ -7,6 +7,8 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::{Object, Promise, Reflect};
@@ -20,6 +22,15 @@ use crate::api::retry::ClientConfig;
 use crate::api::{ApiError, Operation};
 use crate::client::{BatchOutcome, Client, Failure};
 use crate::json::{Map, Value};
+
+/// What every async method runs: a boxed future, so `future_to_promise` and its task machinery
+/// are compiled once for all of them instead of once per future type.
+type Task = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+
+#[inline(never)]
+fn spawn(task: Task) -> Promise {
+    future_to_promise(task)
+}
 
 fn failure_to_js(f: &Failure) -> JsValue {
     api_error_to_js(&f.error, (f.attempts > 0).then_some(f.attempts))
@@ -126,14 +137,14 @@ impl PushClient {
     pub fn send_push_in_batches(&self, params: JsValue) -> Promise {
         let client = self.client.clone();
         let params = json_arg(&params, "params");
-        future_to_promise(async move {
+        spawn(Box::pin(async move {
             let params = params.map_err(|e| api_error_to_js(&e, None))?;
             let outcome = client
                 .send_push_in_batches(&params)
                 .await
                 .map_err(|e| api_error_to_js(&e, None))?;
             batch_outcome_to_js(&outcome)
-        })
+        }))
     }
 }
 
@@ -141,13 +152,13 @@ impl PushClient {
     fn run(&self, op: Operation, params: &JsValue) -> Promise {
         let client = self.client.clone();
         let params = json_arg(params, "params");
-        future_to_promise(async move {
+        spawn(Box::pin(async move {
             let params = params.map_err(|e| api_error_to_js(&e, None))?;
             match client.call(op, &params).await {
                 Ok(result) => result_to_js(&result),
                 Err(f) => Err(failure_to_js(&f)),
             }
-        })
+        }))
     }
 
     fn iterate(&self, op: Operation, params: &JsValue) -> Result<JsValue, JsValue> {
@@ -264,12 +275,12 @@ impl PageIterator {
     pub fn advance(&mut self) -> Promise {
         let previous = self.last.take();
         let state = self.state.clone();
-        let promise = future_to_promise(async move {
+        let promise = spawn(Box::pin(async move {
             if let Some(p) = previous {
                 let _ = JsFuture::from(p).await;
             }
             next_item(&state).await
-        });
+        }));
         self.last = Some(promise.clone());
         promise
     }
