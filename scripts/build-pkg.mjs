@@ -64,6 +64,8 @@ const manifest = {
     `${name}.d.ts`,
     `${name}_bg.wasm.d.ts`,
     ...entries,
+    // JS that the Rust side imports (`inline_js`), if any.
+    ...(existsSync(join(pkg, "snippets")) ? ["snippets"] : []),
     "README.md",
   ],
   main: "./node.js",

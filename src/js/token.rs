@@ -68,6 +68,17 @@ pub fn normalize_token(input: JsValue, provider: JsValue) -> Result<String, JsVa
 /// calls never copy a result out of wasm memory.
 #[wasm_bindgen(js_name = normalizeToken, skip_typescript)]
 pub fn normalize_token_js(input: JsValue, provider: JsValue) -> Result<JsValue, JsValue> {
+    let plain = with_short_plain(&input, &provider, |text| match token::parse(text, None) {
+        Ok(parsed) => Ok(match parsed.spelling(text) {
+            Spelling::Canonical => None,
+            Spelling::UpperCase => Some(input.unchecked_ref::<JsString>().to_lower_case().into()),
+            Spelling::Other => Some(JsValue::from_str(&parsed.canonical())),
+        }),
+        Err(e) => Err(token_error(&e)),
+    });
+    if let Some(result) = plain {
+        return result.map(|canonical| canonical.unwrap_or(input));
+    }
     let provider = provider_arg(&provider, "provider")?;
     if let Some(s) = input.dyn_ref::<JsString>() {
         let done = with_short_text(s, |text| match token::parse(text, provider) {
@@ -375,6 +386,40 @@ fn memory_pages() -> usize {
 /// character-by-character copy for the usual single-token call. `None` when the string does not
 /// fit (the caller then takes the general path, so a long one is read twice).
 fn with_short_text<R>(s: &JsString, f: impl FnOnce(&str) -> R) -> Option<R> {
+    let encode = |view: &Uint8Array| ENCODER.with(|e| e.encode_into(s, view)).written() as usize;
+    with_short_buffer(|view| Some(encode(view)), f)
+}
+
+#[wasm_bindgen(inline_js = "const encoder = new TextEncoder();
+export function encodeShortPlain(input, provider, view) {
+  if (typeof input !== 'string' || (provider !== undefined && provider !== null)) return -1;
+  return encoder.encodeInto(input, view).written;
+}")]
+extern "C" {
+    /// The bytes `encodeInto` wrote for a string `input` with no `provider`, or -1 otherwise:
+    /// the type checks and the copy of the usual single call in one crossing.
+    #[wasm_bindgen(js_name = encodeShortPlain)]
+    fn encode_short_plain(input: &JsValue, provider: &JsValue, view: &Uint8Array) -> i32;
+}
+
+/// [`with_short_text`] for the usual call (a string and no provider), with the checks made in
+/// the same crossing as the copy. `None`: not that call, or too long.
+fn with_short_plain<R>(
+    input: &JsValue,
+    provider: &JsValue,
+    f: impl FnOnce(&str) -> R,
+) -> Option<R> {
+    with_short_buffer(
+        |view| usize::try_from(encode_short_plain(input, provider, view)).ok(),
+        f,
+    )
+}
+
+/// Runs `f` on what `encode` wrote into the reused buffer (through a current view of it).
+fn with_short_buffer<R>(
+    encode: impl FnOnce(&Uint8Array) -> Option<usize>,
+    f: impl FnOnce(&str) -> R,
+) -> Option<R> {
     SHORT.with(|cell| {
         let mut short = cell.borrow_mut();
         let Short { buf, view } = &mut *short;
@@ -389,7 +434,7 @@ fn with_short_text<R>(s: &JsString, f: impl FnOnce(&str) -> R) -> Option<R> {
             *view = Some((v, pages));
         }
         let (v, _) = view.as_ref()?;
-        let written = ENCODER.with(|e| e.encode_into(s, v)).written() as usize;
+        let written = encode(v)?;
         // `encodeInto` stops early only when the next character (at most 4 bytes) does not
         // fit, so with 4 bytes to spare the whole string was read (and its length need not be
         // asked for: one call across the boundary less).

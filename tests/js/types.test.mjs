@@ -3,7 +3,7 @@
 // `InitOutput`, is internal and skipped.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
 
@@ -35,5 +35,10 @@ test("every runtime entry exists and the exports map names them", () => {
     assert.ok(entry[condition], condition);
     readFileSync(join(pkgDir, entry[condition]));
   }
-  for (const f of manifest.files) readFileSync(join(pkgDir, f));
+  for (const f of manifest.files) {
+    const path = join(pkgDir, f);
+    // A directory (the `inline_js` snippets) must hold files; anything else must be readable.
+    if (statSync(path).isDirectory()) assert.ok(readdirSync(path, { recursive: true }).length > 0, f);
+    else readFileSync(path);
+  }
 });
