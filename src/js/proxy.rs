@@ -327,6 +327,12 @@ impl ProxyCore {
     }
 }
 
+/// The environment keys `ProxyCore` reads, for the glue in `proxy.js` (not documented API).
+#[wasm_bindgen(js_name = proxyEnvKeys, skip_typescript)]
+pub fn proxy_env_keys() -> Array {
+    ENV_KEYS.iter().map(|k| JsValue::from_str(k)).collect()
+}
+
 /// Compares two strings in time that depends only on their lengths (for tokens and keys).
 #[wasm_bindgen(js_name = constantTimeEqual, skip_typescript)]
 pub fn constant_time_equal(a: &str, b: &str) -> bool {

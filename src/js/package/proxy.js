@@ -1,23 +1,11 @@
 // The edge proxy as a Workers-style `fetch(request, env, ctx)` handler. Every decision
 // (routes, CORS, auth, limits, validation, the upstream request, retries, error answers) is
 // made in Rust by `ProxyCore`; this file only moves bytes, enforces timeouts and logs.
-import { ProxyCore } from "./twilio_push_wasm.js";
+import { ProxyCore, proxyEnvKeys } from "./twilio_push_wasm.js";
 
-const ENV_KEYS = [
-  "ADMIN_TOKEN",
-  "TWILIO_ACCOUNT_SID",
-  "TWILIO_AUTH_TOKEN",
-  "TWILIO_API_KEY",
-  "TWILIO_API_SECRET",
-  "TWILIO_BASE_URL",
-  "ALLOWED_ORIGINS",
-  "MAX_BODY_BYTES",
-  "UPSTREAM_TIMEOUT_MS",
-  "MAX_UPSTREAM_RESPONSE_BYTES",
-  "MAX_RETRIES",
-  "UPSTREAM_NAME",
-  "ENABLE_TEST_PANIC_ROUTE",
-];
+// The environment keys the proxy reads come from the Rust side (one list), asked for on first
+// use: with the web entry, the module is only ready after `init()`.
+let envKeys = null;
 
 const TOO_LARGE = Symbol("too large");
 const EMPTY_ENV = Object.freeze({});
@@ -46,12 +34,13 @@ export function createProxyHandler(options = {}) {
   function coreFor(env) {
     let found = byEnv.get(env);
     if (found) return found;
+    const keys = (envKeys ??= proxyEnvKeys());
     const values = {};
-    for (const k of ENV_KEYS) {
+    for (const k of keys) {
       const v = env?.[k] ?? options.env?.[k];
       if (typeof v === "string") values[k] = v;
     }
-    const key = ENV_KEYS.map((k) => values[k] ?? "").join("\u0000");
+    const key = keys.map((k) => values[k] ?? "").join("\u0000");
     found = cores.get(key);
     if (!found) {
       const core = new ProxyCore(values);
