@@ -149,6 +149,25 @@ fn header_lines(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Runs `f` on the request as the proxy reads it (headers converted once).
+fn with_incoming<R>(
+    method: &str,
+    path: &str,
+    query: &str,
+    own_origin: &str,
+    headers: &JsValue,
+    f: impl FnOnce(&Incoming) -> R,
+) -> R {
+    let headers = headers_from(headers);
+    f(&Incoming {
+        method,
+        path,
+        query,
+        own_origin,
+        headers: &headers,
+    })
+}
+
 fn operation(name: &str) -> Result<Operation, JsValue> {
     Operation::from_name(name)
         .ok_or_else(|| super::invalid_argument("operation", "Unknown operation."))
@@ -192,8 +211,11 @@ impl ProxyCore {
         Ok(out.into())
     }
 
-    /// `{ respond }` or `{ readBody: limit }`.
-    pub fn head(
+    /// What the first look at a request decides: `{ respond }`; or, when the route takes no
+    /// body (a GET or a DELETE), what `prepare` returns, in the same call; or
+    /// `{ readBody: limit }` with `limit > 0` (read the body, then call `prepare`). One crossing
+    /// and one conversion of the headers for most requests.
+    pub fn start(
         &self,
         method: &str,
         path: &str,
@@ -201,22 +223,23 @@ impl ProxyCore {
         own_origin: &str,
         headers: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let headers = headers_from(&headers);
         self.test_panic(path);
-        let req = Incoming {
+        with_incoming(
             method,
             path,
             query,
             own_origin,
-            headers: &headers,
-        };
-        match self.proxy.head(&req) {
-            Head::Respond(r) => respond(&r),
-            Head::ReadBody { limit } => read_body(limit),
-        }
+            &headers,
+            |req| match self.proxy.head(req) {
+                Head::Respond(r) => respond(&r),
+                Head::ReadBody { limit: 0 } => prepared_js(&self.proxy.prepare(req, &[])),
+                Head::ReadBody { limit } => read_body(limit),
+            },
+        )
     }
 
-    /// `{ respond }` or `{ forward: { method, url, headers, body }, operation, retryable, cors }`.
+    /// After `start` asked for the body: `{ respond }` or
+    /// `{ forward: { method, url, headers, body }, operation, retryable, cors }`.
     pub fn prepare(
         &self,
         method: &str,
@@ -226,43 +249,9 @@ impl ProxyCore {
         headers: JsValue,
         body: Option<Vec<u8>>,
     ) -> Result<JsValue, JsValue> {
-        let headers = headers_from(&headers);
-        let req = Incoming {
-            method,
-            path,
-            query,
-            own_origin,
-            headers: &headers,
-        };
-        prepared_js(&self.proxy.prepare(&req, body.as_deref().unwrap_or(&[])))
-    }
-
-    /// `head`, and `prepare` in the same call when the route takes no body (a GET or a
-    /// DELETE): what `prepare` returns, or `{ respond }`, or `{ readBody: limit }` with
-    /// `limit > 0` (read the body, then call `prepare`). One crossing and one conversion of the
-    /// headers instead of two for most requests.
-    pub fn start(
-        &self,
-        method: &str,
-        path: &str,
-        query: &str,
-        own_origin: &str,
-        headers: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let headers = headers_from(&headers);
-        self.test_panic(path);
-        let req = Incoming {
-            method,
-            path,
-            query,
-            own_origin,
-            headers: &headers,
-        };
-        match self.proxy.head(&req) {
-            Head::Respond(r) => respond(&r),
-            Head::ReadBody { limit: 0 } => prepared_js(&self.proxy.prepare(&req, &[])),
-            Head::ReadBody { limit } => read_body(limit),
-        }
+        with_incoming(method, path, query, own_origin, &headers, |req| {
+            prepared_js(&self.proxy.prepare(req, body.as_deref().unwrap_or(&[])))
+        })
     }
 
     /// `{ respond, retryDelayMs }` for an upstream response; `retryDelayMs` is `null` unless
