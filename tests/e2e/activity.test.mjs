@@ -2,18 +2,12 @@
 // opening one shows its operation view.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startTestStack, launchBrowser, openApp, signIn, screenshotsAtBothWidths, emulatorState, api, eventually, unexpected } from "./support/stack.mjs";
+import { startStackAndBrowser, closeStackAndBrowser, openApp, signIn, screenshotsAtBothWidths, emulatorState, api, eventually, unexpected } from "./support/stack.mjs";
 
 let stack;
 let browser;
-before(async () => {
-  stack = await startTestStack();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+before(async () => ({ stack, browser } = await startStackAndBrowser()));
+after(() => closeStackAndBrowser({ stack, browser }));
 
 test("activity: 25 sends over two pages, newest first, next and previous, open one", async () => {
   const seed = (await emulatorState(stack)).deviceRegistrations[0];

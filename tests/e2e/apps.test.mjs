@@ -4,19 +4,13 @@
 // takes its app with it).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startTestStack, launchBrowser, openApp, signIn, screenshotsAtBothWidths, emulatorState, unexpected } from "./support/stack.mjs";
+import { startStackAndBrowser, closeStackAndBrowser, openApp, signIn, screenshotsAtBothWidths, emulatorState, unexpected } from "./support/stack.mjs";
 import { writeFixture, CERT_PEM, KEY_PEM, SERVICE_ACCOUNT } from "./support/fixtures.mjs";
 
 let stack;
 let browser;
-before(async () => {
-  stack = await startTestStack();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+before(async () => ({ stack, browser } = await startStackAndBrowser()));
+after(() => closeStackAndBrowser({ stack, browser }));
 
 test("apps and credentials: list, add from files, make default, delete", async () => {
   const cert = await writeFixture("push-cert.pem", CERT_PEM);

@@ -5,19 +5,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { startTestStack, launchBrowser, openApp, signIn, screenshotsAtBothWidths, emulator, emulatorState, readCounts, eventually, paste, unexpected } from "./support/stack.mjs";
+import { startStackAndBrowser, closeStackAndBrowser, openApp, signIn, screenshotsAtBothWidths, emulator, emulatorState, readCounts, eventually, paste, unexpected } from "./support/stack.mjs";
 import { importCsv, writeFixture, apnToken, fcmToken } from "./support/fixtures.mjs";
 
 let stack;
 let browser;
-before(async () => {
-  stack = await startTestStack();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+before(async () => ({ stack, browser } = await startStackAndBrowser()));
+after(() => closeStackAndBrowser({ stack, browser }));
 
 /** Parses the failure report (RFC 4180, as written by the page). */
 function parseReport(text) {

@@ -2,7 +2,7 @@
 // checked inline, optional user ID; shows the created registration, then the user's devices.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startTestStack, launchBrowser, openApp, signIn, screenshotsAtBothWidths, emulator, emulatorState, unexpected } from "./support/stack.mjs";
+import { startStackAndBrowser, closeStackAndBrowser, openApp, signIn, screenshotsAtBothWidths, emulator, emulatorState, unexpected } from "./support/stack.mjs";
 
 const FCM = "cW3kVpq9RlmYQhDBcxbmTz:APA91bGv0gk1h8G2nS3YpZc0a9JbB7cQkXeYv3lq2hRt8ZpQmN1xLkWcVbNmAsDfGhJkLqWeRtYuIoPaSdFgHjKlZxCvBnMqWeRtYuIoPaSdFgHjKlZxCvBnMqWeRtYuIoPaSdFgHjK";
 const HEX = "0123456789abcdeffedcba98765432100123456789abcdeffedcba9876543210";
@@ -10,14 +10,8 @@ const SPACED_UPPER = HEX.toUpperCase().match(/.{8}/g).join(" ");
 
 let stack;
 let browser;
-before(async () => {
-  stack = await startTestStack();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+before(async () => ({ stack, browser } = await startStackAndBrowser()));
+after(() => closeStackAndBrowser({ stack, browser }));
 
 test("register a device: detect the provider, create the registration, show the user's devices", async () => {
   const { page, context, problems } = await openApp(browser, stack);

@@ -1,18 +1,12 @@
 // Feature 4: look up a user's registrations, see the devices, delete one after confirming.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startTestStack, launchBrowser, openApp, signIn, screenshotsAtBothWidths, emulatorState, api, unexpected } from "./support/stack.mjs";
+import { startStackAndBrowser, closeStackAndBrowser, openApp, signIn, screenshotsAtBothWidths, emulatorState, api, unexpected } from "./support/stack.mjs";
 
 let stack;
 let browser;
-before(async () => {
-  stack = await startTestStack();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+before(async () => ({ stack, browser } = await startStackAndBrowser()));
+after(() => closeStackAndBrowser({ stack, browser }));
 
 test("registrations: look up a user, see the devices, cancel and confirm a delete", async () => {
   // The seed: one user with an APN and an FCM device in demo_app.

@@ -3,7 +3,7 @@
 // 10,000 recipients the send is split into batches.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startTestStack, launchBrowser, openApp, signIn, screenshotsAtBothWidths, emulator, emulatorState, paste, unexpected } from "./support/stack.mjs";
+import { startStackAndBrowser, closeStackAndBrowser, openApp, signIn, screenshotsAtBothWidths, emulator, emulatorState, paste, unexpected } from "./support/stack.mjs";
 
 const GONE = "feedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedface";
 
@@ -11,8 +11,7 @@ let stack;
 let browser;
 let seed;
 before(async () => {
-  stack = await startTestStack();
-  browser = await launchBrowser();
+  ({ stack, browser } = await startStackAndBrowser());
   const state = await emulatorState(stack);
   const reg = state.deviceRegistrations[0];
   seed = {
@@ -23,10 +22,7 @@ before(async () => {
   // A token APNs no longer knows: its notification FAILS with Unregistered.
   await emulator(stack, "/__emulator/unregistered", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ tokens: [GONE] }) });
 });
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+after(() => closeStackAndBrowser({ stack, browser }));
 
 test("send a push: inline validation, operation followed to COMPLETED, failures highlighted", async () => {
   const { page, context, problems } = await openApp(browser, stack);

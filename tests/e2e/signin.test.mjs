@@ -2,18 +2,12 @@
 // lives in sessionStorage only: never in the URL, the page's text or the console.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startTestStack, launchBrowser, openApp, screenshotsAtBothWidths, emulator, unexpected } from "./support/stack.mjs";
+import { startStackAndBrowser, closeStackAndBrowser, openApp, screenshotsAtBothWidths, emulator, unexpected } from "./support/stack.mjs";
 
 let stack;
 let browser;
-before(async () => {
-  stack = await startTestStack();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+before(async () => ({ stack, browser } = await startStackAndBrowser()));
+after(() => closeStackAndBrowser({ stack, browser }));
 
 test("sign in: wrong token refused with a clear message, right token kept for the tab only, sign out forgets it", async () => {
   const { page, context, problems } = await openApp(browser, stack);

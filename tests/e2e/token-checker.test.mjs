@@ -3,7 +3,7 @@
 // line; stays responsive with a 10,000-line paste. It needs no sign-in and calls no API.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startTestStack, launchBrowser, openApp, screenshotsAtBothWidths, emulator, unexpected, paste } from "./support/stack.mjs";
+import { startStackAndBrowser, closeStackAndBrowser, openApp, screenshotsAtBothWidths, emulator, unexpected, paste } from "./support/stack.mjs";
 
 const HEX = "965b251c6cb1926de3cb366fdb3f9ae4a2d3e6b0bbd8eb0b9dcea8d3e4377c2b";
 const BRACKETED_UPPER = `<${HEX.toUpperCase().match(/.{8}/g).join(" ")}>`;
@@ -11,14 +11,8 @@ const FCM = "dqWD7WEC83K41WHyufTS7:APA91bFcrVaOLqKeJfSiEutJXX2Tr9wN_tYOwYd8rFA6m
 
 let stack;
 let browser;
-before(async () => {
-  stack = await startTestStack();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+before(async () => ({ stack, browser } = await startStackAndBrowser()));
+after(() => closeStackAndBrowser({ stack, browser }));
 
 test("token checker: recognises, explains, highlights, copies; responsive with 10,000 lines", async () => {
   await emulator(stack, "/__emulator/log", { method: "DELETE" });

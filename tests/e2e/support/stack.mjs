@@ -48,6 +48,22 @@ export async function startTestStack(options = {}) {
   return startStack({ port: 0, seed: true, ...options });
 }
 
+/** A stack and a browser for one test file; `closeStackAndBrowser` closes both. */
+export async function startStackAndBrowser(options) {
+  const stack = await startTestStack(options);
+  try {
+    return { stack, browser: await launchBrowser() };
+  } catch (error) {
+    await stack.close();
+    throw error;
+  }
+}
+
+export async function closeStackAndBrowser({ stack, browser }) {
+  await browser?.close();
+  await stack?.close();
+}
+
 /**
  * Calls an emulator control endpoint and returns its JSON body. `stack.emulator.request` answers
  * `{ status, headers, body }` (a fetch Response is accepted too).
