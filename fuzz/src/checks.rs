@@ -354,19 +354,9 @@ pub fn api_configs() -> &'static [ApiConfig; 2] {
     })
 }
 
-const API_CODES: [&str; 7] = [
-    "VALIDATION_ERROR",
-    "API_ERROR",
-    "INVALID_RESPONSE",
-    "NETWORK_ERROR",
-    "TIMEOUT",
-    "INVALID_ARGUMENT",
-    "UNKNOWN_OPERATION",
-];
-
 fn check_api_error(e: &ApiError, ctx: &dyn Fn() -> String) {
     assert!(
-        API_CODES.contains(&e.code()),
+        ApiError::CODES.contains(&e.code()),
         "code {:?}: {}",
         e.code(),
         ctx()

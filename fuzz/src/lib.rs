@@ -41,51 +41,6 @@ const KEYS: &[&str] = &[
     "privateKey",
 ];
 
-/// The params each operation reads.
-fn fields(op: Operation) -> &'static [&'static str] {
-    use Operation::*;
-    match op {
-        SendPush => &[
-            "to", "content", "from", "priority", "sound", "tags", "schedule",
-        ],
-        ListPushNotifications => &[
-            "operationId",
-            "status",
-            "tags",
-            "startDate",
-            "endDate",
-            "user",
-            "provider",
-            "pageToken",
-            "pageSize",
-        ],
-        FetchPushNotification => &["pushNotificationId"],
-        ListOperations => &["status", "startDate", "endDate", "pageToken", "pageSize"],
-        FetchOperation => &["operationId"],
-        ListOperationErrors => &["operationId", "pageToken", "pageSize"],
-        ListDeviceRegistrations => &["userId", "appName", "pageToken", "pageSize"],
-        RegisterDevice => &["appName", "token", "provider", "userId"],
-        GetDeviceRegistration | DeleteDeviceRegistration => &["deviceRegistrationId"],
-        ListCredentials => &[
-            "appName",
-            "credentialType",
-            "isDefault",
-            "startDate",
-            "endDate",
-            "pageToken",
-            "pageSize",
-        ],
-        CreateCredential => &["credentialType", "content", "appName", "isDefault"],
-        FetchCredential | DeleteCredential => &["credentialId"],
-        UpdateCredential => &["credentialId", "isDefault", "tags"],
-        ListApps => &["isDefault", "startDate", "endDate", "pageToken", "pageSize"],
-        FetchApp => &["appName"],
-        UpdateApp => &["appName", "isDefault"],
-        ListUsers => &["pageToken", "pageSize"],
-        FetchUser | DeleteUser => &["userId"],
-    }
-}
-
 /// Every enum spelling the params use, and a near miss.
 const ENUMS: &[&str] = &[
     "APN",
@@ -186,7 +141,7 @@ fn params(u: &mut Unstructured<'_>) -> Result<Value> {
     }
     let op = *u.choose(&Operation::ALL)?;
     let mut map = Map::new();
-    for &k in fields(op) {
+    for &k in op.params() {
         if u.is_empty() {
             break;
         }

@@ -6,6 +6,7 @@ use super::model::{ListAppsParams, UpdateAppParams};
 use super::path::Query;
 use super::push_notifications::push_dates_and_page;
 use super::validate::{self as v, Path};
+use super::Operation;
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
 
 const COLLECTION: &str = "/PushNotifications/Apps";
@@ -14,11 +15,7 @@ const COLLECTION: &str = "/PushNotifications/Apps";
 pub fn list_params(params: &Value) -> Result<ListAppsParams, ApiError> {
     let root = Path::Root;
     let map = v::object(params, &root)?;
-    v::known_fields(
-        map,
-        &root,
-        &["isDefault", "startDate", "endDate", "pageToken", "pageSize"],
-    )?;
+    v::known_fields(map, &root, Operation::ListApps.params())?;
     Ok(ListAppsParams {
         is_default: v::opt_bool(map, &root, "isDefault")?,
         dates: v::date_range(map, &root)?,
@@ -64,7 +61,7 @@ pub fn fetch(app_name: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError
 pub fn update_params(params: &Value) -> Result<UpdateAppParams, ApiError> {
     let root = Path::Root;
     let map = v::object(params, &root)?;
-    v::known_fields(map, &root, &["appName", "isDefault"])?;
+    v::known_fields(map, &root, Operation::UpdateApp.params())?;
     Ok(UpdateAppParams {
         app_name: v::req_str(map, &root, "appName")?,
         is_default: v::req_bool(map, &root, "isDefault")?,

@@ -11,6 +11,7 @@ use super::model::{
 use super::path::{self, Query};
 use super::push_notifications::push_dates_and_page;
 use super::validate::{self as v, invalid, Path};
+use super::Operation;
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
 
 const COLLECTION: &str = "/PushNotifications/Credentials";
@@ -22,19 +23,7 @@ pub const MAX_CONTENT_CHARS: usize = 64 * 1024;
 pub fn list_params(params: &Value) -> Result<ListCredentialsParams, ApiError> {
     let root = Path::Root;
     let map = v::object(params, &root)?;
-    v::known_fields(
-        map,
-        &root,
-        &[
-            "appName",
-            "credentialType",
-            "isDefault",
-            "startDate",
-            "endDate",
-            "pageToken",
-            "pageSize",
-        ],
-    )?;
+    v::known_fields(map, &root, Operation::ListCredentials.params())?;
     Ok(ListCredentialsParams {
         app_name: v::opt_str(map, &root, "appName")?,
         credential_type: v::opt_enum(
@@ -81,11 +70,7 @@ pub fn list(p: &ListCredentialsParams, config: &ApiConfig) -> Result<HttpRequest
 pub fn create_params(params: &Value) -> Result<CreateCredentialParams, ApiError> {
     let root = Path::Root;
     let map = v::object(params, &root)?;
-    v::known_fields(
-        map,
-        &root,
-        &["credentialType", "content", "appName", "isDefault"],
-    )?;
+    v::known_fields(map, &root, Operation::CreateCredential.params())?;
     let credential_type = v::req_enum(
         map,
         &root,
@@ -292,7 +277,7 @@ pub fn fetch(credential_id: &str, config: &ApiConfig) -> Result<HttpRequest, Api
 pub fn update_params(params: &Value) -> Result<UpdateCredentialParams, ApiError> {
     let root = Path::Root;
     let map = v::object(params, &root)?;
-    v::known_fields(map, &root, &["credentialId", "isDefault", "tags"])?;
+    v::known_fields(map, &root, Operation::UpdateCredential.params())?;
     let tags = match v::get(map, "tags") {
         None => None,
         Some(t) => Some(v::tags(t, &root.key("tags"))?),

@@ -9,6 +9,7 @@ use super::operations::push_page;
 use super::path::Query;
 use super::push_notifications::token_error;
 use super::validate::{self as v, Path};
+use super::Operation;
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
 use crate::token;
 
@@ -18,7 +19,7 @@ const COLLECTION: &str = "/PushNotifications/DeviceRegistrations";
 pub fn list_params(params: &Value) -> Result<ListDeviceRegistrationsParams, ApiError> {
     let root = Path::Root;
     let map = v::object(params, &root)?;
-    v::known_fields(map, &root, &["userId", "appName", "pageToken", "pageSize"])?;
+    v::known_fields(map, &root, Operation::ListDeviceRegistrations.params())?;
     Ok(ListDeviceRegistrationsParams {
         user_id: v::req_str(map, &root, "userId")?,
         app_name: v::opt_str(map, &root, "appName")?,
@@ -48,7 +49,7 @@ pub fn list(
 pub fn register_params(params: &Value) -> Result<RegisterDeviceParams, ApiError> {
     let root = Path::Root;
     let map = v::object(params, &root)?;
-    v::known_fields(map, &root, &["appName", "token", "provider", "userId"])?;
+    v::known_fields(map, &root, Operation::RegisterDevice.params())?;
     Ok(RegisterDeviceParams {
         app_name: v::req_str(map, &root, "appName")?,
         token: v::req_str(map, &root, "token")?,

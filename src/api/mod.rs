@@ -193,6 +193,52 @@ impl Operation {
         }
     }
 
+    /// The params an operation reads (top-level keys); any other key is a `VALIDATION_ERROR`.
+    /// One table for the builders, the fuzzer and the property tests.
+    pub fn params(self) -> &'static [&'static str] {
+        use Operation::*;
+        match self {
+            SendPush => &[
+                "to", "content", "from", "priority", "sound", "tags", "schedule",
+            ],
+            ListPushNotifications => &[
+                "operationId",
+                "status",
+                "tags",
+                "startDate",
+                "endDate",
+                "user",
+                "provider",
+                "pageToken",
+                "pageSize",
+            ],
+            ListOperations => &["status", "startDate", "endDate", "pageToken", "pageSize"],
+            ListApps => &["isDefault", "startDate", "endDate", "pageToken", "pageSize"],
+            ListOperationErrors => &["operationId", "pageToken", "pageSize"],
+            ListDeviceRegistrations => &["userId", "appName", "pageToken", "pageSize"],
+            RegisterDevice => &["appName", "token", "provider", "userId"],
+            ListCredentials => &[
+                "appName",
+                "credentialType",
+                "isDefault",
+                "startDate",
+                "endDate",
+                "pageToken",
+                "pageSize",
+            ],
+            CreateCredential => &["credentialType", "content", "appName", "isDefault"],
+            UpdateCredential => &["credentialId", "isDefault", "tags"],
+            FetchApp => &["appName"],
+            UpdateApp => &["appName", "isDefault"],
+            ListUsers => &["pageToken", "pageSize"],
+            FetchPushNotification => &["pushNotificationId"],
+            FetchOperation => &["operationId"],
+            GetDeviceRegistration | DeleteDeviceRegistration => &["deviceRegistrationId"],
+            FetchCredential | DeleteCredential => &["credentialId"],
+            FetchUser | DeleteUser => &["userId"],
+        }
+    }
+
     /// For an operation on one resource by ID: the params key of the ID and the path before it.
     /// Only asked of those eight operations; the last row answers for the users'.
     fn item(self) -> (&'static str, &'static str) {
@@ -509,6 +555,17 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// Every code [`ApiError::code`] returns.
+    pub const CODES: [&'static str; 7] = [
+        "VALIDATION_ERROR",
+        "API_ERROR",
+        "INVALID_RESPONSE",
+        "NETWORK_ERROR",
+        "TIMEOUT",
+        "INVALID_ARGUMENT",
+        "UNKNOWN_OPERATION",
+    ];
+
     /// The stable machine-readable code.
     pub fn code(&self) -> &'static str {
         match self {
@@ -728,5 +785,30 @@ pub fn authorization(auth: &Auth) -> String {
             out.push_str(token);
             out
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Operation::{self, *};
+
+    /// The by-ID operations read their ID through `item`: the params table must name the same key.
+    #[test]
+    fn by_id_operations_read_exactly_their_id() {
+        let by_id: [Operation; 8] = [
+            FetchPushNotification,
+            FetchOperation,
+            GetDeviceRegistration,
+            DeleteDeviceRegistration,
+            FetchCredential,
+            DeleteCredential,
+            FetchUser,
+            DeleteUser,
+        ];
+        for op in by_id {
+            assert_eq!(op.params(), [op.item().0], "{op:?}");
+        }
+        assert_eq!(FetchApp.params(), ["appName"]);
+        assert!(Operation::ALL.iter().all(|op| !op.params().is_empty()));
     }
 }

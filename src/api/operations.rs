@@ -6,17 +6,14 @@ use super::model::{ListOperationErrorsParams, ListOperationsParams, OperationSta
 use super::path::{self, Query};
 use super::push_notifications::push_dates_and_page;
 use super::validate::{self as v, Path};
+use super::Operation;
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
 
 /// Reads `listOperations` params: `{ status?, startDate?, endDate?, pageToken?, pageSize? }`.
 pub fn list_params(params: &Value) -> Result<ListOperationsParams, ApiError> {
     let root = Path::Root;
     let map = v::object(params, &root)?;
-    v::known_fields(
-        map,
-        &root,
-        &["status", "startDate", "endDate", "pageToken", "pageSize"],
-    )?;
+    v::known_fields(map, &root, Operation::ListOperations.params())?;
     Ok(ListOperationsParams {
         status: v::opt_enum(
             map,
@@ -56,7 +53,7 @@ pub fn fetch(operation_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiE
 pub fn list_errors_params(params: &Value) -> Result<ListOperationErrorsParams, ApiError> {
     let root = Path::Root;
     let map = v::object(params, &root)?;
-    v::known_fields(map, &root, &["operationId", "pageToken", "pageSize"])?;
+    v::known_fields(map, &root, Operation::ListOperationErrors.params())?;
     Ok(ListOperationErrorsParams {
         operation_id: v::req_str(map, &root, "operationId")?,
         page: v::page(map, &root)?,

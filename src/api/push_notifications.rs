@@ -8,6 +8,7 @@ use super::model::{
 use super::operations::push_page;
 use super::path::Query;
 use super::validate::{self as v, invalid, Path};
+use super::Operation;
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
 use crate::json::{ObjectWriter, Value};
 use crate::token::{self, Provider};
@@ -23,13 +24,7 @@ use crate::token::{self, Provider};
 pub fn send_params(params: &Value) -> Result<SendPushParams, ApiError> {
     let root = Path::Root;
     let map = v::object(params, &root)?;
-    v::known_fields(
-        map,
-        &root,
-        &[
-            "to", "content", "from", "priority", "sound", "tags", "schedule",
-        ],
-    )?;
+    v::known_fields(map, &root, Operation::SendPush.params())?;
     let to_path = root.key("to");
     let to = match v::get(map, "to") {
         None => {
@@ -174,21 +169,7 @@ fn schedule(value: &Value, path: &Path<'_>) -> Result<Schedule, ApiError> {
 pub fn list_params(params: &Value) -> Result<ListPushNotificationsParams, ApiError> {
     let root = Path::Root;
     let map = v::object(params, &root)?;
-    v::known_fields(
-        map,
-        &root,
-        &[
-            "operationId",
-            "status",
-            "tags",
-            "startDate",
-            "endDate",
-            "user",
-            "provider",
-            "pageToken",
-            "pageSize",
-        ],
-    )?;
+    v::known_fields(map, &root, Operation::ListPushNotifications.params())?;
     let tags = match v::get(map, "tags") {
         None => None,
         Some(Value::String(s)) => Some(TagFilter::Raw(s.clone())),

@@ -6,6 +6,7 @@ use super::model::ListUsersParams;
 use super::operations::push_page;
 use super::path::Query;
 use super::validate::{self as v, Path};
+use super::Operation;
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
 
 const COLLECTION: &str = "/PushNotifications/Users";
@@ -14,7 +15,7 @@ const COLLECTION: &str = "/PushNotifications/Users";
 pub fn list_params(params: &Value) -> Result<ListUsersParams, ApiError> {
     let root = Path::Root;
     let map = v::object(params, &root)?;
-    v::known_fields(map, &root, &["pageToken", "pageSize"])?;
+    v::known_fields(map, &root, Operation::ListUsers.params())?;
     Ok(ListUsersParams {
         page: v::page(map, &root)?,
     })
