@@ -8,40 +8,7 @@ use twilio_push_wasm::json::{self, Map, Number, Value};
 use twilio_push_wasm::api::path::{encode, percent_decode};
 use twilio_push_wasm::api::response::{parse_http_date, parse_response_at, parse_retry_after};
 use twilio_push_wasm::api::validate::parse_datetime;
-use twilio_push_wasm::api::{build_request, ApiConfig, ApiError, Auth, Operation};
-
-const KEYS: &[&str] = &[
-    "to",
-    "content",
-    "from",
-    "priority",
-    "sound",
-    "tags",
-    "schedule",
-    "sendAt",
-    "token",
-    "provider",
-    "userId",
-    "title",
-    "body",
-    "apn",
-    "fcm",
-    "appName",
-    "operationId",
-    "status",
-    "startDate",
-    "endDate",
-    "user",
-    "pageToken",
-    "pageSize",
-    "pushNotificationId",
-    "deviceRegistrationId",
-    "credentialId",
-    "credentialType",
-    "isDefault",
-    "certificate",
-    "privateKey",
-];
+use twilio_push_wasm::api::{build_request, ApiConfig, ApiError, Auth, Operation, FIELD_NAMES};
 
 const STRINGS: &[&str] = &[
     "APN", "FCM", "HIGH", "LOW", "SENT", "PROCESSING", "APN_SANDBOX", "limonade_app",
@@ -63,7 +30,7 @@ fn text() -> impl Strategy<Value = String> {
 
 fn key() -> impl Strategy<Value = String> {
     prop_oneof![
-        4 => proptest::sample::select(KEYS).prop_map(str::to_string),
+        4 => proptest::sample::select(FIELD_NAMES).prop_map(str::to_string),
         1 => any::<String>(),
     ]
 }

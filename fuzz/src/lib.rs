@@ -4,42 +4,8 @@
 pub mod checks;
 
 use arbitrary::{Result, Unstructured};
+use twilio_push_wasm::api::{Operation, FIELD_NAMES};
 use twilio_push_wasm::json::{self, Map, Number, Value};
-use twilio_push_wasm::api::Operation;
-
-/// Every param and nested field name the builders know.
-const KEYS: &[&str] = &[
-    "to",
-    "content",
-    "from",
-    "priority",
-    "sound",
-    "tags",
-    "schedule",
-    "sendAt",
-    "token",
-    "provider",
-    "userId",
-    "title",
-    "body",
-    "apn",
-    "fcm",
-    "appName",
-    "operationId",
-    "status",
-    "startDate",
-    "endDate",
-    "user",
-    "pageToken",
-    "pageSize",
-    "pushNotificationId",
-    "deviceRegistrationId",
-    "credentialId",
-    "credentialType",
-    "isDefault",
-    "certificate",
-    "privateKey",
-];
 
 /// Every enum spelling the params use, and a near miss.
 const ENUMS: &[&str] = &[
@@ -128,7 +94,10 @@ const BASE64: &[&str] = &[
 /// built from the bytes: mostly the fields of one operation with values that pass or nearly pass
 /// its rules, so that the fuzzer gets past "unknown field" and "wrong type" to the rules behind.
 pub fn params_from_bytes(data: &[u8]) -> Value {
-    if let Some(v) = std::str::from_utf8(data).ok().and_then(|t| json::parse(t).ok()) {
+    if let Some(v) = std::str::from_utf8(data)
+        .ok()
+        .and_then(|t| json::parse(t).ok())
+    {
         return v;
     }
     let mut u = Unstructured::new(data);
@@ -306,7 +275,7 @@ fn near(u: &mut Unstructured<'_>, from: &[&str]) -> Result<String> {
 
 fn key(u: &mut Unstructured<'_>) -> Result<String> {
     Ok(if u.ratio(7, 8)? {
-        u.choose(KEYS)?.to_string()
+        u.choose(FIELD_NAMES)?.to_string()
     } else {
         raw(u)?
     })

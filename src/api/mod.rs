@@ -79,6 +79,42 @@ pub enum OperationKind {
     List,
 }
 
+/// Every param and nested field name the builders read (the top-level ones of
+/// [`Operation::params`], and those inside recipients, content, `from`, `schedule` and
+/// credential content): for tools and tests that generate params.
+pub const FIELD_NAMES: &[&str] = &[
+    "to",
+    "content",
+    "from",
+    "priority",
+    "sound",
+    "tags",
+    "schedule",
+    "sendAt",
+    "token",
+    "provider",
+    "userId",
+    "title",
+    "body",
+    "apn",
+    "fcm",
+    "appName",
+    "operationId",
+    "status",
+    "startDate",
+    "endDate",
+    "user",
+    "pageToken",
+    "pageSize",
+    "pushNotificationId",
+    "deviceRegistrationId",
+    "credentialId",
+    "credentialType",
+    "isDefault",
+    "certificate",
+    "privateKey",
+];
+
 impl Operation {
     /// Every operation, in the order of the reference.
     pub const ALL: [Operation; 21] = [
@@ -810,5 +846,10 @@ mod tests {
         }
         assert_eq!(FetchApp.params(), ["appName"]);
         assert!(Operation::ALL.iter().all(|op| !op.params().is_empty()));
+        for op in Operation::ALL {
+            for p in op.params() {
+                assert!(super::FIELD_NAMES.contains(p), "{op:?}: {p}");
+            }
+        }
     }
 }
