@@ -434,18 +434,7 @@ fn check_request(op: Operation, req: &HttpRequest, config: &ApiConfig, ctx: &dyn
             );
         }
     }
-    for (name, value) in &req.headers {
-        assert!(
-            !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic() && b != b':'),
-            "header name {name:?}: {}",
-            ctx()
-        );
-        assert!(
-            !value.chars().any(char::is_control),
-            "header {name} has a control character: {}",
-            ctx()
-        );
-    }
+    check_headers(&req.headers, ctx);
     assert_eq!(req.header("Accept"), Some("application/json"), "{}", ctx());
     let has_body = matches!(op.method(), "POST" | "PATCH");
     assert_eq!(req.body.is_some(), has_body, "body presence: {}", ctx());
@@ -812,18 +801,7 @@ fn check_answer(r: &ProxyResponse, request: &[u8], ctx: &dyn Fn() -> String) {
             );
         }
     }
-    for (name, value) in &r.headers {
-        assert!(
-            !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic() && b != b':'),
-            "header name {name:?}: {}",
-            ctx()
-        );
-        assert!(
-            !value.chars().any(char::is_control),
-            "header {name}: {value:?} has a control character: {}",
-            ctx()
-        );
-    }
+    check_headers(&r.headers, ctx);
     for secret in [SECRET, ADMIN] {
         if !contains(request, secret.as_bytes()) {
             let leaked = contains(r.body.as_bytes(), secret.as_bytes())
@@ -924,5 +902,21 @@ pub fn check_proxy(data: &[u8]) {
                 ctx()
             );
         }
+    }
+}
+
+/// Every header name is a token (visible ASCII, no `:`) and no value holds a control character.
+fn check_headers(headers: &[(String, String)], ctx: &dyn Fn() -> String) {
+    for (name, value) in headers {
+        assert!(
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic() && b != b':'),
+            "header name {name:?}: {}",
+            ctx()
+        );
+        assert!(
+            !value.chars().any(char::is_control),
+            "header {name}: {value:?} has a control character: {}",
+            ctx()
+        );
     }
 }
