@@ -70,7 +70,9 @@ async function main() {
   console.log(`twilio-push-wasm benchmark — ${new Date().toISOString()}`);
   console.log(
     `machine: ${cpus()[0]?.model ?? "?"}, ${cpus().length} cores, ${mib(totalmem())} RAM; ` +
-      `Node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
+      `Node ${process.version}; load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
   );
   console.log(`package: ${o.pkg}${o.baseline ? `\nbaseline: ${o.baseline} (timed side by side)` : ""}`);
 
@@ -87,10 +89,13 @@ async function main() {
   console.log(line("TextEncoder.encodeInto into wasm memory", ms(b.copy), "1.00×"));
   console.log(line("inspectTokens (wasm)", ms(b.wasm), x(b.wasm / b.copy), "≤ 3× copy", b.wasm <= 3 * b.copy));
   console.log(line("pure JS, same rules", ms(b.js), x(b.js / b.wasm), "≥ 5× slower", b.js >= 5 * b.wasm));
-  if (b.nodeApn) console.log(line("@parse/node-apn token() per line (does less)", ms(b.nodeApn), x(b.nodeApn / b.wasm)));
+  if (b.nodeApn)
+    console.log(line("@parse/node-apn token() per line (does less)", ms(b.nodeApn), x(b.nodeApn / b.wasm)));
   if (b.baseline) console.log(line("baseline inspectTokens", ms(b.baseline), x(b.baseline / b.wasm)));
 
-  console.log(`\n3. Single call: normalizeToken(64 hex digits), per call (median of ${o.rounds} rounds of ${o.calls.toLocaleString("en")})`);
+  console.log(
+    `\n3. Single call: normalizeToken(64 hex digits), per call (median of ${o.rounds} rounds of ${o.calls.toLocaleString("en")})`,
+  );
   const s = await node.single({ pkgDir: o.pkg, baselineDir: o.baseline, calls: o.calls, rounds: o.rounds });
   const ns = (v) => `${v.toFixed(0)} ns`;
   console.log(line("pure JS normalize, lower case", ns(s.js), "1.00×"));
@@ -98,14 +103,37 @@ async function main() {
   console.log(line("pure JS normalize, upper case", ns(s.jsUpper), "1.00×"));
   console.log(line("normalizeToken (wasm), upper case", ns(s.wasmUpper), x(s.wasmUpper / s.jsUpper), "(info)"));
   if (s.nodeApn) console.log(line("@parse/node-apn token() (does less)", ns(s.nodeApn), x(s.nodeApn / s.js)));
-  if (s.baseline) console.log(line("baseline normalizeToken, lower / upper", `${ns(s.baseline)} / ${ns(s.baselineUpper)}`, x(s.baseline / s.js)));
+  if (s.baseline)
+    console.log(
+      line(
+        "baseline normalizeToken, lower / upper",
+        `${ns(s.baseline)} / ${ns(s.baselineUpper)}`,
+        x(s.baseline / s.js),
+      ),
+    );
 
   console.log("\n4. Size of the .wasm (after wasm-opt)");
   const full = wasmSize(o.pkg);
   const core = wasmSize(o.core);
-  console.log(line("whole package (pkg/)", `${kib(full.raw)} raw, ${kib(full.gzip)} gzip`, "", "≤ 64 KiB gzip", full.gzip <= 64 * 1024));
+  console.log(
+    line(
+      "whole package (pkg/)",
+      `${kib(full.raw)} raw, ${kib(full.gzip)} gzip`,
+      "",
+      "≤ 64 KiB gzip",
+      full.gzip <= 64 * 1024,
+    ),
+  );
   if (core) {
-    console.log(line("token core alone (pkg-core/)", `${kib(core.raw)} raw, ${kib(core.gzip)} gzip`, "", "≤ 24 KiB gzip", core.gzip <= 24 * 1024));
+    console.log(
+      line(
+        "token core alone (pkg-core/)",
+        `${kib(core.raw)} raw, ${kib(core.gzip)} gzip`,
+        "",
+        "≤ 24 KiB gzip",
+        core.gzip <= 24 * 1024,
+      ),
+    );
   } else {
     console.log(line("token core alone (pkg-core/)", "not built: make pkg-core"));
   }
@@ -127,7 +155,9 @@ async function main() {
   if (!o.skipWorkerd) {
     const wd = await workerd.startup(o.pkg, o.quick ? 2 : 5);
     const delta = wd.coldWith - wd.coldWithout;
-    console.log(line("workerd: cold start with the module", ms(wd.coldWith), `${delta >= 0 ? "+" : "−"}${ms(Math.abs(delta))}`));
+    console.log(
+      line("workerd: cold start with the module", ms(wd.coldWith), `${delta >= 0 ? "+" : "−"}${ms(Math.abs(delta))}`),
+    );
     console.log(line("workerd: cold start without it", ms(wd.coldWithout)));
     console.log(line("workerd: new WebAssembly.Instance", ms(wd.instantiate)));
   }
@@ -146,7 +176,9 @@ async function main() {
   console.log(line("that first call (cold instance, fresh memory)", ms(m.firstCall)));
   if (o.baseline) {
     const mb = node.memory(o.baseline, o.tokens);
-    console.log(line("baseline: memory / first call", `${mib(mb.after)} / ${ms(mb.firstCall)}`, x(mb.after / mb.input)));
+    console.log(
+      line("baseline: memory / first call", `${mib(mb.after)} / ${ms(mb.firstCall)}`, x(mb.after / mb.input)),
+    );
   }
 
   if (!o.skipProxy) {
@@ -158,9 +190,19 @@ async function main() {
       const p = await workerd.proxy({ seconds: o.seconds, connections: o.connections, rounds });
       const fmt = (r) => `${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`;
       console.log(line("emulator directly", fmt(p.direct), "1.00×"));
-      console.log(line("through the proxy", fmt(p.proxy), x(p.proxy.rps / p.direct.rps), "≥ 0.80× rps", p.proxy.rps >= 0.8 * p.direct.rps));
+      console.log(
+        line(
+          "through the proxy",
+          fmt(p.proxy),
+          x(p.proxy.rps / p.direct.rps),
+          "≥ 0.80× rps",
+          p.proxy.rps >= 0.8 * p.direct.rps,
+        ),
+      );
       if (p.direct.failed || p.proxy.failed) {
-        console.log(`  failed requests: direct ${p.direct.failed}/${p.direct.total}, proxy ${p.proxy.failed}/${p.proxy.total}`);
+        console.log(
+          `  failed requests: direct ${p.direct.failed}/${p.direct.total}, proxy ${p.proxy.failed}/${p.proxy.total}`,
+        );
       }
     } catch (e) {
       console.log(`  could not run: ${e.message}`);

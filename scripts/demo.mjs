@@ -17,7 +17,9 @@ const lines = text.split(/\r?\n/);
 for (const [i, line] of lines.entries()) {
   if (!line.trim()) continue;
   const r = inspectToken(line);
-  const head = r.ok ? `${r.provider} ${r.format}${r.byteLength ? ` ${r.byteLength} bytes` : ""} → ${r.token}` : `${r.error.code}${r.error.position !== undefined ? ` at ${r.error.position}` : ""}: ${r.error.message}`;
+  const head = r.ok
+    ? `${r.provider} ${r.format}${r.byteLength ? ` ${r.byteLength} bytes` : ""} → ${r.token}`
+    : `${r.error.code}${r.error.position !== undefined ? ` at ${r.error.position}` : ""}: ${r.error.message}`;
   console.log(`${i}: ${head}`);
   for (const w of r.warnings) console.log(`   warning ${w.code}: ${w.message}`);
 }

@@ -151,10 +151,14 @@ async function main() {
   const line = "─".repeat(64);
   console.log(`\n${line}`);
   console.log(`  Admin page and proxy:  ${stack.url}/`);
-  console.log(`  Admin token:           ${stack.adminToken}${process.env.ADMIN_TOKEN ? "  (from ADMIN_TOKEN)" : "  (generated for this run)"}`);
+  console.log(
+    `  Admin token:           ${stack.adminToken}${process.env.ADMIN_TOKEN ? "  (from ADMIN_TOKEN)" : "  (generated for this run)"}`,
+  );
   console.log(
     `  Upstream:              ${
-      twilio ? "Twilio (https://comms.twilio.com/v1) with TWILIO_ACCOUNT_SID" : "built-in emulator (seeded with app demo_app)"
+      twilio
+        ? "Twilio (https://comms.twilio.com/v1) with TWILIO_ACCOUNT_SID"
+        : "built-in emulator (seeded with app demo_app)"
     }`,
   );
   console.log(`  Stop with Ctrl-C.`);

@@ -19,6 +19,8 @@ export default {
   },
   // `npx vite --config www/vite.config.js`: the dev server forwards /api to a running stack.
   server: {
-    proxy: process.env.PUSH_ADMIN_API ? { "/api": { target: process.env.PUSH_ADMIN_API, changeOrigin: true } } : undefined,
+    proxy: process.env.PUSH_ADMIN_API
+      ? { "/api": { target: process.env.PUSH_ADMIN_API, changeOrigin: true } }
+      : undefined,
   },
 };

@@ -177,7 +177,12 @@ function invalid(name, w, random, fcm, next) {
     case "uuid": {
       const b = random(16);
       w.hex(b, UPPER, false, 0, 4);
-      for (const [from, to] of [[4, 6], [6, 8], [8, 10], [10, 16]]) {
+      for (const [from, to] of [
+        [4, 6],
+        [6, 8],
+        [8, 10],
+        [10, 16],
+      ]) {
         w.byte(45);
         w.hex(b, UPPER, false, from, to);
       }

@@ -27,8 +27,15 @@ function isWs(c) {
   if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
   if (c < 0x85) return false;
   return (
-    c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
   );
 }
 
@@ -420,7 +427,7 @@ export function canonical(r, input) {
 
 const article = (p) => (p === "APN" ? "an APNs" : "an FCM");
 const hex4 = (n) => n.toString(16).toUpperCase().padStart(4, "0");
-const FIX_APP = "Fix the app to send the hex of the bytes: deviceToken.map { String(format: \"%02x\", $0) }.joined().";
+const FIX_APP = 'Fix the app to send the hex of the bytes: deviceToken.map { String(format: "%02x", $0) }.joined().';
 
 function quoted(ch) {
   const c = ch.codePointAt(0);
@@ -433,16 +440,22 @@ function quoted(ch) {
 const LOOKALIKE_MESSAGES = {
   udid: "40 hex digits is a device UDID, not a push token. Use the token from didRegisterForRemoteNotificationsWithDeviceToken.",
   uuid: "This is a UUID (for example identifierForVendor), not a push token. Use the token from didRegisterForRemoteNotificationsWithDeviceToken or FCM getToken().",
-  expoPushToken: "This is an Expo push token (ExponentPushToken[…]), which only Expo's push service understands. Use getDevicePushTokenAsync() to get the native APNs or FCM token.",
-  webPushSubscription: "This is a Web Push subscription (endpoint and keys), not an FCM token. For web browsers, get an FCM registration token with the Firebase JS SDK's getToken().",
-  firebaseInstallationId: "This is a 22-character Firebase Installation ID, not an FCM registration token. Use the token from FirebaseMessaging getToken().",
+  expoPushToken:
+    "This is an Expo push token (ExponentPushToken[…]), which only Expo's push service understands. Use getDevicePushTokenAsync() to get the native APNs or FCM token.",
+  webPushSubscription:
+    "This is a Web Push subscription (endpoint and keys), not an FCM token. For web browsers, get an FCM registration token with the Firebase JS SDK's getToken().",
+  firebaseInstallationId:
+    "This is a 22-character Firebase Installation ID, not an FCM registration token. Use the token from FirebaseMessaging getToken().",
 };
 
 const UNKNOWN_MESSAGES = {
-  nothing: "This is not a form of push token we recognise: APNs tokens are hex (64 digits for 32 bytes), FCM tokens look like 'abc…:APA91b…'.",
-  unclosedBracket: "The token starts with '<' but has no closing '>': it was probably cut off. Copy the whole token again.",
-  malformedDescription: "This starts like an iOS 13 '{length = …, bytes = 0x…}' description but cannot be read. Send the hex of the token's bytes instead.",
-  ambiguous: "This could be more than one kind of token; say which provider it is for (\"APN\" or \"FCM\").",
+  nothing:
+    "This is not a form of push token we recognise: APNs tokens are hex (64 digits for 32 bytes), FCM tokens look like 'abc…:APA91b…'.",
+  unclosedBracket:
+    "The token starts with '<' but has no closing '>': it was probably cut off. Copy the whole token again.",
+  malformedDescription:
+    "This starts like an iOS 13 '{length = …, bytes = 0x…}' description but cannot be read. Send the hex of the token's bytes instead.",
+  ambiguous: 'This could be more than one kind of token; say which provider it is for ("APN" or "FCM").',
 };
 
 /** The message of an error (the same words as the Rust `Display`). */
@@ -604,8 +617,13 @@ function lineEnd(t, p) {
 
 function startsWithApa91b(t, p) {
   return (
-    p + 6 <= t.length && t[p] === 65 && t[p + 1] === 80 && t[p + 2] === 65 &&
-    t[p + 3] === 57 && t[p + 4] === 49 && t[p + 5] === 98
+    p + 6 <= t.length &&
+    t[p] === 65 &&
+    t[p + 1] === 80 &&
+    t[p + 2] === 65 &&
+    t[p + 3] === 57 &&
+    t[p + 4] === 49 &&
+    t[p + 5] === 98
   );
 }
 

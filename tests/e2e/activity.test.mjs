@@ -2,7 +2,17 @@
 // opening one shows its operation view.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startStackAndBrowser, closeStackAndBrowser, openApp, signIn, screenshotsAtBothWidths, emulatorState, api, eventually, unexpected } from "./support/stack.mjs";
+import {
+  startStackAndBrowser,
+  closeStackAndBrowser,
+  openApp,
+  signIn,
+  screenshotsAtBothWidths,
+  emulatorState,
+  api,
+  eventually,
+  unexpected,
+} from "./support/stack.mjs";
 
 let stack;
 let browser;
@@ -16,7 +26,10 @@ test("activity: 25 sends over two pages, newest first, next and previous, open o
   for (let i = 0; i < 25; i++) {
     await api(stack, "/PushNotifications", {
       method: "POST",
-      body: { to: [{ token: apn, provider: "APN" }, ...(i % 2 ? [{ token: fcm, provider: "FCM" }] : [])], content: { title: `Send ${i + 1}` } },
+      body: {
+        to: [{ token: apn, provider: "APN" }, ...(i % 2 ? [{ token: fcm, provider: "FCM" }] : [])],
+        content: { title: `Send ${i + 1}` },
+      },
     });
   }
   const { page, context, problems } = await openApp(browser, stack);
@@ -47,13 +60,18 @@ test("activity: 25 sends over two pages, newest first, next and previous, open o
   assert.deepEqual(await ids(), newestFirst.slice(0, 20));
 
   // Status and stats per row (once every send has finished, refreshed).
-  await eventually(async () => (await emulatorState(stack)).operations.every((o) => o.status === "COMPLETED"), { message: "all sends completed" });
+  await eventually(async () => (await emulatorState(stack)).operations.every((o) => o.status === "COMPLETED"), {
+    message: "all sends completed",
+  });
   await page.getByRole("button", { name: "Refresh" }).click();
   const done = (await emulatorState(stack)).operations;
   const oldestOnPage = done.find((o) => o.id === newestFirst[19]);
   const row = page.locator(`tr[data-operation-id="${oldestOnPage.id}"]`);
   await row.getByText("COMPLETED").waitFor();
-  assert.equal(await row.locator("td.num").textContent(), `${oldestOnPage.stats.sent} / ${oldestOnPage.stats.failed} / ${oldestOnPage.stats.total}`);
+  assert.equal(
+    await row.locator("td.num").textContent(),
+    `${oldestOnPage.stats.sent} / ${oldestOnPage.stats.failed} / ${oldestOnPage.stats.total}`,
+  );
 
   // Open one: the operation view with its recipients.
   await row.getByRole("link").click();

@@ -4,7 +4,15 @@
 // takes its app with it).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startStackAndBrowser, closeStackAndBrowser, openApp, signIn, screenshotsAtBothWidths, emulatorState, unexpected } from "./support/stack.mjs";
+import {
+  startStackAndBrowser,
+  closeStackAndBrowser,
+  openApp,
+  signIn,
+  screenshotsAtBothWidths,
+  emulatorState,
+  unexpected,
+} from "./support/stack.mjs";
 import { writeFixture, CERT_PEM, KEY_PEM, SERVICE_ACCOUNT } from "./support/fixtures.mjs";
 
 let stack;
@@ -62,7 +70,10 @@ test("apps and credentials: list, add from files, make default, delete", async (
     assert.equal(await page.getByLabel("Type", { exact: true }).inputValue(), "FCM", "a JSON file means FCM");
     await page.getByText("Loaded Service account JSON: service-account.json").waitFor();
     await page.getByRole("button", { name: "Add credential" }).click();
-    await page.getByText(/^Credential comms_credential_\w+ added to shop_app\.$/).last().waitFor();
+    await page
+      .getByText(/^Credential comms_credential_\w+ added to shop_app\.$/)
+      .last()
+      .waitFor();
   }
   // (and once through the file picker, into demo_app)
   await page.getByLabel("App name", { exact: true }).fill("demo_app");

@@ -5,7 +5,19 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { startStackAndBrowser, closeStackAndBrowser, openApp, signIn, screenshotsAtBothWidths, emulator, emulatorState, readCounts, eventually, paste, unexpected } from "./support/stack.mjs";
+import {
+  startStackAndBrowser,
+  closeStackAndBrowser,
+  openApp,
+  signIn,
+  screenshotsAtBothWidths,
+  emulator,
+  emulatorState,
+  readCounts,
+  eventually,
+  paste,
+  unexpected,
+} from "./support/stack.mjs";
 import { importCsv, writeFixture, apnToken, fcmToken } from "./support/fixtures.mjs";
 
 let stack;
@@ -33,7 +45,9 @@ async function registrationsCount() {
   return (await emulator(stack, "/__emulator/stats")).registrations;
 }
 
-test("bulk import of 10,000 rows: report, progress, pause/resume, retries, every row accounted for", { timeout: 600_000 }, async () => {
+test("bulk import of 10,000 rows: report, progress, pause/resume, retries, every row accounted for", {
+  timeout: 600_000,
+}, async () => {
   const { text, expected } = importCsv(10_000);
   const file = await writeFixture("import-10000.csv", text);
   const { page, context, problems } = await openApp(browser, stack);
@@ -45,18 +59,32 @@ test("bulk import of 10,000 rows: report, progress, pause/resume, retries, every
   const report = page.getByTestId("import-report");
   await report.getByText("CSV with a token column").waitFor();
   const counts = await readCounts(report);
-  assert.deepEqual(counts, { rows: 10_000, valid: expected.valid, invalid: expected.invalid, duplicates: expected.duplicates, skipped: expected.skippedProvider });
+  assert.deepEqual(counts, {
+    rows: 10_000,
+    valid: expected.valid,
+    invalid: expected.invalid,
+    duplicates: expected.duplicates,
+    skipped: expected.skippedProvider,
+  });
   // Invalid rows are listed with their line numbers and reasons.
   const firstInvalid = expected.failures.find((f) => f.code === "TRUNCATED_DESCRIPTION");
   await report.getByText(`Invalid tokens (${expected.invalid})`).click();
-  await report.locator("tr", { hasText: "TRUNCATED_DESCRIPTION" }).first().getByRole("cell", { name: String(firstInvalid.line), exact: true }).waitFor();
+  await report
+    .locator("tr", { hasText: "TRUNCATED_DESCRIPTION" })
+    .first()
+    .getByRole("cell", { name: String(firstInvalid.line), exact: true })
+    .waitFor();
   await screenshotsAtBothWidths(page, "import-report");
 
   // A few transient faults on registration: the client retries them; nothing is lost.
   await emulator(stack, "/__emulator/faults", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ next: ["503", "429", "503"], retryAfter: 0, match: { method: "POST", pathPrefix: "/v1/PushNotifications/DeviceRegistrations" } }),
+    body: JSON.stringify({
+      next: ["503", "429", "503"],
+      retryAfter: 0,
+      match: { method: "POST", pathPrefix: "/v1/PushNotifications/DeviceRegistrations" },
+    }),
   });
   const regsBefore = await registrationsCount();
   const started = Date.now();
@@ -80,8 +108,20 @@ test("bulk import of 10,000 rows: report, progress, pause/resume, retries, every
   const seconds = (Date.now() - started) / 1000;
   const final = await readCounts(stats);
   assert.deepEqual(
-    { imported: final.imported, failed: final.failed, skipped: final.skipped, duplicates: final.duplicates, remaining: final.remaining },
-    { imported: expected.imported, failed: expected.failed, skipped: expected.skipped, duplicates: expected.duplicates, remaining: 0 },
+    {
+      imported: final.imported,
+      failed: final.failed,
+      skipped: final.skipped,
+      duplicates: final.duplicates,
+      remaining: final.remaining,
+    },
+    {
+      imported: expected.imported,
+      failed: expected.failed,
+      skipped: expected.skipped,
+      duplicates: expected.duplicates,
+      remaining: 0,
+    },
   );
   assert.equal(final.imported + final.failed + final.skipped + final.duplicates, 10_000, "every row accounted for");
   assert.equal(
@@ -96,18 +136,28 @@ test("bulk import of 10,000 rows: report, progress, pause/resume, retries, every
   assert.deepEqual(faults.next, [], "the injected faults were all consumed (and retried)");
 
   // The failure report: one row per invalid, failed and skipped row, with line, token, code, message.
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /^Download failure report/ }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: /^Download failure report/ }).click(),
+  ]);
   assert.match(download.suggestedFilename(), /^import-failures-.*\.csv$/);
   const rows = parseReport(await readFile(await download.path(), "utf8"));
   assert.deepEqual(rows[0], ["line", "token", "code", "message"]);
   const body = rows.slice(1);
   assert.equal(body.length, expected.failures.length);
-  assert.deepEqual(body.map((r) => ({ line: Number(r[0]), code: r[2] })), expected.failures);
+  assert.deepEqual(
+    body.map((r) => ({ line: Number(r[0]), code: r[2] })),
+    expected.failures,
+  );
   for (const r of body) assert.ok(r[3].length > 10, `line ${r[0]} has a reason: ${r[3]}`);
   const notFound = body.find((r) => r[2] === "API_ERROR");
   assert.match(notFound[3], /HTTP 404/);
   const truncated = body.find((r) => r[2] === "TRUNCATED_DESCRIPTION");
-  assert.equal(truncated[1], "{length = 32, bytes = 0x965b251c 6cb1926d ... 5f857679 376eab7c }", "the token as it was in the file");
+  assert.equal(
+    truncated[1],
+    "{length = 32, bytes = 0x965b251c 6cb1926d ... 5f857679 376eab7c }",
+    "the token as it was in the file",
+  );
 
   console.log(`# imported ${expected.imported} rows in ${seconds.toFixed(1)} s`);
   assert.deepEqual(unexpected(problems, [404, 429, 503]), []);
@@ -127,8 +177,17 @@ test("bulk import of a Notify Bindings export: identities become users with all 
       { identity: "alice", binding_type: "apn", address: `<${alice[2].toUpperCase().match(/.{8}/g).join(" ")}>` },
       { identity: "bob", binding_type: "fcm", address: bob },
       { identity: "bob", binding_type: "sms", address: "+15555550100" },
-      { identity: "carol", binding_type: "apn", address: "{length = 32, bytes = 0x965b251c 6cb1926d ... 5f857679 376eab7c }" },
-      { identity: "carol", binding_type: "gcm", address: "APA91bHPRgkF3JUikC4ENAHEeMrd41Zxv3hVZjC9KtT8OvPVGJ-hQMRKRrZuJAEcl7B338qju59zJMjw2DELjzEvxwYv7hH5Ynpc1ODQ0aT4U4OFEeco8ohsN5PjL1iC2dNtk2BAokeMCg2ZXKqpc8FXKmhX94kIxQ" },
+      {
+        identity: "carol",
+        binding_type: "apn",
+        address: "{length = 32, bytes = 0x965b251c 6cb1926d ... 5f857679 376eab7c }",
+      },
+      {
+        identity: "carol",
+        binding_type: "gcm",
+        address:
+          "APA91bHPRgkF3JUikC4ENAHEeMrd41Zxv3hVZjC9KtT8OvPVGJ-hQMRKRrZuJAEcl7B338qju59zJMjw2DELjzEvxwYv7hH5Ynpc1ODQ0aT4U4OFEeco8ohsN5PjL1iC2dNtk2BAokeMCg2ZXKqpc8FXKmhX94kIxQ",
+      },
       { identity: "carol", binding_type: "apn", address: carol },
       { identity: "dave", binding_type: "fcm", address: alice[1] },
     ],
@@ -163,11 +222,19 @@ test("bulk import of a Notify Bindings export: identities become users with all 
   assert.equal(regOf(alice[0]).devices.length, 3);
   assert.notEqual(regOf(bob).userId, regOf(alice[0]).userId, "bob is another user");
   assert.notEqual(regOf(carol).userId, regOf(alice[0]).userId);
-  assert.deepEqual(regOf(carol).devices.map((d) => d.token), [carol], "carol's valid device, after her invalid one");
+  assert.deepEqual(
+    regOf(carol).devices.map((d) => d.token),
+    [carol],
+    "carol's valid device, after her invalid one",
+  );
 
   // A Notify CSV pasted in: recognised as such.
   await page.getByRole("button", { name: "Start a new import" }).click();
-  await paste(page, page.getByLabel("Tokens or CSV"), `Sid,Identity,BindingType,Address\nBS1,erin,apn,${apnToken(4, 7)}\nBS2,erin,sms,+15555550101\n`);
+  await paste(
+    page,
+    page.getByLabel("Tokens or CSV"),
+    `Sid,Identity,BindingType,Address\nBS1,erin,apn,${apnToken(4, 7)}\nBS2,erin,sms,+15555550101\n`,
+  );
   await report.getByText("Twilio Notify Bindings export (CSV)").waitFor();
   assert.deepEqual(await readCounts(report), { rows: 2, valid: 1, invalid: 0, duplicates: 0, skipped: 1 });
   assert.deepEqual(unexpected(problems), []);
@@ -179,7 +246,12 @@ test("bulk import canceled midway: the rest is reported as canceled, nothing is 
   await emulator(stack, "/__emulator/faults", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ rate: 1, kinds: ["slow"], slowMs: 150, match: { method: "POST", pathPrefix: "/v1/PushNotifications/DeviceRegistrations" } }),
+    body: JSON.stringify({
+      rate: 1,
+      kinds: ["slow"],
+      slowMs: 150,
+      match: { method: "POST", pathPrefix: "/v1/PushNotifications/DeviceRegistrations" },
+    }),
   });
   const lines = Array.from({ length: 400 }, (_, i) => apnToken(i, 11)).join("\n");
   const { page, context, problems } = await openApp(browser, stack);
@@ -200,7 +272,10 @@ test("bulk import canceled midway: the rest is reported as canceled, nothing is 
   assert.ok(final.imported > 0 && final.imported < 400, `imported ${final.imported}`);
   assert.equal(final.imported + final.failed + final.skipped + final.duplicates, 400);
   await page.getByText("Import canceled.").waitFor();
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /^Download failure report/ }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: /^Download failure report/ }).click(),
+  ]);
   const rows = parseReport(await readFile(await download.path(), "utf8")).slice(1);
   assert.equal(rows.length, 400 - final.imported);
   assert.ok(rows.every((r) => r[2] === "CANCELED"));

@@ -2,9 +2,19 @@
 // checked inline, optional user ID; shows the created registration, then the user's devices.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startStackAndBrowser, closeStackAndBrowser, openApp, signIn, screenshotsAtBothWidths, emulator, emulatorState, unexpected } from "./support/stack.mjs";
+import {
+  startStackAndBrowser,
+  closeStackAndBrowser,
+  openApp,
+  signIn,
+  screenshotsAtBothWidths,
+  emulator,
+  emulatorState,
+  unexpected,
+} from "./support/stack.mjs";
 
-const FCM = "cW3kVpq9RlmYQhDBcxbmTz:APA91bGv0gk1h8G2nS3YpZc0a9JbB7cQkXeYv3lq2hRt8ZpQmN1xLkWcVbNmAsDfGhJkLqWeRtYuIoPaSdFgHjKlZxCvBnMqWeRtYuIoPaSdFgHjKlZxCvBnMqWeRtYuIoPaSdFgHjK";
+const FCM =
+  "cW3kVpq9RlmYQhDBcxbmTz:APA91bGv0gk1h8G2nS3YpZc0a9JbB7cQkXeYv3lq2hRt8ZpQmN1xLkWcVbNmAsDfGhJkLqWeRtYuIoPaSdFgHjKlZxCvBnMqWeRtYuIoPaSdFgHjKlZxCvBnMqWeRtYuIoPaSdFgHjK";
 const HEX = "0123456789abcdeffedcba98765432100123456789abcdeffedcba9876543210";
 const SPACED_UPPER = HEX.toUpperCase().match(/.{8}/g).join(" ");
 
@@ -46,7 +56,10 @@ test("register a device: detect the provider, create the registration, show the 
   const reg = state.deviceRegistrations.find((r) => r.userId === userId);
   assert.ok(reg, "the registration exists in the emulator");
   assert.equal(reg.appName, "demo_app");
-  assert.deepEqual(reg.devices.map((d) => [d.provider, d.token]), [["FCM", FCM]]);
+  assert.deepEqual(
+    reg.devices.map((d) => [d.provider, d.token]),
+    [["FCM", FCM]],
+  );
 
   // A second device for the same user, an APNs token in upper case with spaces: the canonical
   // form is what gets registered, and the user's device list shows both.
@@ -64,18 +77,26 @@ test("register a device: detect the provider, create the registration, show the 
   state = await emulatorState(stack);
   const regs = state.deviceRegistrations.filter((r) => r.userId === userId);
   assert.equal(regs.length, 1, "one registration per user per app");
-  assert.deepEqual(regs[0].devices.map((d) => [d.provider, d.token]).sort(), [["APN", HEX], ["FCM", FCM]]);
+  assert.deepEqual(regs[0].devices.map((d) => [d.provider, d.token]).sort(), [
+    ["APN", HEX],
+    ["FCM", FCM],
+  ]);
 
   // An unknown user ID: the API's 404 is shown next to the User ID field.
   await token.fill(HEX.replace(/0/g, "1"));
-  await page.getByRole("textbox", { name: "User ID (optional)" }).fill("comms_pushnotificationuser_01h9krwprkeee8fzqspvwy6nq8");
+  await page
+    .getByRole("textbox", { name: "User ID (optional)" })
+    .fill("comms_pushnotificationuser_01h9krwprkeee8fzqspvwy6nq8");
   await page.getByRole("button", { name: "Register device" }).click();
   const userError = page.locator('[data-field="userId"] .field-error');
   await userError.waitFor();
   assert.match(await userError.textContent(), /not found/i);
   await screenshotsAtBothWidths(page, "register-error");
   state = await emulatorState(stack);
-  assert.ok(!state.deviceRegistrations.some((r) => r.devices.some((d) => d.token === HEX.replace(/0/g, "1"))), "nothing registered for the unknown user");
+  assert.ok(
+    !state.deviceRegistrations.some((r) => r.devices.some((d) => d.token === HEX.replace(/0/g, "1"))),
+    "nothing registered for the unknown user",
+  );
 
   assert.deepEqual(unexpected(problems, [404]), []);
   await context.close();

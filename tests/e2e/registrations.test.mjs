@@ -1,7 +1,16 @@
 // Feature 4: look up a user's registrations, see the devices, delete one after confirming.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startStackAndBrowser, closeStackAndBrowser, openApp, signIn, screenshotsAtBothWidths, emulatorState, api, unexpected } from "./support/stack.mjs";
+import {
+  startStackAndBrowser,
+  closeStackAndBrowser,
+  openApp,
+  signIn,
+  screenshotsAtBothWidths,
+  emulatorState,
+  api,
+  unexpected,
+} from "./support/stack.mjs";
 
 let stack;
 let browser;
@@ -45,7 +54,11 @@ test("registrations: look up a user, see the devices, cancel and confirm a delet
   await screenshotsAtBothWidths(page, "registrations-confirm");
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await dialog.waitFor({ state: "detached" });
-  assert.equal((await emulatorState(stack)).deviceRegistrations.filter((r) => r.userId === userId).length, 1, "Cancel deletes nothing");
+  assert.equal(
+    (await emulatorState(stack)).deviceRegistrations.filter((r) => r.userId === userId).length,
+    1,
+    "Cancel deletes nothing",
+  );
 
   // …Confirm deletes it, and the list says so.
   await card.getByRole("button", { name: "Delete the registration in app demo_app" }).click();
@@ -54,7 +67,10 @@ test("registrations: look up a user, see the devices, cancel and confirm a delet
   await page.getByText("Deleted the registration in demo_app.").waitFor();
   const state = await emulatorState(stack);
   assert.equal(state.deviceRegistrations.filter((r) => r.userId === userId).length, 0, "the registration is gone");
-  assert.ok(state.users.some((u) => u.id === userId), "the user itself remains");
+  assert.ok(
+    state.users.some((u) => u.id === userId),
+    "the user itself remains",
+  );
 
   // A registration that disappears meanwhile: the API's 404 is shown on its card.
   const other = await api(stack, "/PushNotifications/DeviceRegistrations", {
@@ -69,7 +85,10 @@ test("registrations: look up a user, see the devices, cancel and confirm a delet
   await api(stack, `/PushNotifications/DeviceRegistrations/${reg.id}`, { method: "DELETE" });
   await otherCard.getByRole("button", { name: /Delete the registration/ }).click();
   await dialog.getByRole("button", { name: "Delete registration" }).click();
-  await otherCard.getByRole("alert").getByText(/^DeviceRegistration .* was not found$/).waitFor();
+  await otherCard
+    .getByRole("alert")
+    .getByText(/^DeviceRegistration .* was not found$/)
+    .waitFor();
   await otherCard.getByRole("alert").getByText("API_ERROR · HTTP 404 · Twilio error 20404").waitFor();
 
   assert.deepEqual(unexpected(problems, [404]), []);

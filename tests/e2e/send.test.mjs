@@ -3,7 +3,17 @@
 // 10,000 recipients the send is split into batches.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startStackAndBrowser, closeStackAndBrowser, openApp, signIn, screenshotsAtBothWidths, emulator, emulatorState, paste, unexpected } from "./support/stack.mjs";
+import {
+  startStackAndBrowser,
+  closeStackAndBrowser,
+  openApp,
+  signIn,
+  screenshotsAtBothWidths,
+  emulator,
+  emulatorState,
+  paste,
+  unexpected,
+} from "./support/stack.mjs";
 
 const GONE = "feedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedface";
 
@@ -20,7 +30,11 @@ before(async () => {
     fcm: reg.devices.find((d) => d.provider === "FCM").token,
   };
   // A token APNs no longer knows: its notification FAILS with Unregistered.
-  await emulator(stack, "/__emulator/unregistered", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ tokens: [GONE] }) });
+  await emulator(stack, "/__emulator/unregistered", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ tokens: [GONE] }),
+  });
 });
 after(() => closeStackAndBrowser({ stack, browser }));
 
@@ -33,13 +47,18 @@ test("send a push: inline validation, operation followed to COMPLETED, failures 
   const tokens = page.getByLabel("Device tokens");
   const check = page.getByTestId("recipient-check");
   // Each line is validated inline: a bad line is pointed out and blocks the send.
-  await tokens.fill([seed.apn.toUpperCase(), "{length = 32, bytes = 0x965b251c 6cb1926d ... 5f857679 376eab7c }", seed.fcm].join("\n"));
+  await tokens.fill(
+    [seed.apn.toUpperCase(), "{length = 32, bytes = 0x965b251c 6cb1926d ... 5f857679 376eab7c }", seed.fcm].join("\n"),
+  );
   await check.locator('li.bad[data-line="2"]').getByText("TRUNCATED_DESCRIPTION").waitFor();
   await check.locator('li.ok[data-line="1"]').getByText("APN").waitFor();
   await check.locator('li.ok[data-line="3"]').getByText("FCM").waitFor();
   await page.getByLabel("Title").fill("Boarding time @ TLL");
   await page.getByRole("button", { name: /^Send to/ }).click();
-  await page.locator('[data-field="tokens"] .field-error').getByText("Fix or remove the 1 invalid token first (line 2)").waitFor();
+  await page
+    .locator('[data-field="tokens"] .field-error')
+    .getByText("Fix or remove the 1 invalid token first (line 2)")
+    .waitFor();
   assert.equal((await emulator(stack, "/__emulator/stats")).sends, 0, "nothing sent while a token is invalid");
 
   // Fixed list (with a duplicate, sent once) plus a user ID; no title or body → told where.
@@ -49,7 +68,10 @@ test("send a push: inline validation, operation followed to COMPLETED, failures 
   await page.getByText("4 recipients (3 tokens, 1 user)").waitFor();
   await page.getByLabel("Title").fill("");
   await page.getByRole("button", { name: "Send to 4 recipients" }).click();
-  await page.locator('[data-field="title"] .field-error').getByText("Give the notification a title, a body, or both.").waitFor();
+  await page
+    .locator('[data-field="title"] .field-error')
+    .getByText("Give the notification a title, a body, or both.")
+    .waitFor();
   await screenshotsAtBothWidths(page, "send-form");
 
   await page.getByLabel("Title").fill("Boarding time @ TLL");
@@ -90,8 +112,15 @@ test("send a push: inline validation, operation followed to COMPLETED, failures 
     assert.equal(n.sound, "ring");
     assert.deepEqual(n.tags, { campaign: "spring", wave: "1" });
   }
-  assert.deepEqual(notes.filter((n) => n.status === "FAILED").map((n) => [n.to.token, n.failureReason]), [[GONE, "Unregistered"]]);
-  assert.equal(notes.filter((n) => n.to.token === seed.apn).length, 2, "the APN token (given twice, once in upper case) + the user's own device");
+  assert.deepEqual(
+    notes.filter((n) => n.status === "FAILED").map((n) => [n.to.token, n.failureReason]),
+    [[GONE, "Unregistered"]],
+  );
+  assert.equal(
+    notes.filter((n) => n.to.token === seed.apn).length,
+    2,
+    "the APN token (given twice, once in upper case) + the user's own device",
+  );
 
   // "Failed only" filter asks the API for FAILED notifications.
   await panel.getByLabel("Show").selectOption("FAILED");
@@ -118,7 +147,10 @@ test("send a push to 10,001 tokens: split into batches with sendPushInBatches", 
   const state = await emulatorState(stack);
   const ops = state.operations.filter((op) => !earlier.has(op.id));
   assert.equal(ops.length, 2, "two operations");
-  assert.equal(ops.reduce((n, op) => n + op.stats.total, 0), 10_001);
+  assert.equal(
+    ops.reduce((n, op) => n + op.stats.total, 0),
+    10_001,
+  );
   assert.ok(ops.every((op) => op.stats.total <= 10_000));
   for (const op of ops) await page.locator(`section.operation[data-operation-id="${op.id}"]`).waitFor();
   assert.deepEqual(unexpected(problems), []);

@@ -2,7 +2,14 @@
 // lives in sessionStorage only: never in the URL, the page's text or the console.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startStackAndBrowser, closeStackAndBrowser, openApp, screenshotsAtBothWidths, emulator, unexpected } from "./support/stack.mjs";
+import {
+  startStackAndBrowser,
+  closeStackAndBrowser,
+  openApp,
+  screenshotsAtBothWidths,
+  emulator,
+  unexpected,
+} from "./support/stack.mjs";
 
 let stack;
 let browser;
@@ -38,18 +45,41 @@ test("sign in: wrong token refused with a clear message, right token kept for th
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("button", { name: "Sign out" }).waitFor();
   await page.getByRole("heading", { name: "Register a device" }).waitFor();
-  for (const name of ["Token checker", "Register a device", "Registrations", "Send a push", "Bulk import", "Apps & credentials", "Activity"]) {
-    assert.ok(await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name }).isVisible(), `nav link ${name}`);
+  for (const name of [
+    "Token checker",
+    "Register a device",
+    "Registrations",
+    "Send a push",
+    "Bulk import",
+    "Apps & credentials",
+    "Activity",
+  ]) {
+    assert.ok(
+      await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name }).isVisible(),
+      `nav link ${name}`,
+    );
   }
   // The probe reached the emulator through the proxy: one cheap authenticated call.
   const log = (await emulator(stack, "/__emulator/log")).requests;
-  assert.ok(log.some((r) => r.method === "GET" && r.path === "/v1/PushNotifications/Apps" && /pageSize=1/.test(r.query) && r.status === 200), JSON.stringify(log));
+  assert.ok(
+    log.some(
+      (r) =>
+        r.method === "GET" && r.path === "/v1/PushNotifications/Apps" && /pageSize=1/.test(r.query) && r.status === 200,
+    ),
+    JSON.stringify(log),
+  );
 
   const stored = await page.evaluate(() => Object.entries(sessionStorage));
-  assert.deepEqual(stored.map(([, v]) => v), [stack.adminToken], "the token is in sessionStorage");
+  assert.deepEqual(
+    stored.map(([, v]) => v),
+    [stack.adminToken],
+    "the token is in sessionStorage",
+  );
   assert.equal(await page.evaluate(() => localStorage.length), 0, "never in localStorage");
   assert.ok(!page.url().includes(stack.adminToken), "never in the URL");
-  const visible = await page.evaluate(() => document.body.innerText + [...document.querySelectorAll("input, textarea")].map((i) => i.value).join(" "));
+  const visible = await page.evaluate(
+    () => document.body.innerText + [...document.querySelectorAll("input, textarea")].map((i) => i.value).join(" "),
+  );
   assert.ok(!visible.includes(stack.adminToken), "never displayed (the input was cleared)");
 
   // A reload keeps the session (same tab).
@@ -84,7 +114,8 @@ test("sign in: wrong token refused with a clear message, right token kept for th
 
   assert.ok(!consoleText.some((t) => t.includes(stack.adminToken)), "never logged by the page");
   // Nor by the Worker (the stack collects every line it prints).
-  if (Array.isArray(stack.logs)) assert.ok(!stack.logs.some((line) => line.includes(stack.adminToken)), "never in the Worker's logs");
+  if (Array.isArray(stack.logs))
+    assert.ok(!stack.logs.some((line) => line.includes(stack.adminToken)), "never in the Worker's logs");
   // The 401s above are expected answers; any other console error is a bug.
   assert.deepEqual(unexpected(problems, [401]), []);
   await context.close();

@@ -3,11 +3,20 @@
 // line; stays responsive with a 10,000-line paste. It needs no sign-in and calls no API.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startStackAndBrowser, closeStackAndBrowser, openApp, screenshotsAtBothWidths, emulator, unexpected, paste } from "./support/stack.mjs";
+import {
+  startStackAndBrowser,
+  closeStackAndBrowser,
+  openApp,
+  screenshotsAtBothWidths,
+  emulator,
+  unexpected,
+  paste,
+} from "./support/stack.mjs";
 
 const HEX = "965b251c6cb1926de3cb366fdb3f9ae4a2d3e6b0bbd8eb0b9dcea8d3e4377c2b";
 const BRACKETED_UPPER = `<${HEX.toUpperCase().match(/.{8}/g).join(" ")}>`;
-const FCM = "dqWD7WEC83K41WHyufTS7:APA91bFcrVaOLqKeJfSiEutJXX2Tr9wN_tYOwYd8rFA6mYUMBFqdz9n6k3v5EpFA_ukXD89hGqG3OarzbVfdjGnLOIAQfwbQcqJkjQWMrhwElrtU1y3JLDPfnjc0eTJLxzhyYvDFopEh";
+const FCM =
+  "dqWD7WEC83K41WHyufTS7:APA91bFcrVaOLqKeJfSiEutJXX2Tr9wN_tYOwYd8rFA6mYUMBFqdz9n6k3v5EpFA_ukXD89hGqG3OarzbVfdjGnLOIAQfwbQcqJkjQWMrhwElrtU1y3JLDPfnjc0eTJLxzhyYvDFopEh";
 
 let stack;
 let browser;
@@ -78,7 +87,10 @@ test("token checker: recognises, explains, highlights, copies; responsive with 1
   await page.waitForFunction(() => performance.getEntriesByName("token-check").length >= 4);
   const elapsed = Date.now() - t0;
   const checks = await page.evaluate(() => performance.getEntriesByName("token-check").map((e) => e.duration));
-  assert.ok(Math.max(...checks) < 100, `each check of the 10,000-line input is fast: ${checks.map(Math.round).join(", ")} ms`);
+  assert.ok(
+    Math.max(...checks) < 100,
+    `each check of the 10,000-line input is fast: ${checks.map(Math.round).join(", ")} ms`,
+  );
   assert.ok(elapsed < 8000, `paste and typing took ${elapsed} ms`);
   assert.equal((await token.inputValue()).length, big.length + 3);
 

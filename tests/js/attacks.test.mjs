@@ -40,12 +40,19 @@ function bodyOf(c) {
   if (c.bodyBase64) return Buffer.from(c.bodyBase64, "base64");
   if (c.bodyRepeat) return Buffer.from(c.bodyRepeat.chunk.repeat(c.bodyRepeat.times));
   if (c.generate?.recipients) {
-    return Buffer.from(JSON.stringify({ to: Array(c.generate.recipients).fill({ token: HEX, provider: "APN" }), content: { title: "x" } }));
+    return Buffer.from(
+      JSON.stringify({
+        to: Array(c.generate.recipients).fill({ token: HEX, provider: "APN" }),
+        content: { title: "x" },
+      }),
+    );
   }
   if (c.generate?.nested) {
     const [open, close] = c.generate.nested === "arrays" ? ["[", "]"] : ['{"a":', "}"];
     const inner = c.generate.nested === "arrays" ? "" : "1";
-    return Buffer.from(`{"${c.generate.field}":${open.repeat(c.generate.depth)}${inner}${close.repeat(c.generate.depth)}}`);
+    return Buffer.from(
+      `{"${c.generate.field}":${open.repeat(c.generate.depth)}${inner}${close.repeat(c.generate.depth)}}`,
+    );
   }
   return c.body === undefined ? null : Buffer.from(c.body);
 }
@@ -66,7 +73,9 @@ function send(c) {
     const req = httpRequest({ hostname, port, method: c.method, path: c.path, headers, agent }, (res) => {
       const chunks = [];
       res.on("data", (d) => chunks.push(d));
-      res.on("end", () => resolveResult({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+      res.on("end", () =>
+        resolveResult({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }),
+      );
       res.on("error", reject);
     });
     req.on("error", reject);
@@ -98,10 +107,13 @@ test(`the attack corpus: ${corpus.cases.length} cases, all refused with a 4xx JS
     } catch {
       // fall through
     }
-    if (r.status < 400 || r.status >= 500) failures.push(`${c.category}/${c.name}: status ${r.status} ${r.text.slice(0, 160)}`);
-    else if (!json || typeof json.code !== "string" || !json.message) failures.push(`${c.category}/${c.name}: not a coded JSON error: ${r.text.slice(0, 160)}`);
+    if (r.status < 400 || r.status >= 500)
+      failures.push(`${c.category}/${c.name}: status ${r.status} ${r.text.slice(0, 160)}`);
+    else if (!json || typeof json.code !== "string" || !json.message)
+      failures.push(`${c.category}/${c.name}: not a coded JSON error: ${r.text.slice(0, 160)}`);
     else codes.set(json.code, (codes.get(json.code) ?? 0) + 1);
-    if (/set-cookie|x-injected/i.test(Object.keys(r.headers).join(" "))) failures.push(`${c.category}/${c.name}: injected header`);
+    if (/set-cookie|x-injected/i.test(Object.keys(r.headers).join(" ")))
+      failures.push(`${c.category}/${c.name}: injected header`);
   }
   assert.deepEqual(failures, []);
   assertNoSecrets(stack, seen, "answers");
@@ -110,7 +122,18 @@ test(`the attack corpus: ${corpus.cases.length} cases, all refused with a 4xx JS
   assert.deepEqual(log, [], "nothing reached the emulator");
   assert.equal((await stack.emulator.request("/__emulator/stats")).body.sends, sendsBefore);
   // The answers are specific: many different codes, not one catch-all.
-  for (const code of ["UNAUTHORIZED", "INVALID_JSON", "VALIDATION_ERROR", "METHOD_NOT_ALLOWED", "NOT_FOUND", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "UNKNOWN_QUERY_PARAMETER", "INVALID_BODY", "ORIGIN_NOT_ALLOWED"]) {
+  for (const code of [
+    "UNAUTHORIZED",
+    "INVALID_JSON",
+    "VALIDATION_ERROR",
+    "METHOD_NOT_ALLOWED",
+    "NOT_FOUND",
+    "PAYLOAD_TOO_LARGE",
+    "UNSUPPORTED_MEDIA_TYPE",
+    "UNKNOWN_QUERY_PARAMETER",
+    "INVALID_BODY",
+    "ORIGIN_NOT_ALLOWED",
+  ]) {
     assert.ok(codes.get(code) > 0, `code ${code} was used (${JSON.stringify(Object.fromEntries(codes))})`);
   }
 });

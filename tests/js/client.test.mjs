@@ -75,7 +75,10 @@ test("builders return plain request objects", () => {
   assert.deepEqual(r.headers, { Accept: "application/json", "Content-Type": "application/json", Authorization: BASIC });
   assert.deepEqual(JSON.parse(r.body), { to: [{ token: HEX, provider: "APN" }], content: { title: "Hi" } });
 
-  const reg = buildRegisterDeviceRequest({ appName: "limonade_app", token: FCM, provider: "FCM" }, { baseUrl: "/api/v1" });
+  const reg = buildRegisterDeviceRequest(
+    { appName: "limonade_app", token: FCM, provider: "FCM" },
+    { baseUrl: "/api/v1" },
+  );
   assert.equal(reg.url, "/api/v1/PushNotifications/DeviceRegistrations");
   const list = buildListDeviceRegistrationsRequest({ userId: USER, pageSize: 2 });
   assert.equal(list.url, `https://comms.twilio.com/v1/PushNotifications/DeviceRegistrations?userId=${USER}&pageSize=2`);
@@ -88,7 +91,10 @@ test("builders return plain request objects", () => {
     () => buildDeleteDeviceRegistrationRequest({ deviceRegistrationId: "../Users" }),
     (e) => e.code === "VALIDATION_ERROR" && e.field === "deviceRegistrationId" && e.name === "ValidationError",
   );
-  assert.throws(() => buildRequest("sendPushes", {}), (e) => e.code === "UNKNOWN_OPERATION");
+  assert.throws(
+    () => buildRequest("sendPushes", {}),
+    (e) => e.code === "UNKNOWN_OPERATION",
+  );
 });
 
 test("parseResponse takes a Headers instance", () => {
@@ -97,7 +103,12 @@ test("parseResponse takes a Headers instance", () => {
     operationId: OP,
     operationLocation: `https://x/v1/PushNotifications/Operations/${OP}`,
   });
-  const page = parseResponse("listApps", 200, {}, JSON.stringify({ apps: [{ name: "a" }], pagination: { next: null, self: "s" } }));
+  const page = parseResponse(
+    "listApps",
+    200,
+    {},
+    JSON.stringify({ apps: [{ name: "a" }], pagination: { next: null, self: "s" } }),
+  );
   assert.equal(page.items, page.apps);
   assert.equal(page.nextPageToken, null);
   try {
@@ -114,15 +125,28 @@ test("parseResponse takes a Headers instance", () => {
 });
 
 test("credential helpers never echo secrets", () => {
-  const cert = "-----BEGIN CERTIFICATE-----\nMIIFnTCCBIWgAwIBAgIIAjy9H849+E8wDQYJKoZIhvcNAQEFBQAw\n-----END CERTIFICATE-----\n";
-  const key = "-----BEGIN PRIVATE KEY-----\nMIIEpQIBAAKCAQEAuyf/lNrH9ck8DmNyo3fGgvCI1l9s+cmBY3WI\n-----END PRIVATE KEY-----\n";
+  const cert =
+    "-----BEGIN CERTIFICATE-----\nMIIFnTCCBIWgAwIBAgIIAjy9H849+E8wDQYJKoZIhvcNAQEFBQAw\n-----END CERTIFICATE-----\n";
+  const key =
+    "-----BEGIN PRIVATE KEY-----\nMIIEpQIBAAKCAQEAuyf/lNrH9ck8DmNyo3fGgvCI1l9s+cmBY3WI\n-----END PRIVATE KEY-----\n";
   const c = apnCredentialContent(cert, key);
   assert.equal(Buffer.from(c.certificate, "base64").toString(), cert.trim());
   assert.equal(Buffer.from(c.privateKey, "base64").toString(), key.trim());
-  assert.throws(() => apnCredentialContent(key, cert), (e) => e.field === "certificatePem" && !e.message.includes("MIIE"));
-  const sa = JSON.stringify({ type: "service_account", project_id: "p", private_key: key, client_email: "sa@p.iam.gserviceaccount.com" });
+  assert.throws(
+    () => apnCredentialContent(key, cert),
+    (e) => e.field === "certificatePem" && !e.message.includes("MIIE"),
+  );
+  const sa = JSON.stringify({
+    type: "service_account",
+    project_id: "p",
+    private_key: key,
+    client_email: "sa@p.iam.gserviceaccount.com",
+  });
   assert.equal(Buffer.from(fcmCredentialContent(sa).privateKey, "base64").toString(), sa);
-  assert.throws(() => fcmCredentialContent(sa.slice(0, 80)), (e) => e.code === "VALIDATION_ERROR" && !e.message.includes("MIIE"));
+  assert.throws(
+    () => fcmCredentialContent(sa.slice(0, 80)),
+    (e) => e.code === "VALIDATION_ERROR" && !e.message.includes("MIIE"),
+  );
 });
 
 test("sendPush: validated, sent once with auth, typed result", async () => {
@@ -154,9 +178,11 @@ test("sendPush: validated, sent once with auth, typed result", async () => {
 
 test("other operations: reads, writes, 204 deletes, bearer auth, no stray query characters", async () => {
   const server = await serve((req) => {
-    if (req.method === "POST") return { status: 202, body: { resourceId: "comms_device_registration_1", resourceLocation: "https://x/1" } };
+    if (req.method === "POST")
+      return { status: 202, body: { resourceId: "comms_device_registration_1", resourceLocation: "https://x/1" } };
     if (req.method === "DELETE") return { status: 204 };
-    if (req.path.endsWith("/Operations/" + OP)) return { body: { id: OP, status: "COMPLETED", stats: { sent: 1 }, extra: true } };
+    if (req.path.endsWith("/Operations/" + OP))
+      return { body: { id: OP, status: "COMPLETED", stats: { sent: 1 }, extra: true } };
     return { body: { deviceRegistrations: [{ id: "r1" }], pagination: { next: null, self: "s" } } };
   });
   const c = new PushClient({ baseUrl: `${server.url}/v1/`, auth: { bearer: "proxy-token" } });
@@ -164,7 +190,12 @@ test("other operations: reads, writes, 204 deletes, bearer auth, no stray query 
     resourceId: "comms_device_registration_1",
     resourceLocation: "https://x/1",
   });
-  assert.deepEqual(await c.fetchOperation({ operationId: OP }), { id: OP, status: "COMPLETED", stats: { sent: 1 }, extra: true });
+  assert.deepEqual(await c.fetchOperation({ operationId: OP }), {
+    id: OP,
+    status: "COMPLETED",
+    stats: { sent: 1 },
+    extra: true,
+  });
   assert.deepEqual(await c.deleteUser({ userId: USER }), { resourceId: null, resourceLocation: null });
   const page = await c.listDeviceRegistrations({ userId: USER, appName: "limonade_app" });
   assert.deepEqual(page.deviceRegistrations, [{ id: "r1" }]);
@@ -179,7 +210,15 @@ test("other operations: reads, writes, 204 deletes, bearer auth, no stray query 
 test("429 with Retry-After, then success: waits at least Retry-After", async () => {
   const server = await serve((req, i) =>
     i === 0
-      ? { status: 429, headers: { "Retry-After": "1" }, body: { code: 20429, message: "Too many requests", more_info: "https://www.twilio.com/docs/api/errors/20429" } }
+      ? {
+          status: 429,
+          headers: { "Retry-After": "1" },
+          body: {
+            code: 20429,
+            message: "Too many requests",
+            more_info: "https://www.twilio.com/docs/api/errors/20429",
+          },
+        }
       : { body: { apps: [{ name: "a" }], pagination: { next: null, self: "s" } } },
   );
   const started = Date.now();
@@ -198,7 +237,10 @@ test("a Retry-After beyond retryMaxMs is reported, not slept through", async () 
 });
 
 test("503 until retries are exhausted: maxRetries + 1 requests, the last error with attempts", async () => {
-  const server = await serve(() => ({ status: 503, body: { code: 20503, message: "Service unavailable", moreInfo: "https://m" } }));
+  const server = await serve(() => ({
+    status: 503,
+    body: { code: 20503, message: "Service unavailable", moreInfo: "https://m" },
+  }));
   const e = await rejects(client(server, { maxRetries: 2 }).fetchUser({ userId: USER }), "API_ERROR");
   assert.equal(server.requests.length, 3);
   assert.equal(e.name, "ApiError");
@@ -237,14 +279,19 @@ test("timeout: the attempt is aborted and reported as TIMEOUT", async () => {
   assert.equal(e.attempts, 1);
   assert.match(e.message, /100 ms/);
   const send = await rejects(
-    client(server, { timeoutMs: 100, maxRetries: 3 }).sendPush({ to: [{ token: FCM, provider: "FCM" }], content: { body: "x" } }),
+    client(server, { timeoutMs: 100, maxRetries: 3 }).sendPush({
+      to: [{ token: FCM, provider: "FCM" }],
+      content: { body: "x" },
+    }),
     "TIMEOUT",
   );
   assert.equal(send.attempts, 1);
 });
 
 test("a timed-out read is retried and can succeed", async () => {
-  const server = await serve((req, i) => (i === 0 ? { delayMs: 1000, body: {} } : { body: { id: USER, createdAt: "c", updatedAt: "u", deletedAt: null } }));
+  const server = await serve((req, i) =>
+    i === 0 ? { delayMs: 1000, body: {} } : { body: { id: USER, createdAt: "c", updatedAt: "u", deletedAt: null } },
+  );
   const user = await client(server, { timeoutMs: 150, maxRetries: 1 }).fetchUser({ userId: USER });
   assert.equal(user.id, USER);
   assert.equal(server.requests.length, 2);
@@ -297,7 +344,16 @@ test("listAll* follows pages with for await", async () => {
 test("listAll* with URLs in pagination.next, and errors after the items received", async () => {
   const server = await serve((req) => {
     const token = req.query.get("pageToken");
-    if (!token) return { body: { notifications: [{ id: "n1" }], pagination: { next: `${"https://comms.twilio.com/v1/PushNotifications"}?pageToken=p%2B2&pageSize=1`, self: "x" } } };
+    if (!token)
+      return {
+        body: {
+          notifications: [{ id: "n1" }],
+          pagination: {
+            next: `${"https://comms.twilio.com/v1/PushNotifications"}?pageToken=p%2B2&pageSize=1`,
+            self: "x",
+          },
+        },
+      };
     if (token === "p+2") return { body: { pushNotifications: [{ id: "n2" }], pagination: { next: "p+2", self: "x" } } };
     return { status: 404, body: {} };
   });
@@ -313,7 +369,14 @@ test("listAll* with URLs in pagination.next, and errors after the items received
 test("every list has a listAll* iterator, and invalid params throw at once", async () => {
   const server = await serve((req) => {
     const key = req.path.split("/").pop();
-    const collection = { PushNotifications: "pushNotifications", Operations: "operations", Credentials: "credentials", Apps: "apps", Users: "users", Errors: "errors" }[key];
+    const collection = {
+      PushNotifications: "pushNotifications",
+      Operations: "operations",
+      Credentials: "credentials",
+      Apps: "apps",
+      Users: "users",
+      Errors: "errors",
+    }[key];
     return { body: { [collection]: [{ key }], pagination: { next: null, self: "s" } } };
   });
   const c = client(server);
@@ -329,8 +392,14 @@ test("every list has a listAll* iterator, and invalid params throw at once", asy
   assert.deepEqual(await all(c.listAllApps(null)), ["Apps"]);
   assert.deepEqual(await all(c.listAllUsers({})), ["Users"]);
   const count = server.requests.length;
-  assert.throws(() => c.listAllDeviceRegistrations({}), (e) => e.code === "VALIDATION_ERROR" && e.field === "userId");
-  assert.throws(() => c.listAllUsers({ pageSize: 5000 }), (e) => e.field === "pageSize");
+  assert.throws(
+    () => c.listAllDeviceRegistrations({}),
+    (e) => e.code === "VALIDATION_ERROR" && e.field === "userId",
+  );
+  assert.throws(
+    () => c.listAllUsers({ pageSize: 5000 }),
+    (e) => e.field === "pageSize",
+  );
   assert.equal(server.requests.length, count);
 });
 
@@ -339,7 +408,10 @@ test("validation errors reject before any request", async () => {
   const c = client(server);
   const e = await rejects(
     c.sendPush({
-      to: [{ token: FCM, provider: "FCM" }, { token: "{length = 32, bytes = 0x965b251c 6cb1926d ... 376eab7c 4c5e0c1b }", provider: "APN" }],
+      to: [
+        { token: FCM, provider: "FCM" },
+        { token: "{length = 32, bytes = 0x965b251c 6cb1926d ... 376eab7c 4c5e0c1b }", provider: "APN" },
+      ],
       content: { title: "t" },
     }),
     "VALIDATION_ERROR",
@@ -353,8 +425,14 @@ test("validation errors reject before any request", async () => {
   await rejects(c.fetchCredential({ credentialId: "a/b" }), "VALIDATION_ERROR");
   await rejects(c.call("nope", {}), "UNKNOWN_OPERATION");
   assert.equal(server.requests.length, 0);
-  assert.throws(() => new PushClient({ maxRetries: 99 }), (e) => e.code === "INVALID_ARGUMENT" && e.field === "config.maxRetries");
-  assert.throws(() => new PushClient({ baseUrl: "ftp://x" }), (e) => e.code === "INVALID_ARGUMENT");
+  assert.throws(
+    () => new PushClient({ maxRetries: 99 }),
+    (e) => e.code === "INVALID_ARGUMENT" && e.field === "config.maxRetries",
+  );
+  assert.throws(
+    () => new PushClient({ baseUrl: "ftp://x" }),
+    (e) => e.code === "INVALID_ARGUMENT",
+  );
 });
 
 test("sendPushInBatches: all validated first, sent in order, failures listed, never retried", async () => {

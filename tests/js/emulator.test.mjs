@@ -7,13 +7,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-import {
-  createEmulator,
-  EmulatorDropError,
-  fakeCredentialContent,
-  SEED,
-  LIMITS,
-} from "../../www/emulator/emulator.js";
+import { createEmulator, EmulatorDropError, fakeCredentialContent, SEED, LIMITS } from "../../www/emulator/emulator.js";
 import { startEmulatorServer } from "../../www/emulator/server.mjs";
 import worker from "../../www/emulator/worker.js";
 
@@ -170,7 +164,10 @@ describe("IDs", () => {
     assert.match(reg.body.resourceId, ID_RE.registration);
     const regBody = await registrationOf(call, reg.body.resourceId);
     assert.match(regBody.userId, ID_RE.user);
-    const send = await call("POST", "/v1/PushNotifications", { to: [{ token: APN_TOKEN, provider: "APN" }], content: { title: "t" } });
+    const send = await call("POST", "/v1/PushNotifications", {
+      to: [{ token: APN_TOKEN, provider: "APN" }],
+      content: { title: "t" },
+    });
     assert.match(send.body.operationId, ID_RE.operation);
     const list = await call("GET", "/v1/PushNotifications");
     assert.match(list.body.pushNotifications[0].id, ID_RE.notification);
@@ -186,7 +183,14 @@ describe("IDs", () => {
 describe("auth, routing and bodies", () => {
   test("missing, malformed and wrong Basic credentials get 401", async () => {
     const { call } = direct();
-    for (const auth of [null, "Bearer abc", "Basic !!!", "Basic " + btoa(`${USER}:wrong`), "Basic " + btoa(`${USER}:${PASS}x`), "Basic " + btoa(USER)]) {
+    for (const auth of [
+      null,
+      "Bearer abc",
+      "Basic !!!",
+      "Basic " + btoa(`${USER}:wrong`),
+      "Basic " + btoa(`${USER}:${PASS}x`),
+      "Basic " + btoa(USER),
+    ]) {
       const res = await call("GET", "/v1/PushNotifications/Apps", undefined, { auth });
       assertErrorBody(res, 401, 20003);
       assert.ok(!res.body.message.includes(PASS));
@@ -230,15 +234,32 @@ describe("auth, routing and bodies", () => {
   test("bodies must be JSON objects sent as application/json", async () => {
     const { call } = direct();
     const path = "/v1/PushNotifications/Credentials";
-    assertErrorBody(await call("POST", path, undefined, { raw: "{}", headers: { "Content-Type": "text/plain" } }), 400, 20001);
+    assertErrorBody(
+      await call("POST", path, undefined, { raw: "{}", headers: { "Content-Type": "text/plain" } }),
+      400,
+      20001,
+    );
     assertErrorBody(await call("POST", path, undefined, { raw: "{}" }), 400, 20001);
-    assertErrorBody(await call("POST", path, undefined, { raw: "{not json", headers: { "Content-Type": "application/json" } }), 400, 20001);
+    assertErrorBody(
+      await call("POST", path, undefined, { raw: "{not json", headers: { "Content-Type": "application/json" } }),
+      400,
+      20001,
+    );
     assertErrorBody(await call("POST", path, [1, 2]), 400, 20001);
-    assertErrorBody(await call("POST", path, undefined, { raw: "", headers: { "Content-Type": "application/json" } }), 400, 20001);
+    assertErrorBody(
+      await call("POST", path, undefined, { raw: "", headers: { "Content-Type": "application/json" } }),
+      400,
+      20001,
+    );
     // A charset parameter is fine.
-    const ok = await call("POST", path, { credentialType: "FCM", appName: "a", content: fakeCredentialContent("FCM") }, {
-      headers: { "Content-Type": "application/json; charset=utf-8" },
-    });
+    const ok = await call(
+      "POST",
+      path,
+      { credentialType: "FCM", appName: "a", content: fakeCredentialContent("FCM") },
+      {
+        headers: { "Content-Type": "application/json; charset=utf-8" },
+      },
+    );
     assert.equal(ok.status, 202);
   });
 });
@@ -257,7 +278,14 @@ describe("credentials and apps", () => {
     assert.equal(res.headers.get("location"), res.body.resourceLocation);
     const fetched = await call("GET", `/v1/PushNotifications/Credentials/${id}`);
     assert.equal(fetched.status, 200);
-    assert.deepEqual(Object.keys(fetched.body).sort(), ["appName", "createdAt", "credentialType", "id", "isDefault", "updatedAt"]);
+    assert.deepEqual(Object.keys(fetched.body).sort(), [
+      "appName",
+      "createdAt",
+      "credentialType",
+      "id",
+      "isDefault",
+      "updatedAt",
+    ]);
     assert.equal(fetched.body.isDefault, true); // first of its type
     assert.equal(fetched.body.appName, "limonade_app");
     assert.match(fetched.body.createdAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
@@ -285,17 +313,34 @@ describe("credentials and apps", () => {
 
     const missing = await call("POST", "/v1/PushNotifications/Credentials", {});
     assert.deepEqual(fieldsOf(missing).sort(), ["appName", "content", "credentialType"]);
-    const badType = await call("POST", "/v1/PushNotifications/Credentials", { credentialType: "GCM", appName: "a", content: {} });
+    const badType = await call("POST", "/v1/PushNotifications/Credentials", {
+      credentialType: "GCM",
+      appName: "a",
+      content: {},
+    });
     assert.deepEqual(fieldsOf(badType), ["credentialType"]);
-    const apnMissing = await call("POST", "/v1/PushNotifications/Credentials", { credentialType: "APN_SANDBOX", appName: "a", content: {} });
+    const apnMissing = await call("POST", "/v1/PushNotifications/Credentials", {
+      credentialType: "APN_SANDBOX",
+      appName: "a",
+      content: {},
+    });
     assert.deepEqual(fieldsOf(apnMissing), ["content.certificate", "content.privateKey"]);
   });
 
   test("FCM content must be base64 of a service-account JSON", async () => {
     const { call } = direct();
     const post = (privateKey) =>
-      call("POST", "/v1/PushNotifications/Credentials", { credentialType: "FCM", appName: "a", content: { privateKey } });
-    const account = { type: "service_account", project_id: "p", private_key: "-----BEGIN PRIVATE KEY-----x", client_email: "e@p" };
+      call("POST", "/v1/PushNotifications/Credentials", {
+        credentialType: "FCM",
+        appName: "a",
+        content: { privateKey },
+      });
+    const account = {
+      type: "service_account",
+      project_id: "p",
+      private_key: "-----BEGIN PRIVATE KEY-----x",
+      client_email: "e@p",
+    };
     assert.equal((await post(btoa(JSON.stringify(account)))).status, 202);
     // Line-wrapped base64, as produced by `base64` on Linux, is accepted.
     const wrapped = btoa(JSON.stringify(account)).replace(/(.{20})/g, "$1\n");
@@ -329,11 +374,17 @@ describe("credentials and apps", () => {
     const sb = await createCredential(call, "app", "APN_SANDBOX");
     const f1 = await createCredential(call, "app", "FCM");
     const isDefault = async (id) => (await call("GET", `/v1/PushNotifications/Credentials/${id}`)).body.isDefault;
-    assert.deepEqual([await isDefault(a1), await isDefault(a2), await isDefault(sb), await isDefault(f1)], [true, false, true, true]);
+    assert.deepEqual(
+      [await isDefault(a1), await isDefault(a2), await isDefault(sb), await isDefault(f1)],
+      [true, false, true, true],
+    );
     const a3 = await createCredential(call, "app", "APN", { isDefault: true });
     assert.deepEqual([await isDefault(a1), await isDefault(a3)], [false, true]);
 
-    const patch = await call("PATCH", `/v1/PushNotifications/Credentials/${a2}`, { isDefault: true, tags: { env: "prod" } });
+    const patch = await call("PATCH", `/v1/PushNotifications/Credentials/${a2}`, {
+      isDefault: true,
+      tags: { env: "prod" },
+    });
     assert.equal(patch.status, 202);
     assert.equal(patch.body.resourceId, a2);
     const fetched = await call("GET", `/v1/PushNotifications/Credentials/${a2}`);
@@ -354,7 +405,9 @@ describe("credentials and apps", () => {
     // isDefault:false just unsets it.
     assert.equal((await call("PATCH", `/v1/PushNotifications/Credentials/${f1}`, { isDefault: false })).status, 202);
     assert.equal(await isDefault(f1), false);
-    const types = (await call("GET", "/v1/PushNotifications/Apps/app")).body.defaultCredentials.map((d) => d.credentialType);
+    const types = (await call("GET", "/v1/PushNotifications/Apps/app")).body.defaultCredentials.map(
+      (d) => d.credentialType,
+    );
     assert.deepEqual(types, ["APN", "APN_SANDBOX"]);
 
     // Tags {} clears them.
@@ -375,7 +428,11 @@ describe("credentials and apps", () => {
     assertErrorBody(bad, 400, 20001);
     assert.deepEqual(fieldsOf(bad), ["content", "credentialType", "isDefault", "tags.k"]);
     assertErrorBody(await call("PATCH", `/v1/PushNotifications/Credentials/${id}`, {}), 400, 20001);
-    assertErrorBody(await call("PATCH", "/v1/PushNotifications/Credentials/comms_credential_x", { isDefault: true }), 404, 20404);
+    assertErrorBody(
+      await call("PATCH", "/v1/PushNotifications/Credentials/comms_credential_x", { isDefault: true }),
+      404,
+      20404,
+    );
     assertErrorBody(await call("DELETE", "/v1/PushNotifications/Credentials/comms_credential_x"), 404, 20404);
     const tooMany = {};
     for (let i = 0; i < 11; i++) tooMany[`k${i}`] = "v";
@@ -434,14 +491,23 @@ describe("credentials and apps", () => {
     );
     const nonDefaults = await call("GET", "/v1/PushNotifications/Credentials?isDefault=false");
     assert.equal(nonDefaults.body.credentials.length, 3);
-    const range = await call("GET", "/v1/PushNotifications/Credentials?startDate=2024-01-15T09:02:00Z&endDate=2024-01-15T09:04:00Z");
+    const range = await call(
+      "GET",
+      "/v1/PushNotifications/Credentials?startDate=2024-01-15T09:02:00Z&endDate=2024-01-15T09:04:00Z",
+    );
     assert.deepEqual(
       range.body.credentials.map((c) => c.id),
       [ids[2], ids[3], ids[4]],
     );
-    const bad = await call("GET", "/v1/PushNotifications/Credentials?isDefault=maybe&credentialType=GCM&startDate=yesterday&appName=A");
+    const bad = await call(
+      "GET",
+      "/v1/PushNotifications/Credentials?isDefault=maybe&credentialType=GCM&startDate=yesterday&appName=A",
+    );
     assert.deepEqual(fieldsOf(bad).sort(), ["appName", "credentialType", "isDefault", "startDate"]);
-    const reversed = await call("GET", "/v1/PushNotifications/Credentials?startDate=2024-02-01T00:00:00Z&endDate=2024-01-01T00:00:00Z");
+    const reversed = await call(
+      "GET",
+      "/v1/PushNotifications/Credentials?startDate=2024-02-01T00:00:00Z&endDate=2024-01-01T00:00:00Z",
+    );
     assert.deepEqual(fieldsOf(reversed), ["endDate"]);
   });
 
@@ -476,7 +542,9 @@ describe("credentials and apps", () => {
       onlyDefault.map((a) => a.name),
       ["second"],
     );
-    const byDate = (await call("GET", "/v1/PushNotifications/Apps?startDate=2024-01-15T09:30:00Z&endDate=2024-01-15T09:30:00Z")).body.apps;
+    const byDate = (
+      await call("GET", "/v1/PushNotifications/Apps?startDate=2024-01-15T09:30:00Z&endDate=2024-01-15T09:30:00Z")
+    ).body.apps;
     assert.deepEqual(
       byDate.map((a) => a.name),
       ["first"],
@@ -552,7 +620,10 @@ describe("device registrations and users", () => {
   test("register without userId creates a user; APN tokens are stored lower case", async () => {
     const res = await register(call, "app", "AB".repeat(32), "APN");
     assert.equal(res.status, 202);
-    assert.equal(res.headers.get("location"), `https://comms.twilio.com/v1/PushNotifications/DeviceRegistrations/${res.body.resourceId}`);
+    assert.equal(
+      res.headers.get("location"),
+      `https://comms.twilio.com/v1/PushNotifications/DeviceRegistrations/${res.body.resourceId}`,
+    );
     const reg = await registrationOf(call, res.body.resourceId);
     assert.equal(reg.appName, "app");
     assert.equal(reg.devices.length, 1);
@@ -624,7 +695,11 @@ describe("device registrations and users", () => {
       onlyOther.body.deviceRegistrations.map((r) => r.id),
       [other.body.resourceId],
     );
-    const paged = await collectPages(call, `/v1/PushNotifications/DeviceRegistrations?userId=${userId}&pageSize=1`, "deviceRegistrations");
+    const paged = await collectPages(
+      call,
+      `/v1/PushNotifications/DeviceRegistrations?userId=${userId}&pageSize=1`,
+      "deviceRegistrations",
+    );
     assert.deepEqual(
       paged.items.map((r) => r.appName),
       ["app", "other"],
@@ -653,7 +728,10 @@ describe("device registrations and users", () => {
     assert.equal(moved2.body.resourceId, b.body.resourceId);
     assertErrorBody(await call("GET", `/v1/PushNotifications/DeviceRegistrations/${a.body.resourceId}`), 404, 20404);
     assert.equal((await call("GET", `/v1/PushNotifications/Users/${userA}`)).status, 200);
-    assert.equal((await call("GET", `/v1/PushNotifications/DeviceRegistrations?userId=${userA}`)).body.deviceRegistrations.length, 0);
+    assert.equal(
+      (await call("GET", `/v1/PushNotifications/DeviceRegistrations?userId=${userA}`)).body.deviceRegistrations.length,
+      0,
+    );
     // Registering it without userId afterwards: idempotent, stays with B, creates no user.
     assert.equal((await register(call, "app", apnToken(1), "APN")).body.resourceId, b.body.resourceId);
     assert.equal((await call("GET", "/v1/PushNotifications/Users")).body.users.length, 2);
@@ -695,7 +773,8 @@ describe("device registrations and users", () => {
 
   test("users list paginates across pages in creation order", async () => {
     const ids = [];
-    for (let i = 0; i < 7; i++) ids.push((await registrationOf(call, (await register(call, "app", apnToken(i), "APN")).body.resourceId)).userId);
+    for (let i = 0; i < 7; i++)
+      ids.push((await registrationOf(call, (await register(call, "app", apnToken(i), "APN")).body.resourceId)).userId);
     const { items, pages } = await collectPages(call, "/v1/PushNotifications/Users?pageSize=2", "users");
     assert.equal(pages, 4);
     assert.deepEqual(
@@ -805,16 +884,32 @@ describe("sending", () => {
     tags["x".repeat(128)] = "v";
     delete tags.k0;
     assert.equal((await call("POST", "/v1/PushNotifications", { to: one, content: { title: "t" }, tags })).status, 202);
-    const over = await call("POST", "/v1/PushNotifications", { to: one, content: { title: "t" }, tags: { ...tags, k0: "v", k10: "v" } });
+    const over = await call("POST", "/v1/PushNotifications", {
+      to: one,
+      content: { title: "t" },
+      tags: { ...tags, k0: "v", k10: "v" },
+    });
     assert.deepEqual(fieldsOf(over), ["tags"]);
-    const long = await call("POST", "/v1/PushNotifications", { to: one, content: { title: "t" }, tags: { ["y".repeat(129)]: "v".repeat(257) } });
+    const long = await call("POST", "/v1/PushNotifications", {
+      to: one,
+      content: { title: "t" },
+      tags: { ["y".repeat(129)]: "v".repeat(257) },
+    });
     assert.equal(long.body.errors.length, 2);
-    assert.deepEqual(fieldsOf(await call("POST", "/v1/PushNotifications", { to: one, content: { title: "t" }, tags: ["a"] })), ["tags"]);
+    assert.deepEqual(
+      fieldsOf(await call("POST", "/v1/PushNotifications", { to: one, content: { title: "t" }, tags: ["a"] })),
+      ["tags"],
+    );
   });
 
   test("from: credentials, app name, default app and their errors", async () => {
     const { call } = direct();
-    const send = (from) => call("POST", "/v1/PushNotifications", { to: [{ token: APN_TOKEN, provider: "APN" }], content: { title: "t" }, from });
+    const send = (from) =>
+      call("POST", "/v1/PushNotifications", {
+        to: [{ token: APN_TOKEN, provider: "APN" }],
+        content: { title: "t" },
+        from,
+      });
     assert.deepEqual(fieldsOf(await send(undefined)), ["from"]); // no app exists yet
     const apn = await createCredential(call, "app", "APN");
     const fcm = await createCredential(call, "app", "FCM");
@@ -859,11 +954,22 @@ describe("sending", () => {
 
     const op = async () => (await call("GET", `/v1/PushNotifications/Operations/${opId}`)).body;
     const statuses = async () =>
-      (await call("GET", `/v1/PushNotifications?operationId=${opId}`)).body.pushNotifications.reverse().map((n) => n.status);
+      (await call("GET", `/v1/PushNotifications?operationId=${opId}`)).body.pushNotifications
+        .reverse()
+        .map((n) => n.status);
 
     let o = await op();
     assert.equal(o.status, "PROCESSING");
-    assert.deepEqual(o.stats, { total: 4, recipients: 4, unaddressable: 0, scheduled: 0, queued: 4, sent: 0, failed: 0, canceled: 0 });
+    assert.deepEqual(o.stats, {
+      total: 4,
+      recipients: 4,
+      unaddressable: 0,
+      scheduled: 0,
+      queued: 4,
+      sent: 0,
+      failed: 0,
+      canceled: 0,
+    });
     assert.deepEqual(await statuses(), ["QUEUED", "QUEUED", "QUEUED", "QUEUED"]);
 
     clock.advance(399);
@@ -879,7 +985,16 @@ describe("sending", () => {
     clock.advance(200); // 800 ms: index 2 (factor 2)
     o = await op();
     assert.equal(o.status, "COMPLETED");
-    assert.deepEqual(o.stats, { total: 4, recipients: 4, unaddressable: 0, scheduled: 0, queued: 0, sent: 4, failed: 0, canceled: 0 });
+    assert.deepEqual(o.stats, {
+      total: 4,
+      recipients: 4,
+      unaddressable: 0,
+      scheduled: 0,
+      queued: 0,
+      sent: 4,
+      failed: 0,
+      canceled: 0,
+    });
     assert.equal(o.createdAt, "2025-05-30T17:24:46Z");
     assert.equal(o.updatedAt, "2025-05-30T17:24:46Z"); // +800 ms stays within the same second
     clock.advance(5000);
@@ -899,7 +1014,9 @@ describe("sending", () => {
     assert.equal(fetched.body.failureReason, null);
     assert.equal(fetched.body.operationId, opId);
     assert.equal(fetched.body.userId, undefined);
-    assert.deepEqual(fetched.body.related, [{ name: "operation", id: opId, uri: `/PushNotifications/Operations/${opId}` }]);
+    assert.deepEqual(fetched.body.related, [
+      { name: "operation", id: opId, uri: `/PushNotifications/Operations/${opId}` },
+    ]);
     assert.deepEqual(list.find((n) => n.to.provider === "FCM").from, { fcm });
     assertErrorBody(await call("GET", "/v1/PushNotifications/comms_pushnotification_nope"), 404, 20404);
     assertErrorBody(await call("GET", "/v1/PushNotifications/Operations/comms_operation_nope"), 404, 20404);
@@ -909,7 +1026,10 @@ describe("sending", () => {
     const clock = makeClock(Date.UTC(2025, 0, 1, 0, 0, 0));
     const { call } = direct({ clock, deliveryMs: 3000 });
     await createCredential(call, "app");
-    const { body } = await call("POST", "/v1/PushNotifications", { to: [{ token: APN_TOKEN, provider: "APN" }], content: { title: "t" } });
+    const { body } = await call("POST", "/v1/PushNotifications", {
+      to: [{ token: APN_TOKEN, provider: "APN" }],
+      content: { title: "t" },
+    });
     clock.advance(3000);
     const n = (await call("GET", `/v1/PushNotifications?operationId=${body.operationId}`)).body.pushNotifications[0];
     assert.equal(n.status, "SENT");
@@ -928,7 +1048,10 @@ describe("sending", () => {
     const unregisteredLate = apnToken(11);
     const unregisteredAfterDelivery = apnToken(12);
     await emulator.fetch(
-      new Request(`${BASE}/__emulator/unregistered`, { method: "POST", body: JSON.stringify({ tokens: [unregisteredEarly.toUpperCase()] }) }),
+      new Request(`${BASE}/__emulator/unregistered`, {
+        method: "POST",
+        body: JSON.stringify({ tokens: [unregisteredEarly.toUpperCase()] }),
+      }),
     );
     const to = [
       { token: "utJXX2Tr9wN_tYOwYd8rFA6mYUMBFqdz9n6k3v5EpFAukXD89hGq", provider: "APN" }, // doc placeholder: not hex
@@ -946,11 +1069,19 @@ describe("sending", () => {
     assert.equal(o.stats.queued, 5);
     // Marked before its delivery time: fails. (index 2 → due at +200 ms)
     clock.advance(50);
-    await emulator.fetch(new Request(`${BASE}/__emulator/unregistered`, { method: "POST", body: JSON.stringify({ tokens: [unregisteredLate] }) }));
+    await emulator.fetch(
+      new Request(`${BASE}/__emulator/unregistered`, {
+        method: "POST",
+        body: JSON.stringify({ tokens: [unregisteredLate] }),
+      }),
+    );
     clock.advance(1000);
     // Marked after delivery: the earlier SENT outcome stands.
     await emulator.fetch(
-      new Request(`${BASE}/__emulator/unregistered`, { method: "POST", body: JSON.stringify({ tokens: [unregisteredAfterDelivery] }) }),
+      new Request(`${BASE}/__emulator/unregistered`, {
+        method: "POST",
+        body: JSON.stringify({ tokens: [unregisteredAfterDelivery] }),
+      }),
     );
     const all = (await call("GET", `/v1/PushNotifications?operationId=${opId}`)).body.pushNotifications.reverse();
     assert.deepEqual(
@@ -967,7 +1098,16 @@ describe("sending", () => {
     assert.deepEqual(all[3].from, {});
     o = (await call("GET", `/v1/PushNotifications/Operations/${opId}`)).body;
     assert.equal(o.status, "COMPLETED");
-    assert.deepEqual(o.stats, { total: 6, recipients: 6, unaddressable: 0, scheduled: 0, queued: 0, sent: 2, failed: 4, canceled: 0 });
+    assert.deepEqual(o.stats, {
+      total: 6,
+      recipients: 6,
+      unaddressable: 0,
+      scheduled: 0,
+      queued: 0,
+      sent: 2,
+      failed: 4,
+      canceled: 0,
+    });
 
     const errors = await call("GET", `/v1/PushNotifications/Operations/${opId}/Errors`);
     assert.equal(errors.status, 200);
@@ -990,21 +1130,28 @@ describe("sending", () => {
       from: { appName: "fcm_app" },
     });
     clock.advance(1000);
-    const fcmAll = (await call("GET", `/v1/PushNotifications?operationId=${fcmSend.body.operationId}`)).body.pushNotifications.reverse();
+    const fcmAll = (
+      await call("GET", `/v1/PushNotifications?operationId=${fcmSend.body.operationId}`)
+    ).body.pushNotifications.reverse();
     assert.deepEqual(
       fcmAll.map((n) => n.failureReason),
       ["InvalidRegistration", null],
     );
     const unreg = await (await emulator.fetch(new Request(`${BASE}/__emulator/unregistered`))).json();
     assert.equal(unreg.tokens.length, 3);
-    const badUnreg = await emulator.fetch(new Request(`${BASE}/__emulator/unregistered`, { method: "POST", body: JSON.stringify({ tokens: [""] }) }));
+    const badUnreg = await emulator.fetch(
+      new Request(`${BASE}/__emulator/unregistered`, { method: "POST", body: JSON.stringify({ tokens: [""] }) }),
+    );
     assert.equal(badUnreg.status, 400);
   });
 
   test("APN recipients fall back to the APN_SANDBOX default when there is no APN default", async () => {
     const { call, clock } = direct({ deliveryMs: 10 });
     const sandbox = await createCredential(call, "app", "APN_SANDBOX");
-    await call("POST", "/v1/PushNotifications", { to: [{ token: APN_TOKEN, provider: "APN" }], content: { title: "t" } });
+    await call("POST", "/v1/PushNotifications", {
+      to: [{ token: APN_TOKEN, provider: "APN" }],
+      content: { title: "t" },
+    });
     clock.advance(100);
     const n = (await call("GET", "/v1/PushNotifications")).body.pushNotifications[0];
     assert.deepEqual(n.from, { apn: sandbox });
@@ -1026,7 +1173,12 @@ describe("sending", () => {
     const otherUser = (await registrationOf(call, o.body.resourceId)).userId;
 
     const res = await call("POST", "/v1/PushNotifications", {
-      to: [{ userId }, { userId: otherUser }, { userId: "comms_pushnotificationuser_missing" }, { token: apnToken(5), provider: "APN" }],
+      to: [
+        { userId },
+        { userId: otherUser },
+        { userId: "comms_pushnotificationuser_missing" },
+        { token: apnToken(5), provider: "APN" },
+      ],
       content: { title: "Hi" },
       from: { appName: "app" },
     });
@@ -1038,10 +1190,7 @@ describe("sending", () => {
     const forUser = (await call("GET", `/v1/PushNotifications?user=${userId}`)).body.pushNotifications;
     assert.equal(forUser.length, 3);
     assert.ok(forUser.every((n) => n.userId === userId));
-    assert.deepEqual(
-      forUser.map((n) => n.to.token).sort(),
-      [apnToken(1), apnToken(2), fcmToken(1)].sort(),
-    );
+    assert.deepEqual(forUser.map((n) => n.to.token).sort(), [apnToken(1), apnToken(2), fcmToken(1)].sort());
     // From "other", the same user is unaddressable and the other user is reachable.
     const res2 = await call("POST", "/v1/PushNotifications", {
       to: [{ userId }, { userId: otherUser }],
@@ -1051,10 +1200,22 @@ describe("sending", () => {
     const op2 = (await call("GET", `/v1/PushNotifications/Operations/${res2.body.operationId}`)).body;
     assert.deepEqual([op2.stats.recipients, op2.stats.unaddressable], [1, 1]);
     // All unaddressable: nothing to wait for, the operation is complete at once.
-    const res3 = await call("POST", "/v1/PushNotifications", { to: [{ userId: "comms_pushnotificationuser_x" }], content: { title: "Hi" } });
+    const res3 = await call("POST", "/v1/PushNotifications", {
+      to: [{ userId: "comms_pushnotificationuser_x" }],
+      content: { title: "Hi" },
+    });
     const op3 = (await call("GET", `/v1/PushNotifications/Operations/${res3.body.operationId}`)).body;
     assert.equal(op3.status, "COMPLETED");
-    assert.deepEqual(op3.stats, { total: 1, recipients: 0, unaddressable: 1, scheduled: 0, queued: 0, sent: 0, failed: 0, canceled: 0 });
+    assert.deepEqual(op3.stats, {
+      total: 1,
+      recipients: 0,
+      unaddressable: 1,
+      scheduled: 0,
+      queued: 0,
+      sent: 0,
+      failed: 0,
+      canceled: 0,
+    });
   });
 
   test("list notifications: newest first, filters and pagination", async () => {
@@ -1099,11 +1260,18 @@ describe("sending", () => {
     assert.equal((await q("startDate=2024-04-20T14:01:00Z")).length, 6);
     assert.equal((await q("startDate=2024-04-20T14:01:00Z&endDate=2024-04-20T14:01:00Z")).length, 3);
     assert.equal((await q("endDate=2024-04-20T13:00:00Z")).length, 0);
-    const filteredPages = await collectPages(call, "/v1/PushNotifications?provider=APN&pageSize=2", "pushNotifications");
+    const filteredPages = await collectPages(
+      call,
+      "/v1/PushNotifications?provider=APN&pageSize=2",
+      "pushNotifications",
+    );
     assert.equal(filteredPages.items.length, 6);
     assert.ok(filteredPages.items.every((n) => n.to.provider === "APN"));
 
-    const bad = await call("GET", "/v1/PushNotifications?status=DELIVERED&provider=WNS&tags=nocolon&startDate=2024-13-45");
+    const bad = await call(
+      "GET",
+      "/v1/PushNotifications?status=DELIVERED&provider=WNS&tags=nocolon&startDate=2024-13-45",
+    );
     assertErrorBody(bad, 400, 20001);
     assert.deepEqual(fieldsOf(bad).sort(), ["provider", "startDate", "status", "tags"]);
   });
@@ -1114,7 +1282,10 @@ describe("sending", () => {
     await createCredential(call, "app");
     const ops = [];
     for (let i = 0; i < 5; i++) {
-      const res = await call("POST", "/v1/PushNotifications", { to: [{ token: APN_TOKEN, provider: "APN" }], content: { title: "t" } });
+      const res = await call("POST", "/v1/PushNotifications", {
+        to: [{ token: APN_TOKEN, provider: "APN" }],
+        content: { title: "t" },
+      });
       ops.push(res.body.operationId);
       clock.advance(600);
     }
@@ -1134,7 +1305,8 @@ describe("sending", () => {
     assert.equal(completed.length, 4);
     const none = (await call("GET", "/v1/PushNotifications/Operations?endDate=2024-04-19T00:00:00Z")).body.operations;
     assert.deepEqual(none, []);
-    const since = (await call("GET", "/v1/PushNotifications/Operations?startDate=2024-04-20T14:00:02Z")).body.operations;
+    const since = (await call("GET", "/v1/PushNotifications/Operations?startDate=2024-04-20T14:00:02Z")).body
+      .operations;
     assert.deepEqual(
       since.map((o) => o.id),
       [ops[4]],
@@ -1180,10 +1352,22 @@ describe("sending", () => {
     assert.equal(userSend.status, 202);
     clock.advance(1000);
     const op = (await call("GET", `/v1/PushNotifications/Operations/${userSend.body.operationId}`)).body;
-    assert.deepEqual(op.stats, { total: 10000, recipients: 10000, unaddressable: 0, scheduled: 0, queued: 0, sent: 10000, failed: 0, canceled: 0 });
+    assert.deepEqual(op.stats, {
+      total: 10000,
+      recipients: 10000,
+      unaddressable: 0,
+      scheduled: 0,
+      queued: 0,
+      sent: 10000,
+      failed: 0,
+      canceled: 0,
+    });
     const deep = await call("GET", `/v1/PushNotifications?operationId=${tokenSend.body.operationId}&pageSize=1000`);
     assert.equal(deep.body.pushNotifications.length, 1000);
-    const page2 = await call("GET", `/v1/PushNotifications?pageSize=1000&pageToken=${deep.body.pagination.next}&operationId=${tokenSend.body.operationId}`);
+    const page2 = await call(
+      "GET",
+      `/v1/PushNotifications?pageSize=1000&pageToken=${deep.body.pagination.next}&operationId=${tokenSend.body.operationId}`,
+    );
     assert.equal(page2.body.pushNotifications.length, 1000);
     assert.ok(page2.body.pushNotifications[0].id < deep.body.pushNotifications[999].id);
     const usersPage = await call("GET", "/v1/PushNotifications/Users?pageSize=1000");
@@ -1197,7 +1381,9 @@ describe("control endpoints (direct)", () => {
   test("log, stats, state, reset and seed", async () => {
     const { call, emulator } = direct();
     const control = async (method, path, body) => {
-      const res = await emulator.fetch(new Request(`${BASE}/__emulator/${path}`, { method, body: body && JSON.stringify(body) }));
+      const res = await emulator.fetch(
+        new Request(`${BASE}/__emulator/${path}`, { method, body: body && JSON.stringify(body) }),
+      );
       return { status: res.status, body: await res.json(), headers: res.headers };
     };
     const seeded = await control("POST", "seed");
@@ -1274,7 +1460,17 @@ describe("control endpoints (direct)", () => {
 
     assert.deepEqual((await control("POST", "reset")).body, { reset: true });
     const empty = (await control("GET", "stats")).body;
-    assert.deepEqual(empty, { sends: 0, requests: 0, faults: 0, operations: 0, notifications: 0, registrations: 0, users: 0, apps: 0, credentials: 0 });
+    assert.deepEqual(empty, {
+      sends: 0,
+      requests: 0,
+      faults: 0,
+      operations: 0,
+      notifications: 0,
+      registrations: 0,
+      users: 0,
+      apps: 0,
+      credentials: 0,
+    });
     assert.deepEqual((await control("GET", "log")).body.requests, []);
     assert.equal((await control("POST", "seed")).status, 200);
 
@@ -1299,7 +1495,9 @@ describe("faults (direct)", () => {
   const setup = () => {
     const d = direct();
     d.control = async (method, path, body) => {
-      const res = await d.emulator.fetch(new Request(`${BASE}/__emulator/${path}`, { method, body: body && JSON.stringify(body) }));
+      const res = await d.emulator.fetch(
+        new Request(`${BASE}/__emulator/${path}`, { method, body: body && JSON.stringify(body) }),
+      );
       return { status: res.status, body: await res.json() };
     };
     return d;
@@ -1378,7 +1576,10 @@ describe("faults (direct)", () => {
 
   test("match restricts faults to a method and path prefix", async () => {
     const { call, control } = setup();
-    await control("POST", "faults", { next: ["500"], match: { method: "post", pathPrefix: "/v1/PushNotifications/Credentials" } });
+    await control("POST", "faults", {
+      next: ["500"],
+      match: { method: "post", pathPrefix: "/v1/PushNotifications/Credentials" },
+    });
     assert.equal((await call("GET", "/v1/PushNotifications/Credentials")).status, 200);
     assert.equal((await call("POST", "/v1/PushNotifications/DeviceRegistrations", {})).status, 400);
     assert.equal((await call("POST", "/v1/PushNotifications/Credentials", {})).status, 500);
@@ -1403,7 +1604,7 @@ describe("faults (direct)", () => {
     assert.ok(faulted.every((s) => s === 429 || s === 503));
     assert.ok(faulted.includes(429) && faulted.includes(503));
     const { call, control } = setup();
-    await control("POST", "faults", { rate: 1 , kinds: ["500"] });
+    await control("POST", "faults", { rate: 1, kinds: ["500"] });
     assert.equal((await call("GET", "/v1/PushNotifications/Apps")).status, 500);
     assert.equal((await control("DELETE", "faults")).status, 200);
     assert.equal((await call("GET", "/v1/PushNotifications/Apps")).status, 200);
@@ -1417,8 +1618,13 @@ describe("faults (direct)", () => {
     const r = await call("GET", "/v1/PushNotifications/Apps", undefined, { headers: { "X-Emulator-Fault": "429" } });
     assertErrorBody(r, 429, 20429);
     assert.equal(r.headers.get("retry-after"), "1");
-    await assert.rejects(call("GET", "/v1/PushNotifications/Apps", undefined, { headers: { "X-Emulator-Fault": "drop" } }), EmulatorDropError);
-    const bad = await call("GET", "/v1/PushNotifications/Apps", undefined, { headers: { "X-Emulator-Fault": "explode" } });
+    await assert.rejects(
+      call("GET", "/v1/PushNotifications/Apps", undefined, { headers: { "X-Emulator-Fault": "drop" } }),
+      EmulatorDropError,
+    );
+    const bad = await call("GET", "/v1/PushNotifications/Apps", undefined, {
+      headers: { "X-Emulator-Fault": "explode" },
+    });
     assertErrorBody(bad, 400, 20001);
     assert.equal((await call("GET", "/v1/PushNotifications/Apps")).status, 200);
     assert.equal(emulator.stats().faults, 2);
@@ -1427,9 +1633,25 @@ describe("faults (direct)", () => {
   test("invalid fault configuration gets 400 and keeps the old one", async () => {
     const { control } = setup();
     await control("POST", "faults", { next: ["429"] });
-    const bad = await control("POST", "faults", { rate: 2, kinds: ["boom"], retryAfter: -1, slowMs: "x", seed: 1.5, next: "429", match: 3 });
+    const bad = await control("POST", "faults", {
+      rate: 2,
+      kinds: ["boom"],
+      retryAfter: -1,
+      slowMs: "x",
+      seed: 1.5,
+      next: "429",
+      match: 3,
+    });
     assertErrorBody({ ...bad, headers: new Headers({ "content-type": "application/json" }) }, 400, 20001);
-    assert.deepEqual(bad.body.errors.map((e) => e.field).sort(), ["kinds", "match", "next", "rate", "retryAfter", "seed", "slowMs"]);
+    assert.deepEqual(bad.body.errors.map((e) => e.field).sort(), [
+      "kinds",
+      "match",
+      "next",
+      "rate",
+      "retryAfter",
+      "seed",
+      "slowMs",
+    ]);
     assert.deepEqual((await control("GET", "faults")).body.next, ["429"]);
     const notJson = await control("POST", "faults", undefined);
     assert.equal(notJson.status, 200); // empty body = defaults
@@ -1446,7 +1668,11 @@ describe("HTTP server", () => {
     const h = { ...headers };
     if (auth) h.Authorization = auth;
     if (body !== undefined) h["Content-Type"] = "application/json";
-    const res = await fetch(server.url + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(server.url + path, {
+      method,
+      headers: h,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
   };
@@ -1482,7 +1708,11 @@ describe("HTTP server", () => {
     });
     assert.equal(cred.status, 202);
     assert.equal(cred.headers.get("location"), cred.body.resourceLocation);
-    const reg = await http("POST", "/v1/PushNotifications/DeviceRegistrations", { appName: "web_app", token: fcmToken(77), provider: "FCM" });
+    const reg = await http("POST", "/v1/PushNotifications/DeviceRegistrations", {
+      appName: "web_app",
+      token: fcmToken(77),
+      provider: "FCM",
+    });
     assert.equal(reg.status, 202);
     const regBody = (await http("GET", `/v1/PushNotifications/DeviceRegistrations/${reg.body.resourceId}`)).body;
     const send = await http("POST", "/v1/PushNotifications", {
@@ -1504,7 +1734,8 @@ describe("HTTP server", () => {
       errors.map((e) => e.failureReason),
       ["InvalidRegistration"],
     );
-    const n = (await http("GET", `/v1/PushNotifications?operationId=${send.body.operationId}&status=SENT`)).body.pushNotifications;
+    const n = (await http("GET", `/v1/PushNotifications?operationId=${send.body.operationId}&status=SENT`)).body
+      .pushNotifications;
     assert.equal(n.length, 1);
     assert.equal(n[0].priority, "LOW");
     assert.equal(n[0].userId, regBody.userId);
@@ -1513,7 +1744,11 @@ describe("HTTP server", () => {
   test("CORS: preflight gets 204 and responses carry the headers", async () => {
     const pre = await fetch(`${server.url}/v1/PushNotifications`, {
       method: "OPTIONS",
-      headers: { Origin: "http://localhost:5173", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type" },
+      headers: {
+        Origin: "http://localhost:5173",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type",
+      },
     });
     assert.equal(pre.status, 204);
     assert.equal(pre.headers.get("access-control-allow-origin"), "*");
@@ -1528,7 +1763,10 @@ describe("HTTP server", () => {
 
   test("drop destroys the connection; drop-after applies the request first", async () => {
     const before = (await (await fetch(`${server.url}/__emulator/stats`)).json()).credentials;
-    await fetch(`${server.url}/__emulator/faults`, { method: "POST", body: JSON.stringify({ next: ["drop", "drop-after"] }) });
+    await fetch(`${server.url}/__emulator/faults`, {
+      method: "POST",
+      body: JSON.stringify({ next: ["drop", "drop-after"] }),
+    });
     const body = { credentialType: "APN", appName: "drop_app", content: fakeCredentialContent("APN") };
     await assert.rejects(http("POST", "/v1/PushNotifications/Credentials", body), TypeError);
     let stats = await (await fetch(`${server.url}/__emulator/stats`)).json();
@@ -1538,11 +1776,17 @@ describe("HTTP server", () => {
     assert.equal(stats.credentials, before + 1);
     // The server keeps working afterwards.
     assert.equal((await http("GET", "/v1/PushNotifications/Apps/drop_app")).status, 200);
-    await assert.rejects(http("GET", "/v1/PushNotifications/Apps", undefined, { headers: { "X-Emulator-Fault": "drop" } }), TypeError);
+    await assert.rejects(
+      http("GET", "/v1/PushNotifications/Apps", undefined, { headers: { "X-Emulator-Fault": "drop" } }),
+      TypeError,
+    );
   });
 
   test("429 fault over HTTP exposes Retry-After", async () => {
-    await fetch(`${server.url}/__emulator/faults`, { method: "POST", body: JSON.stringify({ next: ["429"], retryAfter: 3 }) });
+    await fetch(`${server.url}/__emulator/faults`, {
+      method: "POST",
+      body: JSON.stringify({ next: ["429"], retryAfter: 3 }),
+    });
     const res = await http("GET", "/v1/PushNotifications/Users");
     assertErrorBody(res, 429, 20429);
     assert.equal(res.headers.get("retry-after"), "3");
@@ -1577,8 +1821,17 @@ describe("Workers entry", () => {
     assert.equal(body.code, 20503);
     assert.equal(unconfigured.headers.get("content-type"), "application/json");
 
-    const env = { EMULATOR_USERNAME: USER, EMULATOR_PASSWORD: PASS, EMULATOR_SEED: "1", EMULATOR_BASE_URL: "https://emu.workers.dev/v1" };
-    const apps = await worker.fetch(new Request(`${BASE}/v1/PushNotifications/Apps`, { headers: { Authorization: AUTH } }), env, {});
+    const env = {
+      EMULATOR_USERNAME: USER,
+      EMULATOR_PASSWORD: PASS,
+      EMULATOR_SEED: "1",
+      EMULATOR_BASE_URL: "https://emu.workers.dev/v1",
+    };
+    const apps = await worker.fetch(
+      new Request(`${BASE}/v1/PushNotifications/Apps`, { headers: { Authorization: AUTH } }),
+      env,
+      {},
+    );
     assert.equal(apps.status, 200);
     assert.deepEqual(
       (await apps.json()).apps.map((a) => a.name),
@@ -1594,7 +1847,10 @@ describe("Workers entry", () => {
       {},
     );
     assert.equal(cred.status, 202);
-    assert.match((await cred.json()).resourceLocation, /^https:\/\/emu\.workers\.dev\/v1\/PushNotifications\/Credentials\//);
+    assert.match(
+      (await cred.json()).resourceLocation,
+      /^https:\/\/emu\.workers\.dev\/v1\/PushNotifications\/Credentials\//,
+    );
     // Same isolate, same state.
     const stats = await (await worker.fetch(new Request(`${BASE}/__emulator/stats`), env, {})).json();
     assert.equal(stats.apps, 2);
@@ -1603,7 +1859,13 @@ describe("Workers entry", () => {
   test("drop faults make the worker throw", async () => {
     const env = { EMULATOR_USERNAME: USER, EMULATOR_PASSWORD: PASS };
     await assert.rejects(
-      worker.fetch(new Request(`${BASE}/v1/PushNotifications/Apps`, { headers: { Authorization: AUTH, "X-Emulator-Fault": "drop" } }), env, {}),
+      worker.fetch(
+        new Request(`${BASE}/v1/PushNotifications/Apps`, {
+          headers: { Authorization: AUTH, "X-Emulator-Fault": "drop" },
+        }),
+        env,
+        {},
+      ),
       (error) => error instanceof Error && /dropped/.test(error.message),
     );
   });
@@ -1611,9 +1873,13 @@ describe("Workers entry", () => {
 
 describe("CLI", () => {
   test("node server.mjs --port 0 --username --password --seed --delivery-ms serves requests", async () => {
-    const child = spawn(process.execPath, [SERVER_PATH, "--port", "0", "--username", USER, "--password", PASS, "--seed", "--delivery-ms", "5"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [SERVER_PATH, "--port", "0", "--username", USER, "--password", PASS, "--seed", "--delivery-ms", "5"],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     try {
       const url = await new Promise((resolve, reject) => {
         let out = "";
@@ -1635,7 +1901,9 @@ describe("CLI", () => {
       });
       const { operationId } = await send.json();
       await new Promise((r) => setTimeout(r, 50)); // delivery-ms 5: done well before this
-      const op = await (await fetch(`${url}/v1/PushNotifications/Operations/${operationId}`, { headers: { Authorization: AUTH } })).json();
+      const op = await (
+        await fetch(`${url}/v1/PushNotifications/Operations/${operationId}`, { headers: { Authorization: AUTH } })
+      ).json();
       assert.equal(op.status, "COMPLETED");
     } finally {
       child.kill("SIGTERM");

@@ -57,7 +57,10 @@ test("workerd: imported by name, no init call", async () => {
 test("Vite bundle in Chromium: import init and functions by name", async () => {
   const app = join(work, "vite-app");
   await mkdir(app, { recursive: true });
-  await writeFile(join(app, "index.html"), `<!doctype html><link rel="icon" href="data:,"><script type="module" src="./main.js"></script><pre id="out"></pre>`);
+  await writeFile(
+    join(app, "index.html"),
+    `<!doctype html><link rel="icon" href="data:,"><script type="module" src="./main.js"></script><pre id="out"></pre>`,
+  );
   await writeFile(
     join(app, "main.js"),
     `import init, { normalizeToken, inspectTokens } from "twilio-push-wasm";

@@ -28,7 +28,12 @@ async function call(path, { method = "GET", token = stack.adminToken, headers = 
   const res = await fetch(`${stack.url}${path}`, {
     method,
     headers: h,
-    body: body === undefined ? undefined : typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body),
+    body:
+      body === undefined
+        ? undefined
+        : typeof body === "string" || body instanceof Uint8Array
+          ? body
+          : JSON.stringify(body),
   });
   const text = await res.text();
   seen.push(text, JSON.stringify([...res.headers]));
@@ -105,7 +110,11 @@ test("CORS: listed origins get headers and preflights, others are refused", asyn
   assert.equal(ok.headers.get("access-control-allow-origin"), ALLOWED);
   const pre = await fetch(`${stack.url}/api/v1/PushNotifications/DeviceRegistrations`, {
     method: "OPTIONS",
-    headers: { origin: ALLOWED, "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" },
+    headers: {
+      origin: ALLOWED,
+      "access-control-request-method": "POST",
+      "access-control-request-headers": "authorization, content-type",
+    },
   });
   assert.equal(pre.status, 204);
   assert.equal(pre.headers.get("access-control-allow-origin"), ALLOWED);
@@ -134,7 +143,11 @@ test("oversized, non-JSON and invalid bodies are refused before anything is forw
     [{ body: "{not json" }, 400, "INVALID_JSON"],
     [{ body: "[]" }, 400, "INVALID_JSON"],
     [{ body: new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x7d]) }, 400, "INVALID_BODY"],
-    [{ body: { appName: "demo_app", provider: "APN", token: "{length = 32, bytes = 0x965b251c ... 376eab7c }" } }, 400, "VALIDATION_ERROR"],
+    [
+      { body: { appName: "demo_app", provider: "APN", token: "{length = 32, bytes = 0x965b251c ... 376eab7c }" } },
+      400,
+      "VALIDATION_ERROR",
+    ],
     [{ body: { appName: "Demo App", provider: "APN", token: HEX } }, 400, "VALIDATION_ERROR"],
     [{ body: { appName: "demo_app", provider: "APN", token: HEX, extra: 1 } }, 400, "VALIDATION_ERROR"],
   ];
@@ -170,7 +183,10 @@ test("a valid request is forwarded with the canonical token and the proxy's own 
   assert.match(r.body.resourceId, /^comms_device_registration_/);
   const reg = await call(`/api/v1/PushNotifications/DeviceRegistrations/${r.body.resourceId}`);
   assert.equal(reg.status, 200);
-  assert.deepEqual(reg.body.devices.map((d) => d.token), [HEX]);
+  assert.deepEqual(
+    reg.body.devices.map((d) => d.token),
+    [HEX],
+  );
   const log = (await stack.emulator.request("/__emulator/log")).body.requests;
   assert.equal(log.length, 2);
   assert.ok(log.every((e) => e.status < 300));
@@ -178,7 +194,11 @@ test("a valid request is forwarded with the canonical token and the proxy's own 
 
 test("upstream 429 and 503 are retried for safe operations, 500 is reported, sends never repeat", async () => {
   const faults = (body) =>
-    stack.emulator.request("/__emulator/faults", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    stack.emulator.request("/__emulator/faults", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
   await stack.emulator.request("/__emulator/log", { method: "DELETE" });
 
   await faults({ next: ["429", "503"], retryAfter: 0 });

@@ -61,7 +61,13 @@ test(`faults: ${FAULT_REQUESTS} proxied requests with injected faults, nothing l
   await emulator.request("/__emulator/faults", {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ rate: 0.15, kinds: ["429", "500", "503", "slow", "drop", "drop-after"], retryAfter: 1, slowMs: 300, seed: 7 }),
+    body: JSON.stringify({
+      rate: 0.15,
+      kinds: ["429", "500", "503", "slow", "drop", "drop-after"],
+      retryAfter: 1,
+      slowMs: 300,
+      seed: 7,
+    }),
   });
   const outcomes = { register: [], send: [], read: [] };
   const indefinite = [];
@@ -69,13 +75,21 @@ test(`faults: ${FAULT_REQUESTS} proxied requests with injected faults, nothing l
     const kind = i % 10 < 6 ? "register" : i % 10 < 8 ? "send" : "read";
     let r;
     if (kind === "register") {
-      r = await call("POST", "/api/v1/PushNotifications/DeviceRegistrations", { appName: "demo_app", provider: "APN", token: hex(i + 1) });
+      r = await call("POST", "/api/v1/PushNotifications/DeviceRegistrations", {
+        appName: "demo_app",
+        provider: "APN",
+        token: hex(i + 1),
+      });
     } else if (kind === "send") {
-      r = await call("POST", "/api/v1/PushNotifications", { to: [{ token: hex(1_000_000 + i), provider: "APN" }], content: { title: `send-${i}` } });
+      r = await call("POST", "/api/v1/PushNotifications", {
+        to: [{ token: hex(1_000_000 + i), provider: "APN" }],
+        content: { title: `send-${i}` },
+      });
     } else {
       r = await call("GET", "/api/v1/PushNotifications/Apps/demo_app");
     }
-    const definite = r.body && (r.status < 300 ? true : typeof r.body.code === "string" && typeof r.body.message === "string");
+    const definite =
+      r.body && (r.status < 300 ? true : typeof r.body.code === "string" && typeof r.body.message === "string");
     if (!definite) indefinite.push(`${kind} ${i}: ${r.status} ${r.text.slice(0, 120)}`);
     outcomes[kind].push({ i, status: r.status, code: r.body?.code, outcomeUnknown: r.body?.outcomeUnknown === true });
   });
@@ -97,7 +111,12 @@ test(`faults: ${FAULT_REQUESTS} proxied requests with injected faults, nothing l
   const unknownOutcome = (o) => o.outcomeUnknown || o.code === "UPSTREAM_UNREACHABLE" || o.code === "UPSTREAM_TIMEOUT";
   const summary = {};
   for (const [kind, list] of Object.entries(outcomes)) {
-    summary[kind] = { total: list.length, ok: count(list, ok), failed: count(list, (o) => !ok(o)), unknownOutcome: count(list, unknownOutcome) };
+    summary[kind] = {
+      total: list.length,
+      ok: count(list, ok),
+      failed: count(list, (o) => !ok(o)),
+      unknownOutcome: count(list, unknownOutcome),
+    };
   }
   summary.emulator = { requests: stats.requests, faults: stats.faults, sends: stats.sends };
   console.log(`faults summary: ${JSON.stringify(summary)}`);
@@ -106,7 +125,8 @@ test(`faults: ${FAULT_REQUESTS} proxied requests with injected faults, nothing l
   for (const o of outcomes.register) {
     const token = hex(o.i + 1);
     if (ok(o)) assert.ok(registered.has(token), `registration ${o.i} reported done exists`);
-    else if (!unknownOutcome(o)) assert.ok(!registered.has(token), `registration ${o.i} reported failed (${o.code}) does not exist`);
+    else if (!unknownOutcome(o))
+      assert.ok(!registered.has(token), `registration ${o.i} reported failed (${o.code}) does not exist`);
   }
   for (const o of outcomes.send) {
     const n = sendsByTitle.get(`"title":"send-${o.i}"`) ?? 0;
@@ -190,7 +210,16 @@ test("a panic inside wasm is reported, answered with JSON 500, and the proxy kee
   for (let i = 0; i < 20; i++) {
     assert.equal((await call("GET", "/api/health")).status, 200);
     assert.equal((await call("GET", "/api/v1/PushNotifications/Apps")).status, 200);
-    assert.equal((await call("POST", "/api/v1/PushNotifications/DeviceRegistrations", { appName: "demo_app", provider: "APN", token: hex(999_999 + i) })).status, 202);
+    assert.equal(
+      (
+        await call("POST", "/api/v1/PushNotifications/DeviceRegistrations", {
+          appName: "demo_app",
+          provider: "APN",
+          token: hex(999_999 + i),
+        })
+      ).status,
+      202,
+    );
   }
   // Without the setting the route does not exist.
   const plain = await startStack({ deliveryMs: 20 });

@@ -66,7 +66,11 @@ test("credential → registrations → list → send → operation → notificat
     body: JSON.stringify({ tokens: [unregistered] }),
   });
   const sent = await client.sendPush({
-    to: [{ userId }, { token: "cd".repeat(32), provider: "APN" }, { token: unregistered.toUpperCase(), provider: "APN" }],
+    to: [
+      { userId },
+      { token: "cd".repeat(32), provider: "APN" },
+      { token: unregistered.toUpperCase(), provider: "APN" },
+    ],
     content: { title: "Hello", body: "From the e2e test" },
     from: { appName: "e2e_app" },
     tags: { suite: "e2e" },
@@ -105,7 +109,11 @@ test("FCM credentials from a service-account file, and errors through the proxy 
     private_key: "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n",
     client_email: "push@demo.iam.gserviceaccount.com",
   });
-  const made = await client.createCredential({ credentialType: "FCM", appName: "e2e_app", content: fcmCredentialContent(serviceAccount) });
+  const made = await client.createCredential({
+    credentialType: "FCM",
+    appName: "e2e_app",
+    content: fcmCredentialContent(serviceAccount),
+  });
   assert.match(made.resourceId, /^comms_credential_/);
   try {
     await client.getDeviceRegistration({ deviceRegistrationId: "comms_device_registration_doesnotexist" });
@@ -163,7 +171,9 @@ test("devices worker: apps register their own tokens, repeat calls do not duplic
     assert.equal(first.provider, "APN");
     assert.match(first.registrationId, /^comms_device_registration_/);
     assert.deepEqual(first.warnings, ["UPPERCASE_HEX"]);
-    const b = await (await post({ token: `<${HEX.match(/.{8}/g).join(" ")}>`, provider: "APN", appName: "demo_app" })).json();
+    const b = await (
+      await post({ token: `<${HEX.match(/.{8}/g).join(" ")}>`, provider: "APN", appName: "demo_app" })
+    ).json();
     assert.equal(b.registrationId, first.registrationId);
     assert.equal(b.userId, first.userId);
     const fcm = await (await post({ token: FCM, appName: "demo_app" })).json();

@@ -121,7 +121,10 @@ test("inspectTokens checks many at once, by line or by array index", () => {
     { total: r.total, valid: r.valid, invalid: r.invalid, duplicates: r.duplicates },
     { total: 6, valid: 5, invalid: 1, duplicates: 3 },
   );
-  assert.deepEqual(r.errors.map((e) => [e.index, e.code]), [[3, "DESCRIPTION_WITHOUT_BYTES"]]);
+  assert.deepEqual(
+    r.errors.map((e) => [e.index, e.code]),
+    [[3, "DESCRIPTION_WITHOUT_BYTES"]],
+  );
   assert.deepEqual(r.duplicateOf, [
     { index: 2, firstIndex: 0 },
     { index: 5, firstIndex: 0 },
@@ -131,7 +134,13 @@ test("inspectTokens checks many at once, by line or by array index", () => {
 
   const list = inspectTokens([HEX, null, 7, new Uint8Array(32)], { provider: "APN", includeTokens: true });
   assert.deepEqual(list.tokens, [HEX, null, null, "00".repeat(32)]);
-  assert.deepEqual(list.errors.map((e) => [e.index, e.code]), [[1, "EMPTY"], [2, "UNKNOWN_FORMAT"]]);
+  assert.deepEqual(
+    list.errors.map((e) => [e.index, e.code]),
+    [
+      [1, "EMPTY"],
+      [2, "UNKNOWN_FORMAT"],
+    ],
+  );
   assert.throws(() => inspectTokens(HEX, { provider: "X" }), { code: "INVALID_ARGUMENT" });
   assert.throws(() => inspectTokens(5), { code: "INVALID_ARGUMENT" });
 });

@@ -79,7 +79,12 @@ import {
 
 const config = { baseUrl: "/api/v1", auth: { bearer: "t" } };
 const req: HttpRequest = buildSendPushRequest(
-  { to: [{ token: "ab", provider: "APN" }, { userId: "u" }], content: { title: "t" }, priority: "HIGH", tags: { a: "b" } },
+  {
+    to: [{ token: "ab", provider: "APN" }, { userId: "u" }],
+    content: { title: "t" },
+    priority: "HIGH",
+    tags: { a: "b" },
+  },
   config,
 );
 const method: string = req.method;
@@ -105,7 +110,11 @@ const accepted = parseResponse("sendPush", 202, new Headers(), "{}");
 const operationId: string = accepted.operationId;
 void operationId;
 
-const client = new PushClient({ baseUrl: "https://comms.twilio.com/v1", auth: { username: "AC", password: "x" }, maxRetries: 2 });
+const client = new PushClient({
+  baseUrl: "https://comms.twilio.com/v1",
+  auth: { username: "AC", password: "x" },
+  maxRetries: 2,
+});
 const sent = await client.sendPush({ to: [{ token: "t", provider: "FCM" }], content: { body: "b" } });
 const operation = await client.fetchOperation({ operationId: sent.operationId });
 const status: string = operation.status;

@@ -28,7 +28,10 @@ function clientFor(env) {
 }
 
 const json = (status, body) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", "cache-control": "no-store" } });
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", "cache-control": "no-store" },
+  });
 const problem = (status, code, message, extra = {}) => json(status, { code, message, status, ...extra });
 
 function authenticate(request, env) {
@@ -60,8 +63,12 @@ export default {
       return problem(400, "INVALID_JSON", "The body is not valid JSON.");
     }
     const { token, provider, appName } = body ?? {};
-    if (typeof token !== "string" || typeof appName !== "string" || (provider != null && typeof provider !== "string")) {
-      return problem(400, "VALIDATION_ERROR", "Send { token: string, provider?: \"APN\" | \"FCM\", appName: string }.");
+    if (
+      typeof token !== "string" ||
+      typeof appName !== "string" ||
+      (provider != null && typeof provider !== "string")
+    ) {
+      return problem(400, "VALIDATION_ERROR", 'Send { token: string, provider?: "APN" | "FCM", appName: string }.');
     }
     let report;
     try {

@@ -291,7 +291,12 @@ function validateAppName(value, field, p, { required = true } = {}) {
     if (required) p.add(field, "is required");
     return false;
   }
-  if (typeof value !== "string" || value.length < 1 || value.length > LIMITS.appNameLength || !APP_NAME_RE.test(value)) {
+  if (
+    typeof value !== "string" ||
+    value.length < 1 ||
+    value.length > LIMITS.appNameLength ||
+    !APP_NAME_RE.test(value)
+  ) {
     p.add(field, "must match ^[a-z0-9_]+$ and be 1 to 64 characters long");
     return false;
   }
@@ -390,10 +395,14 @@ function validateCredentialContent(credentialType, content, p) {
       account = undefined;
     }
     if (!isPlainObject(account)) {
-      p.add(field, "must be base64 of the whole Firebase service-account JSON file (it did not decode to a JSON object)");
+      p.add(
+        field,
+        "must be base64 of the whole Firebase service-account JSON file (it did not decode to a JSON object)",
+      );
       return;
     }
-    if (account.type !== "service_account") p.add(field, 'the service-account JSON must have "type": "service_account"');
+    if (account.type !== "service_account")
+      p.add(field, 'the service-account JSON must have "type": "service_account"');
     for (const key of ["project_id", "private_key", "client_email"]) {
       if (typeof account[key] !== "string" || account[key].length === 0) {
         p.add(field, `the service-account JSON must have a non-empty "${key}"`);
@@ -434,8 +443,7 @@ export function createEmulator(options = {}) {
   const baseUrl = String(options.baseUrl ?? "https://comms.twilio.com/v1").replace(/\/+$/, "");
   const random = typeof options.random === "function" ? options.random : null;
   const newId = makeIdGenerator(now, random);
-  const randomSeed = () =>
-    random ? Math.floor(random() * 2 ** 32) : crypto.getRandomValues(new Uint32Array(1))[0];
+  const randomSeed = () => (random ? Math.floor(random() * 2 ** 32) : crypto.getRandomValues(new Uint32Array(1))[0]);
 
   let state = emptyState();
   let log = [];
@@ -518,7 +526,12 @@ export function createEmulator(options = {}) {
   }
 
   function viewUser(user) {
-    return { id: user.id, createdAt: isoSeconds(user.createdMs), updatedAt: isoSeconds(user.updatedMs), deletedAt: null };
+    return {
+      id: user.id,
+      createdAt: isoSeconds(user.createdMs),
+      updatedAt: isoSeconds(user.updatedMs),
+      deletedAt: null,
+    };
   }
 
   function viewRegistration(reg) {
@@ -631,7 +644,10 @@ export function createEmulator(options = {}) {
       cursor.s >= 1 &&
       cursor.s <= LIMITS.pageSizeMax;
     if (!valid) {
-      p.add("pageToken", "is not a page token issued by this list (use pagination.next or pagination.self as returned)");
+      p.add(
+        "pageToken",
+        "is not a page token issued by this list (use pagination.next or pagination.self as returned)",
+      );
       return null;
     }
     return cursor;
@@ -1060,7 +1076,7 @@ export function createEmulator(options = {}) {
     p.throwIfAny();
     const t = now();
     // With an operationId the candidates are that operation's notifications only (no full scan).
-    const items = operationId ? state.operations.get(operationId)?.notifications ?? [] : state.notificationList;
+    const items = operationId ? (state.operations.get(operationId)?.notifications ?? []) : state.notificationList;
     const filter = (n) =>
       (!provider || n.provider === provider) &&
       (!user || n.userId === user) &&
@@ -1084,7 +1100,11 @@ export function createEmulator(options = {}) {
     p.throwIfAny();
     const t = now();
     const filter = (op) => inRange(op.createdMs) && (!status || operationSummary(op, t).status === status);
-    return page("operations", state.operationList, paging, { newestFirst: true, filter, view: (op) => viewOperation(op, t) });
+    return page("operations", state.operationList, paging, {
+      newestFirst: true,
+      filter,
+      view: (op) => viewOperation(op, t),
+    });
   }
 
   function fetchOperation({ params }) {
@@ -1142,7 +1162,10 @@ export function createEmulator(options = {}) {
       const target = state.registrations.get(user.registrations.get(app.name));
       if (target && target.devices.length >= LIMITS.devicesPerRegistration) {
         throw new ApiError(400, `Registration ${target.id} already has ${LIMITS.devicesPerRegistration} devices`, [
-          { field: "token", message: `the user's registration for this app already has the maximum of ${LIMITS.devicesPerRegistration} devices` },
+          {
+            field: "token",
+            message: `the user's registration for this app already has the maximum of ${LIMITS.devicesPerRegistration} devices`,
+          },
         ]);
       }
       const index = existing.devices.findIndex((d) => d.provider === provider && d.token === token);
@@ -1162,7 +1185,10 @@ export function createEmulator(options = {}) {
       const reg = state.registrations.get(user.registrations.get(app.name));
       if (reg && reg.devices.length >= LIMITS.devicesPerRegistration) {
         throw new ApiError(400, `Registration ${reg.id} already has ${LIMITS.devicesPerRegistration} devices`, [
-          { field: "token", message: `the user's registration for this app already has the maximum of ${LIMITS.devicesPerRegistration} devices` },
+          {
+            field: "token",
+            message: `the user's registration for this app already has the maximum of ${LIMITS.devicesPerRegistration} devices`,
+          },
         ]);
       }
     }
@@ -1241,7 +1267,10 @@ export function createEmulator(options = {}) {
     if (nameOk) {
       const app = state.apps.get(body.appName);
       if (!app && state.apps.size >= LIMITS.apps) {
-        p.add("appName", `cannot create app "${body.appName}": the account already has the maximum of ${LIMITS.apps} apps`);
+        p.add(
+          "appName",
+          `cannot create app "${body.appName}": the account already has the maximum of ${LIMITS.apps} apps`,
+        );
       } else if (app && app.credentialIds.size >= LIMITS.credentialsPerApp) {
         p.add("appName", `app "${body.appName}" already has the maximum of ${LIMITS.credentialsPerApp} credentials`);
       }
@@ -1335,7 +1364,8 @@ export function createEmulator(options = {}) {
     const isDefault = readBoolean(query, "isDefault", p);
     const inRange = readDateRange(query, p);
     p.throwIfAny();
-    const filter = (app) => (isDefault === null || (state.defaultAppName === app.name) === isDefault) && inRange(app.createdMs);
+    const filter = (app) =>
+      (isDefault === null || (state.defaultAppName === app.name) === isDefault) && inRange(app.createdMs);
     return page("apps", [...state.apps.values()], paging, { filter, view: viewApp });
   }
 
@@ -1371,7 +1401,10 @@ export function createEmulator(options = {}) {
     [["PushNotifications", "DeviceRegistrations"], { GET: listRegistrations, POST: registerDevice }],
     [["PushNotifications", "DeviceRegistrations", ":id"], { GET: fetchRegistration, DELETE: deleteRegistration }],
     [["PushNotifications", "Credentials"], { GET: listCredentials, POST: createCredential }],
-    [["PushNotifications", "Credentials", ":id"], { GET: fetchCredential, PATCH: updateCredential, DELETE: deleteCredential }],
+    [
+      ["PushNotifications", "Credentials", ":id"],
+      { GET: fetchCredential, PATCH: updateCredential, DELETE: deleteCredential },
+    ],
     [["PushNotifications", "Apps"], { GET: listApps }],
     [["PushNotifications", "Apps", ":id"], { GET: fetchApp, PATCH: updateApp }],
     [["PushNotifications", "Users"], { GET: listUsers }],
@@ -1436,7 +1469,10 @@ export function createEmulator(options = {}) {
 
   async function routeApi(request, url) {
     if (!authenticate(request)) {
-      throw new ApiError(401, "Authentication failed: send HTTP Basic credentials (account SID or API key, and secret)");
+      throw new ApiError(
+        401,
+        "Authentication failed: send HTTP Basic credentials (account SID or API key, and secret)",
+      );
     }
     let segments;
     try {
@@ -1449,9 +1485,14 @@ export function createEmulator(options = {}) {
     const handler = route.methods[request.method];
     if (!handler) {
       const allow = Object.keys(route.methods).join(", ");
-      throw new ApiError(405, `Method not allowed: ${request.method} ${clip(url.pathname, 120)} (allowed: ${allow})`, undefined, {
-        Allow: allow,
-      });
+      throw new ApiError(
+        405,
+        `Method not allowed: ${request.method} ${clip(url.pathname, 120)} (allowed: ${allow})`,
+        undefined,
+        {
+          Allow: allow,
+        },
+      );
     }
     if (handler === sendNotifications) counters.sends += 1;
     const ctx = { request, url, params: route.params, query: url.searchParams, body: null };
@@ -1490,14 +1531,24 @@ export function createEmulator(options = {}) {
 
   function faultResponse(kind) {
     if (kind === "429") {
-      return errorResponse(429, "Too many requests. Please retry according to the Retry-After response header.", undefined, {
-        "Retry-After": String(faults.retryAfter),
-      });
+      return errorResponse(
+        429,
+        "Too many requests. Please retry according to the Retry-After response header.",
+        undefined,
+        {
+          "Retry-After": String(faults.retryAfter),
+        },
+      );
     }
     if (kind === "503") {
-      return errorResponse(503, "Service temporarily unavailable. Please retry according to the Retry-After response header.", undefined, {
-        "Retry-After": String(faults.retryAfter),
-      });
+      return errorResponse(
+        503,
+        "Service temporarily unavailable. Please retry according to the Retry-After response header.",
+        undefined,
+        {
+          "Retry-After": String(faults.retryAfter),
+        },
+      );
     }
     return errorResponse(500, "Internal server error (injected by the emulator). Do not retry blindly.");
   }
@@ -1506,7 +1557,8 @@ export function createEmulator(options = {}) {
     const p = new Problems();
     const next = emptyFaults();
     if (body.rate !== undefined) {
-      if (typeof body.rate !== "number" || !(body.rate >= 0 && body.rate <= 1)) p.add("rate", "must be a number from 0 to 1");
+      if (typeof body.rate !== "number" || !(body.rate >= 0 && body.rate <= 1))
+        p.add("rate", "must be a number from 0 to 1");
       else next.rate = body.rate;
     }
     const kindList = (value, field) => {
@@ -1523,11 +1575,13 @@ export function createEmulator(options = {}) {
     }
     if (body.next !== undefined) next.next = kindList(body.next, "next") ?? [];
     if (body.retryAfter !== undefined) {
-      if (!Number.isInteger(body.retryAfter) || body.retryAfter < 0) p.add("retryAfter", "must be a non-negative integer (seconds)");
+      if (!Number.isInteger(body.retryAfter) || body.retryAfter < 0)
+        p.add("retryAfter", "must be a non-negative integer (seconds)");
       else next.retryAfter = body.retryAfter;
     }
     if (body.slowMs !== undefined) {
-      if (!Number.isInteger(body.slowMs) || body.slowMs < 0 || body.slowMs > 60000) p.add("slowMs", "must be an integer from 0 to 60000");
+      if (!Number.isInteger(body.slowMs) || body.slowMs < 0 || body.slowMs > 60000)
+        p.add("slowMs", "must be an integer from 0 to 60000");
       else next.slowMs = body.slowMs;
     }
     if (body.seed !== undefined) {
@@ -1537,7 +1591,8 @@ export function createEmulator(options = {}) {
     if (body.match !== undefined && body.match !== null) {
       if (!isPlainObject(body.match)) p.add("match", "must be an object {method?, pathPrefix?}");
       else {
-        if (body.match.method !== undefined && typeof body.match.method !== "string") p.add("match.method", "must be a string");
+        if (body.match.method !== undefined && typeof body.match.method !== "string")
+          p.add("match.method", "must be a string");
         if (body.match.pathPrefix !== undefined && typeof body.match.pathPrefix !== "string") {
           p.add("match.pathPrefix", "must be a string such as /v1/PushNotifications");
         }
@@ -1650,7 +1705,8 @@ export function createEmulator(options = {}) {
     if (state.apps.has(SEED.appName)) {
       throw new ApiError(409, `${SEED.appName} already exists: POST /__emulator/reset first to seed again`);
     }
-    if (state.apps.size >= LIMITS.apps) throw new ApiError(400, `Cannot seed: the account already has ${LIMITS.apps} apps`);
+    if (state.apps.size >= LIMITS.apps)
+      throw new ApiError(400, `Cannot seed: the account already has ${LIMITS.apps} apps`);
     const p = new Problems();
     for (const type of ["APN", "FCM"]) validateCredentialContent(type, fakeCredentialContent(type), p);
     p.throwIfAny(); // guards the fake material against drifting from the validator
@@ -1735,7 +1791,9 @@ export function createEmulator(options = {}) {
       const handler = route[method];
       if (!handler) {
         const allow = Object.keys(route).join(", ");
-        throw new ApiError(405, `Method not allowed: ${method} ${url.pathname} (allowed: ${allow})`, undefined, { Allow: allow });
+        throw new ApiError(405, `Method not allowed: ${method} ${url.pathname} (allowed: ${allow})`, undefined, {
+          Allow: allow,
+        });
       }
       return jsonResponse(200, await handler());
     } catch (error) {
@@ -1757,7 +1815,10 @@ export function createEmulator(options = {}) {
     try {
       if (path === "/v1" || path.startsWith("/v1/")) return await handleApi(request, url);
       if (path === "/__emulator" || path.startsWith("/__emulator/")) return await handleControl(request, url);
-      return errorResponse(404, `No resource at ${clip(path, 120)}: the API lives under /v1 and the controls under /__emulator`);
+      return errorResponse(
+        404,
+        `No resource at ${clip(path, 120)}: the API lives under /v1 and the controls under /__emulator`,
+      );
     } catch (error) {
       if (error instanceof EmulatorDropError) throw error;
       return toErrorResponse(error);

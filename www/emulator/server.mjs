@@ -55,7 +55,14 @@ async function writeResponse(res, response) {
  *   (`credentials`, `now`, `deliveryMs`, `baseUrl`, `random`).
  * @returns {Promise<{url: string, port: number, emulator: object, close: () => Promise<void>}>}
  */
-export async function startEmulatorServer({ port = 0, host = "127.0.0.1", seed = false, username, password, ...emulatorOptions } = {}) {
+export async function startEmulatorServer({
+  port = 0,
+  host = "127.0.0.1",
+  seed = false,
+  username,
+  password,
+  ...emulatorOptions
+} = {}) {
   if (!emulatorOptions.credentials && username !== undefined && password !== undefined) {
     emulatorOptions.credentials = [{ username, password }];
   }
@@ -81,7 +88,12 @@ export async function startEmulatorServer({ port = 0, host = "127.0.0.1", seed =
       }
       if (!res.headersSent) {
         const message = `Internal emulator error: ${error && error.message ? error.message : String(error)}`;
-        const payload = JSON.stringify({ code: 20500, message, moreInfo: "https://www.twilio.com/docs/api/errors/20500", status: 500 });
+        const payload = JSON.stringify({
+          code: 20500,
+          message,
+          moreInfo: "https://www.twilio.com/docs/api/errors/20500",
+          status: 500,
+        });
         res.writeHead(500, { ...CORS_HEADERS, "Content-Type": "application/json" });
         res.end(payload);
       } else {

@@ -91,14 +91,23 @@ function renderNav() {
     h(
       "ul",
       null,
-      visible.map((r) => h("li", null, h("a", { href: `#/${r.path}`, "aria-current": routeDef?.path === r.path ? "page" : undefined }, r.label))),
-      session.client ? null : h("li", null, h("a", { href: "#/signin", "aria-current": routeDef ? undefined : "page" }, "Sign in")),
+      visible.map((r) =>
+        h(
+          "li",
+          null,
+          h("a", { href: `#/${r.path}`, "aria-current": routeDef?.path === r.path ? "page" : undefined }, r.label),
+        ),
+      ),
+      session.client
+        ? null
+        : h("li", null, h("a", { href: "#/signin", "aria-current": routeDef ? undefined : "page" }, "Sign in")),
     ),
   );
   // On phones the nav scrolls sideways: keep the current section in view.
   const current = nav.querySelector('[aria-current="page"]');
   const list = nav.firstElementChild;
-  if (current && list && list.scrollWidth > list.clientWidth) current.scrollIntoView({ block: "nearest", inline: "nearest" });
+  if (current && list && list.scrollWidth > list.clientWidth)
+    current.scrollIntoView({ block: "nearest", inline: "nearest" });
 }
 
 function viewFor(routeDef) {
@@ -154,7 +163,11 @@ function signOut({ reason } = {}) {
   session.appsPromise = null;
   signOutButton.hidden = true;
   signInView ??= signIn.create(ctx);
-  signInView.setMessage(reason ? notice("warning", reason) : notice("info", "You are signed out. The admin token was removed from this tab."));
+  signInView.setMessage(
+    reason
+      ? notice("warning", reason)
+      : notice("info", "You are signed out. The admin token was removed from this tab."),
+  );
   if (parseHash().routeDef?.auth) location.hash = "#/signin";
   route();
 }
@@ -167,8 +180,22 @@ async function showUpstream() {
   try {
     const health = await fetchHealth();
     const live = health.upstream === "twilio";
-    const label = live ? "Live: Twilio" : health.upstream === "emulator" ? "Emulator" : `Upstream: ${health.upstream ?? "unknown"}`;
-    replace(upstream, h("span", { class: `chip chip-${live ? "success" : "warning"}`, title: `The proxy is ${health.status === "ok" ? "up" : health.status}; requests go to ${live ? "Twilio" : (health.upstream ?? "an unknown upstream")}.` }, label));
+    const label = live
+      ? "Live: Twilio"
+      : health.upstream === "emulator"
+        ? "Emulator"
+        : `Upstream: ${health.upstream ?? "unknown"}`;
+    replace(
+      upstream,
+      h(
+        "span",
+        {
+          class: `chip chip-${live ? "success" : "warning"}`,
+          title: `The proxy is ${health.status === "ok" ? "up" : health.status}; requests go to ${live ? "Twilio" : (health.upstream ?? "an unknown upstream")}.`,
+        },
+        label,
+      ),
+    );
   } catch (err) {
     replace(upstream, h("span", { class: "chip chip-danger", title: errorMessage(err) }, "Proxy unreachable"));
   }
@@ -196,7 +223,12 @@ async function boot() {
       if (err?.code === "API_ERROR" && err.status === 401) {
         forgetToken();
         signInView = signIn.create(ctx);
-        signInView.setMessage(notice("warning", "Your session ended: the proxy no longer accepts the admin token (HTTP 401). Sign in again."));
+        signInView.setMessage(
+          notice(
+            "warning",
+            "Your session ended: the proxy no longer accepts the admin token (HTTP 401). Sign in again.",
+          ),
+        );
       } else {
         // Keep the session: the proxy may just be down for a moment. Views show their own errors.
         session.client = client;

@@ -142,7 +142,16 @@ export function createProxyHandler(options = {}) {
         if (outcome.failure !== "tooLarge") unknown = true;
       } else {
         entry.upstreamStatus = outcome.status;
-        answer = core.complete(operation, cors, outcome.status, outcome.headers, outcome.body, retries, random(), unknown);
+        answer = core.complete(
+          operation,
+          cors,
+          outcome.status,
+          outcome.headers,
+          outcome.body,
+          retries,
+          random(),
+          unknown,
+        );
       }
       // The Rust retry policy decides (never for sends, only 429/503/network/timeout).
       if (!retryable || answer.retryDelayMs == null) return jsonResponse(answer.respond);

@@ -9,7 +9,8 @@ export const FIXTURES = join(ROOT, "test-results", "e2e-fixtures");
 export const apnToken = (i, salt = 0) => (salt * 1_000_003 + i + 1).toString(16).padStart(64, "0");
 
 /** A unique FCM registration token in the current shape: `<22-char installation id>:APA91b…`. */
-export const fcmToken = (i, salt = "c") => `${(salt + i.toString(36)).padEnd(22, "Q")}:${`APA91b${i.toString(36)}_`.padEnd(140, "xY9-")}`;
+export const fcmToken = (i, salt = "c") =>
+  `${(salt + i.toString(36)).padEnd(22, "Q")}:${`APA91b${i.toString(36)}_`.padEnd(140, "xY9-")}`;
 
 export const UNKNOWN_USER = "comms_pushnotificationuser_01h9krwprkeee8fzqspvwy6nq8";
 
@@ -36,7 +37,7 @@ export function importCsv(rows = 10_000) {
   for (let i = 0; i < rows; i++) {
     const line = i + 2; // the header is line 1
     if (i % 50 === 7) {
-      const [token, provider, code] = INVALID[(i / 50) % INVALID.length | 0];
+      const [token, provider, code] = INVALID[((i / 50) % INVALID.length) | 0];
       const t = token ?? fcmToken(900_000 + i);
       lines.push(`"${t}",${provider},`);
       expected.invalid++;
@@ -78,8 +79,10 @@ export async function writeFixture(name, content) {
 }
 
 /** Fake but well-formed credential files (the emulator checks shape, never real secrets). */
-export const CERT_PEM = "-----BEGIN CERTIFICATE-----\nRTJFLVRFU1QtQ0VSVElGSUNBVEUtTk9ULUEtUkVBTC1DRVJUSUZJQ0FURQ==\n-----END CERTIFICATE-----\n";
-export const KEY_PEM = "-----BEGIN PRIVATE KEY-----\nRTJFLVRFU1QtUFJJVkFURS1LRVktTk9ULUEtUkVBTC1LRVktQVRBTEw=\n-----END PRIVATE KEY-----\n";
+export const CERT_PEM =
+  "-----BEGIN CERTIFICATE-----\nRTJFLVRFU1QtQ0VSVElGSUNBVEUtTk9ULUEtUkVBTC1DRVJUSUZJQ0FURQ==\n-----END CERTIFICATE-----\n";
+export const KEY_PEM =
+  "-----BEGIN PRIVATE KEY-----\nRTJFLVRFU1QtUFJJVkFURS1LRVktTk9ULUEtUkVBTC1LRVktQVRBTEw=\n-----END PRIVATE KEY-----\n";
 export const SERVICE_ACCOUNT = JSON.stringify(
   {
     type: "service_account",

@@ -28,7 +28,14 @@ async function newestMtime(path) {
 export async function ensureBuilt() {
   const config = resolve(ROOT, process.env.E2E_VITE_CONFIG ?? "www/vite.config.js");
   const stampFile = join(ROOT, "test-results", ".e2e-build-stamp");
-  const inputs = ["www/index.html", "www/src", "www/public", "www/vite.config.js", "node_modules/twilio-push-wasm", config];
+  const inputs = [
+    "www/index.html",
+    "www/src",
+    "www/public",
+    "www/vite.config.js",
+    "node_modules/twilio-push-wasm",
+    config,
+  ];
   let newest = 0;
   for (const p of inputs) newest = Math.max(newest, await newestMtime(resolve(ROOT, p)));
   const built = await newestMtime(join(ROOT, "www/dist/index.html"));
@@ -125,7 +132,9 @@ export async function screenshotsAtBothWidths(page, name) {
     await page.waitForTimeout(150);
     paths.push(await screenshot(page, name));
     // No horizontal scrolling at either width: the layout must fit.
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     if (overflow > 1) throw new Error(`${name} at ${size.width}px scrolls horizontally by ${overflow}px`);
   }
   await page.setViewportSize(original);
@@ -134,7 +143,14 @@ export async function screenshotsAtBothWidths(page, name) {
 
 /** The text of every [data-count=key] inside `scope`, as numbers. */
 export async function readCounts(locator) {
-  return locator.evaluate((el) => Object.fromEntries([...el.querySelectorAll("[data-count]")].map((dd) => [dd.dataset.count, Number(dd.textContent.replace(/[^0-9]/g, ""))])));
+  return locator.evaluate((el) =>
+    Object.fromEntries(
+      [...el.querySelectorAll("[data-count]")].map((dd) => [
+        dd.dataset.count,
+        Number(dd.textContent.replace(/[^0-9]/g, "")),
+      ]),
+    ),
+  );
 }
 
 /** Calls the proxy's API from Node with the admin token (to set up data the way a client would). */
@@ -160,7 +176,10 @@ export async function eventually(fn, { timeout = 15_000, interval = 100, message
     } catch (err) {
       last = err;
     }
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${message}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    if (Date.now() > end)
+      throw new Error(
+        `Timed out waiting for ${message}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`,
+      );
     await new Promise((r) => setTimeout(r, interval));
   }
 }
@@ -170,7 +189,10 @@ export async function eventually(fn, { timeout = 15_000, interval = 100, message
  * the test provoked on purpose (e.g. 401 for a wrong token, 404 for an unknown user).
  */
 export function unexpected(problems, expectedStatuses = []) {
-  return problems.filter((p) => !expectedStatuses.some((s) => p.includes(`Failed to load resource: the server responded with a status of ${s}`)));
+  return problems.filter(
+    (p) =>
+      !expectedStatuses.some((s) => p.includes(`Failed to load resource: the server responded with a status of ${s}`)),
+  );
 }
 
 /**

@@ -90,4 +90,5 @@ export async function loadCredentials(client, params = {}) {
 }
 
 /** True when `err` is worth one more try later (the client already retried 429/503). */
-export const isTransient = (err) => err?.code === "TIMEOUT" || err?.code === "NETWORK_ERROR" || (err?.code === "API_ERROR" && err.retryable === true);
+export const isTransient = (err) =>
+  err?.code === "TIMEOUT" || err?.code === "NETWORK_ERROR" || (err?.code === "API_ERROR" && err.retryable === true);

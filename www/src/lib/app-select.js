@@ -15,10 +15,21 @@ export function appSelect(ctx, { allowAll = false, onError, onChange } = {}) {
     replace(select, h("option", { value: "", disabled: !allowAll }, allowAll ? "All apps" : "Loading apps…"));
     try {
       const apps = await ctx.apps();
-      const options = apps.map((app) => h("option", { value: app.name }, app.isDefault ? `${app.name} (default)` : app.name));
+      const options = apps.map((app) =>
+        h("option", { value: app.name }, app.isDefault ? `${app.name} (default)` : app.name),
+      );
       replace(select, allowAll ? h("option", { value: "" }, "All apps") : null, options);
-      if (!apps.length && !allowAll) replace(select, h("option", { value: "", disabled: true }, "No apps yet: add a credential under Apps & credentials"));
-      const keep = apps.some((a) => a.name === previous) && (userChose || allowAll) ? previous : allowAll ? "" : (apps.find((a) => a.isDefault) ?? apps[0])?.name ?? "";
+      if (!apps.length && !allowAll)
+        replace(
+          select,
+          h("option", { value: "", disabled: true }, "No apps yet: add a credential under Apps & credentials"),
+        );
+      const keep =
+        apps.some((a) => a.name === previous) && (userChose || allowAll)
+          ? previous
+          : allowAll
+            ? ""
+            : ((apps.find((a) => a.isDefault) ?? apps[0])?.name ?? "");
       select.value = keep;
       onError?.(null);
     } catch (err) {

@@ -62,7 +62,11 @@ export function parseCsv(text) {
   return records;
 }
 
-const norm = (s) => s.trim().toLowerCase().replace(/[\s_-]/g, "");
+const norm = (s) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]/g, "");
 
 /** Which format `text` is in (by its first meaningful characters / header line). */
 export function detectFormat(text) {
@@ -93,7 +97,9 @@ const BINDING_REASON = {
 
 /** One Notify binding → a row, or a skipped entry with the reason. */
 function bindingRow(line, type, address, identity) {
-  const t = String(type ?? "").trim().toLowerCase();
+  const t = String(type ?? "")
+    .trim()
+    .toLowerCase();
   const raw = String(address ?? "");
   if (t === "apn" || t === "fcm") {
     return { row: { line, raw, provider: t.toUpperCase(), identity: identity ? String(identity) : null } };
@@ -114,7 +120,9 @@ export function parseImport(text, format = detectFormat(text)) {
   const skipped = [];
   if (format === "lines") {
     const lines = text.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) if (lines[i].trim()) rows.push({ line: i + 1, raw: lines[i], provider: null, userId: null, appName: null, identity: null });
+    for (let i = 0; i < lines.length; i++)
+      if (lines[i].trim())
+        rows.push({ line: i + 1, raw: lines[i], provider: null, userId: null, appName: null, identity: null });
     return { format, rows, skipped, lineMode: true };
   }
   if (format === "notify-json") {
@@ -124,13 +132,28 @@ export function parseImport(text, format = detectFormat(text)) {
     } catch (e) {
       throw new Error(`The input looks like JSON but could not be read: ${e.message}`);
     }
-    const list = Array.isArray(data) ? data : Array.isArray(data?.bindings) ? data.bindings : Array.isArray(data?.Bindings) ? data.Bindings : null;
-    if (!list) throw new Error("The JSON has no list of bindings: expected an array, or an object with a \"bindings\" array (a Notify Bindings export).");
+    const list = Array.isArray(data)
+      ? data
+      : Array.isArray(data?.bindings)
+        ? data.bindings
+        : Array.isArray(data?.Bindings)
+          ? data.Bindings
+          : null;
+    if (!list)
+      throw new Error(
+        'The JSON has no list of bindings: expected an array, or an object with a "bindings" array (a Notify Bindings export).',
+      );
     list.forEach((b, i) => {
       const get = (...keys) => keys.map((k) => b?.[k]).find((v) => v !== undefined && v !== null);
-      const { row, skip } = bindingRow(i + 1, get("BindingType", "bindingType", "binding_type"), get("Address", "address"), get("Identity", "identity"));
+      const { row, skip } = bindingRow(
+        i + 1,
+        get("BindingType", "bindingType", "binding_type"),
+        get("Address", "address"),
+        get("Identity", "identity"),
+      );
       if (row) {
-        if (!row.raw.trim()) skipped.push({ line: i + 1, raw: "", code: "EMPTY", message: "The binding has no Address." });
+        if (!row.raw.trim())
+          skipped.push({ line: i + 1, raw: "", code: "EMPTY", message: "The binding has no Address." });
         else rows.push({ ...row, userId: null, appName: null });
       } else skipped.push(skip);
     });
@@ -145,14 +168,19 @@ export function parseImport(text, format = detectFormat(text)) {
     const addressCol = col("address");
     const identityCol = col("identity");
     for (const { line, cells } of records.slice(1)) {
-      const { row, skip } = bindingRow(line, cells[typeCol], cells[addressCol], identityCol >= 0 ? cells[identityCol]?.trim() : null);
+      const { row, skip } = bindingRow(
+        line,
+        cells[typeCol],
+        cells[addressCol],
+        identityCol >= 0 ? cells[identityCol]?.trim() : null,
+      );
       if (row) rows.push({ ...row, userId: null, appName: null });
       else skipped.push(skip);
     }
     return { format, rows, skipped, lineMode: false };
   }
   const tokenCol = col("token");
-  if (tokenCol < 0) throw new Error("The CSV has no \"token\" column in its first line.");
+  if (tokenCol < 0) throw new Error('The CSV has no "token" column in its first line.');
   const providerCol = col("provider");
   const userCol = col("userid");
   const appCol = col("appname", "app");

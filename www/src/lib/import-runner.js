@@ -25,7 +25,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** "HTTP 404 · Twilio error 20404: User … was not found" */
 export function describeFailure(err) {
-  const where = [err?.status ? `HTTP ${err.status}` : null, err?.twilioCode ? `Twilio error ${err.twilioCode}` : null].filter(Boolean).join(" · ");
+  const where = [err?.status ? `HTTP ${err.status}` : null, err?.twilioCode ? `Twilio error ${err.twilioCode}` : null]
+    .filter(Boolean)
+    .join(" · ");
   return { code: err?.code ?? "ERROR", message: `${where ? `${where}: ` : ""}${errorMessage(err)}` };
 }
 
@@ -36,7 +38,14 @@ export function describeFailure(err) {
  * @param concurrency requests in flight at most
  * @param onChange    called after every state change (throttle it when rendering)
  */
-export function createImportRunner({ rows, defaultApp, client, concurrency = 8, onChange = () => {}, retryDelayMs = 500 }) {
+export function createImportRunner({
+  rows,
+  defaultApp,
+  client,
+  concurrency = 8,
+  onChange = () => {},
+  retryDelayMs = 500,
+}) {
   const queue = [];
   const groups = new Map();
   const signal = new Signal();

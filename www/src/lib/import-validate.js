@@ -13,7 +13,15 @@ import { providerOfCanonical } from "./tokens.js";
  *   `provider` (canonical, for pending rows), `code`/`message` (invalid), `firstLine` (duplicate).
  */
 export function validateImport(parsed, text, provider = "") {
-  const rows = parsed.rows.map((r) => ({ ...r, status: "pending", token: null, code: null, message: null, firstLine: null, attempts: 0 }));
+  const rows = parsed.rows.map((r) => ({
+    ...r,
+    status: "pending",
+    token: null,
+    code: null,
+    message: null,
+    firstLine: null,
+    attempts: 0,
+  }));
   const opts = (p) => (p ? { provider: p, includeTokens: true } : { includeTokens: true });
 
   if (parsed.lineMode) {
@@ -41,8 +49,12 @@ export function validateImport(parsed, text, provider = "") {
       groups.get(p).push(r);
     }
     for (const [p, group] of groups) {
-      const report = inspectTokens(group.map((r) => r.raw), opts(p));
-      for (const e of report.errors) Object.assign(group[e.index], { status: "invalid", code: e.code, message: e.message });
+      const report = inspectTokens(
+        group.map((r) => r.raw),
+        opts(p),
+      );
+      for (const e of report.errors)
+        Object.assign(group[e.index], { status: "invalid", code: e.code, message: e.message });
       group.forEach((r, i) => {
         if (r.status === "invalid") return;
         r.token = report.tokens[i];

@@ -12,7 +12,12 @@ export function operationPanel(ctx, operationId, { title } = {}) {
   const head = h("div", { class: "op-head" });
   const stats = h("div", { class: "op-stats" });
   const problem = h("div", { class: "op-problem" });
-  const filter = h("select", null, h("option", { value: "" }, "All recipients"), h("option", { value: "FAILED" }, "Failed only"));
+  const filter = h(
+    "select",
+    null,
+    h("option", { value: "" }, "All recipients"),
+    h("option", { value: "FAILED" }, "Failed only"),
+  );
   const filterId = `op-filter-${operationId}`;
   filter.id = filterId;
   const tableHost = h("div", { class: "table-wrap" });
@@ -24,7 +29,13 @@ export function operationPanel(ctx, operationId, { title } = {}) {
     head,
     stats,
     problem,
-    h("div", { class: "op-toolbar" }, h("h3", null, "Recipients"), h("label", { for: filterId, class: "visually-hidden" }, "Show"), filter),
+    h(
+      "div",
+      { class: "op-toolbar" },
+      h("h3", null, "Recipients"),
+      h("label", { for: filterId, class: "visually-hidden" }, "Show"),
+      filter,
+    ),
     tableHost,
     h("div", { class: "op-footer" }, summary, more),
   );
@@ -39,15 +50,44 @@ export function operationPanel(ctx, operationId, { title } = {}) {
   function renderHead(op) {
     replace(
       head,
-      h("div", null, h("h3", null, title ?? "Operation"), h("p", { class: "muted small" }, h("code", null, op.id), " ", copyButton(() => op.id, { what: "operation ID" }), " · created ", timeEl(op.createdAt))),
-      h("div", { class: "op-status", "data-testid": "operation-status" }, statusChip(op.status), FINAL.has(op.status) ? null : h("span", { class: "spinner", "aria-hidden": "true" })),
+      h(
+        "div",
+        null,
+        h("h3", null, title ?? "Operation"),
+        h(
+          "p",
+          { class: "muted small" },
+          h("code", null, op.id),
+          " ",
+          copyButton(() => op.id, { what: "operation ID" }),
+          " · created ",
+          timeEl(op.createdAt),
+        ),
+      ),
+      h(
+        "div",
+        { class: "op-status", "data-testid": "operation-status" },
+        statusChip(op.status),
+        FINAL.has(op.status) ? null : h("span", { class: "spinner", "aria-hidden": "true" }),
+      ),
     );
     replace(stats, statsBar(op.stats ?? {}));
   }
 
   function renderRows() {
     if (!rows.length) {
-      replace(tableHost, h("p", { class: "muted" }, filter.value ? "No failed recipients." : FINAL.has(status) ? "No notifications in this operation." : "Waiting for notifications…"));
+      replace(
+        tableHost,
+        h(
+          "p",
+          { class: "muted" },
+          filter.value
+            ? "No failed recipients."
+            : FINAL.has(status)
+              ? "No notifications in this operation."
+              : "Waiting for notifications…",
+        ),
+      );
       return;
     }
     replace(
@@ -55,7 +95,15 @@ export function operationPanel(ctx, operationId, { title } = {}) {
       h(
         "table",
         { class: "table table-stack notifications" },
-        h("thead", null, h("tr", null, ["Recipient", "User", "Status", "Failure reason", "Updated"].map((c) => h("th", { scope: "col" }, c)))),
+        h(
+          "thead",
+          null,
+          h(
+            "tr",
+            null,
+            ["Recipient", "User", "Status", "Failure reason", "Updated"].map((c) => h("th", { scope: "col" }, c)),
+          ),
+        ),
         h(
           "tbody",
           null,
@@ -63,8 +111,20 @@ export function operationPanel(ctx, operationId, { title } = {}) {
             h(
               "tr",
               { class: n.status === "FAILED" ? "row-failed" : undefined, "data-status": n.status },
-              h("td", { "data-label": "Recipient" }, chip(n.to?.provider ?? "?", n.to?.provider === "APN" ? "info" : "neutral"), " ", h("code", { title: n.to?.token }, shorten(n.to?.token, 12, 8))),
-              h("td", { "data-label": "User" }, n.userId ? h("code", { title: n.userId }, shorten(n.userId, 14, 6)) : h("span", { class: "muted" }, "—")),
+              h(
+                "td",
+                { "data-label": "Recipient" },
+                chip(n.to?.provider ?? "?", n.to?.provider === "APN" ? "info" : "neutral"),
+                " ",
+                h("code", { title: n.to?.token }, shorten(n.to?.token, 12, 8)),
+              ),
+              h(
+                "td",
+                { "data-label": "User" },
+                n.userId
+                  ? h("code", { title: n.userId }, shorten(n.userId, 14, 6))
+                  : h("span", { class: "muted" }, "—"),
+              ),
               h("td", { "data-label": "Status" }, statusChip(n.status)),
               h("td", { class: "failure", "data-label": "Failure reason" }, n.failureReason ?? ""),
               h("td", { "data-label": "Updated" }, timeEl(n.updatedAt)),
@@ -106,7 +166,11 @@ export function operationPanel(ctx, operationId, { title } = {}) {
     } catch (err) {
       if (stopped) return;
       const again = isTransient(err);
-      replace(problem, errorBox(err, { onRetry: again ? null : () => (replace(problem), poll()) }), again ? h("p", { class: "muted small" }, "Trying again shortly…") : null);
+      replace(
+        problem,
+        errorBox(err, { onRetry: again ? null : () => (replace(problem), poll()) }),
+        again ? h("p", { class: "muted small" }, "Trying again shortly…") : null,
+      );
       if (!again) return;
       delay = Math.min(5000, delay * 2);
     }
@@ -114,7 +178,9 @@ export function operationPanel(ctx, operationId, { title } = {}) {
   }
 
   filter.addEventListener("change", () => loadNotifications().catch((err) => replace(problem, errorBox(err))));
-  more.addEventListener("click", () => loadNotifications({ append: true }).catch((err) => replace(problem, errorBox(err))));
+  more.addEventListener("click", () =>
+    loadNotifications({ append: true }).catch((err) => replace(problem, errorBox(err))),
+  );
   replace(head, h("p", { class: "muted" }, "Loading operation ", h("code", null, operationId), "…"));
   poll();
 

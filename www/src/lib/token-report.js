@@ -13,7 +13,12 @@ export function tokenReport(result, input, { compact = false, onUseProvider } = 
       "p",
       { class: "report-head" },
       chip("Valid", "success"),
-      h("span", null, h("strong", null, `${PROVIDER_LABEL[result.provider] ?? result.provider} token`), ` · ${FORMAT_LABEL[result.format] ?? result.format}${result.byteLength ? ` · ${result.byteLength} bytes` : ""}`),
+      h(
+        "span",
+        null,
+        h("strong", null, `${PROVIDER_LABEL[result.provider] ?? result.provider} token`),
+        ` · ${FORMAT_LABEL[result.format] ?? result.format}${result.byteLength ? ` · ${result.byteLength} bytes` : ""}`,
+      ),
     );
     const warnings = result.warnings.length
       ? h(
@@ -33,9 +38,24 @@ export function tokenReport(result, input, { compact = false, onUseProvider } = 
         { class: "facts" },
         h("div", null, h("dt", null, "Provider"), h("dd", { "data-testid": "provider" }, result.provider)),
         h("div", null, h("dt", null, "Format"), h("dd", { "data-testid": "format" }, result.format)),
-        h("div", null, h("dt", null, result.byteLength ? "Byte length" : "Length"), h("dd", { "data-testid": "length" }, result.byteLength ? `${result.byteLength} bytes` : `${[...result.token].length} characters`)),
+        h(
+          "div",
+          null,
+          h("dt", null, result.byteLength ? "Byte length" : "Length"),
+          h(
+            "dd",
+            { "data-testid": "length" },
+            result.byteLength ? `${result.byteLength} bytes` : `${[...result.token].length} characters`,
+          ),
+        ),
       ),
-      h("div", { class: "canonical-row" }, h("span", { class: "label" }, "Canonical token"), canonical, copyButton(() => result.token, { what: "canonical token" })),
+      h(
+        "div",
+        { class: "canonical-row" },
+        h("span", { class: "label" }, "Canonical token"),
+        canonical,
+        copyButton(() => result.token, { what: "canonical token" }),
+      ),
       warnings,
     );
   }
@@ -43,16 +63,31 @@ export function tokenReport(result, input, { compact = false, onUseProvider } = 
   const fix = fixFor(error, { likely: result.provider });
   const switchProvider =
     error.code === "PROVIDER_MISMATCH" && result.provider && onUseProvider
-      ? h("button", { class: "btn btn-small", type: "button", onclick: () => onUseProvider(result.provider) }, `Check it as ${result.provider} instead`)
+      ? h(
+          "button",
+          { class: "btn btn-small", type: "button", onclick: () => onUseProvider(result.provider) },
+          `Check it as ${result.provider} instead`,
+        )
       : null;
   return h(
     "div",
     { class: "token-report bad", role: "alert" },
-    h("p", { class: "report-head" }, chip("Not accepted", "danger"), h("code", { "data-testid": "error-code" }, error.code)),
+    h(
+      "p",
+      { class: "report-head" },
+      chip("Not accepted", "danger"),
+      h("code", { "data-testid": "error-code" }, error.code),
+    ),
     h("p", { class: "error-message" }, error.message),
     typeof error.position === "number" ? highlightExcerpt(input, error.position) : null,
     fix ? h("p", { class: "fix" }, fix) : null,
     switchProvider,
-    !compact && result.warnings.length ? h("ul", { class: "warnings" }, result.warnings.map((w) => h("li", null, chip(w.code, "warning"), " ", w.message))) : null,
+    !compact && result.warnings.length
+      ? h(
+          "ul",
+          { class: "warnings" },
+          result.warnings.map((w) => h("li", null, chip(w.code, "warning"), " ", w.message)),
+        )
+      : null,
   );
 }

@@ -23,9 +23,9 @@ export const FORMAT_LABEL = {
 export function fixFor(error, { likely } = {}) {
   switch (error?.code) {
     case "TRUNCATED_DESCRIPTION":
-      return "How to fix: the app sent the token's description, not the token. In the iOS app, turn the bytes into hex — deviceToken.map { String(format: \"%02x\", $0) }.joined() — send that, then let the device register again. This string cannot be repaired here.";
+      return 'How to fix: the app sent the token\'s description, not the token. In the iOS app, turn the bytes into hex — deviceToken.map { String(format: "%02x", $0) }.joined() — send that, then let the device register again. This string cannot be repaired here.';
     case "DESCRIPTION_WITHOUT_BYTES":
-      return "How to fix: \"32 bytes\" is what Swift prints for Data. Convert the token to hex in the app — deviceToken.map { String(format: \"%02x\", $0) }.joined() — and register that.";
+      return 'How to fix: "32 bytes" is what Swift prints for Data. Convert the token to hex in the app — deviceToken.map { String(format: "%02x", $0) }.joined() — and register that.';
     case "PROVIDER_MISMATCH":
       if (likely === "FCM")
         return "How to fix: this is a Firebase (FCM) registration token — the app uses the Firebase SDK (Messaging.messaging().token). Register it with provider FCM. If you meant APNs, send the token from didRegisterForRemoteNotificationsWithDeviceToken instead.";
@@ -80,8 +80,22 @@ export function highlightExcerpt(input, position, context = 32) {
   return h(
     "div",
     { class: "excerpt", "aria-label": `Character ${position + 1}${codePoint ? ` (${codePoint})` : ""} is highlighted` },
-    h("code", null, truncatedStart ? "…" : "", shown(before), mark === null ? h("mark", { class: "end" }, "␄") : h("mark", { title: codePoint }, visible(mark)), shown(after), truncatedEnd ? "…" : ""),
-    h("p", { class: "hint" }, mark === null ? `Position ${position}: the end of the input.` : `Position ${position} (character ${position + 1}, ${codePoint}).`),
+    h(
+      "code",
+      null,
+      truncatedStart ? "…" : "",
+      shown(before),
+      mark === null ? h("mark", { class: "end" }, "␄") : h("mark", { title: codePoint }, visible(mark)),
+      shown(after),
+      truncatedEnd ? "…" : "",
+    ),
+    h(
+      "p",
+      { class: "hint" },
+      mark === null
+        ? `Position ${position}: the end of the input.`
+        : `Position ${position} (character ${position + 1}, ${codePoint}).`,
+    ),
   );
 }
 

@@ -41,7 +41,12 @@ export function fieldset({ legend, children, field: key, hint }) {
 
 export function radio({ name, value, label, checked = false, onchange }) {
   const id = uid("r");
-  return h("span", { class: "choice" }, h("input", { type: "radio", id, name, value, checked, onchange }), h("label", { for: id }, label));
+  return h(
+    "span",
+    { class: "choice" },
+    h("input", { type: "radio", id, name, value, checked, onchange }),
+    h("label", { for: id }, label),
+  );
 }
 
 export function checkbox({ label, checked = false, onchange }) {
@@ -160,13 +165,20 @@ export function errorBox(err, { onRetry, extra } = {}) {
     { class: "alert alert-error", role: "alert", tabindex: "-1" },
     h("strong", null, errorTitle(err)),
     h("p", null, errorMessage(err)),
-    extra ? h("ul", null, extra.map((t) => h("li", null, t))) : null,
+    extra
+      ? h(
+          "ul",
+          null,
+          extra.map((t) => h("li", null, t)),
+        )
+      : null,
     errorDetail(err) ? h("p", { class: "alert-detail" }, errorDetail(err)) : null,
     onRetry ? h("button", { class: "btn btn-small", type: "button", onclick: onRetry }, "Try again") : null,
   );
 }
 
-export const notice = (kind, ...children) => h("div", { class: `alert alert-${kind}`, role: kind === "error" ? "alert" : "status" }, ...children);
+export const notice = (kind, ...children) =>
+  h("div", { class: `alert alert-${kind}`, role: kind === "error" ? "alert" : "status" }, ...children);
 
 // ---------------------------------------------------------------------------------------------
 // Dialogs and toasts
@@ -176,7 +188,11 @@ export function confirmDialog({ title, message, confirmLabel = "Confirm", danger
   return new Promise((resolve) => {
     const titleId = uid("dlg");
     const cancel = h("button", { class: "btn", type: "button", value: "cancel" }, "Cancel");
-    const ok = h("button", { class: `btn ${danger ? "btn-danger" : "btn-primary"}`, type: "button", value: "ok" }, confirmLabel);
+    const ok = h(
+      "button",
+      { class: `btn ${danger ? "btn-danger" : "btn-primary"}`, type: "button", value: "ok" },
+      confirmLabel,
+    );
     const dialog = h(
       "dialog",
       { class: "dialog", "aria-labelledby": titleId },
@@ -237,7 +253,8 @@ const STATUS_KIND = {
   SCHEDULED: "info",
   CANCELED: "neutral",
 };
-export const statusChip = (status) => h("span", { class: `chip chip-${STATUS_KIND[status] ?? "neutral"}` }, status ?? "unknown");
+export const statusChip = (status) =>
+  h("span", { class: `chip chip-${STATUS_KIND[status] ?? "neutral"}` }, status ?? "unknown");
 
 export const chip = (text, kind = "neutral", title) => h("span", { class: `chip chip-${kind}`, title }, text);
 
@@ -252,13 +269,23 @@ const SEGMENTS = [
 
 /** A stacked bar of an operation's stats, with a legend. `compact` omits the legend text. */
 export function statsBar(stats = {}, { compact = false } = {}) {
-  const total = Math.max(1, SEGMENTS.reduce((n, [key]) => n + (Number(stats[key]) || 0), 0));
-  const summary = SEGMENTS.filter(([key]) => stats[key]).map(([key, label]) => `${label} ${fmtNum(stats[key])}`).join(", ") || "no recipients";
+  const total = Math.max(
+    1,
+    SEGMENTS.reduce((n, [key]) => n + (Number(stats[key]) || 0), 0),
+  );
+  const summary =
+    SEGMENTS.filter(([key]) => stats[key])
+      .map(([key, label]) => `${label} ${fmtNum(stats[key])}`)
+      .join(", ") || "no recipients";
   const bar = h(
     "div",
     { class: "statsbar", role: "img", "aria-label": `Recipients: ${summary}` },
     SEGMENTS.filter(([key]) => stats[key] > 0).map(([key, label, kind]) =>
-      h("span", { class: `seg seg-${kind}`, style: { width: `${((stats[key] / total) * 100).toFixed(2)}%` }, title: `${label}: ${fmtNum(stats[key])}` }),
+      h("span", {
+        class: `seg seg-${kind}`,
+        style: { width: `${((stats[key] / total) * 100).toFixed(2)}%` },
+        title: `${label}: ${fmtNum(stats[key])}`,
+      }),
     ),
   );
   if (compact) return h("div", { class: "stats compact" }, bar);
@@ -270,9 +297,20 @@ export function statsBar(stats = {}, { compact = false } = {}) {
       "dl",
       { class: "legend" },
       h("div", null, h("dt", null, "Total"), h("dd", { dataset: { stat: "total" } }, fmtNum(stats.total))),
-      h("div", null, h("dt", null, "Recipients"), h("dd", { dataset: { stat: "recipients" } }, fmtNum(stats.recipients))),
-      SEGMENTS.filter(([key]) => ["sent", "failed", "queued"].includes(key) || stats[key] > 0).map(([key, label, kind]) =>
-        h("div", { class: `legend-${kind}` }, h("dt", null, h("span", { class: `dot seg-${kind}`, "aria-hidden": "true" }), label), h("dd", { dataset: { stat: key } }, fmtNum(stats[key] ?? 0))),
+      h(
+        "div",
+        null,
+        h("dt", null, "Recipients"),
+        h("dd", { dataset: { stat: "recipients" } }, fmtNum(stats.recipients)),
+      ),
+      SEGMENTS.filter(([key]) => ["sent", "failed", "queued"].includes(key) || stats[key] > 0).map(
+        ([key, label, kind]) =>
+          h(
+            "div",
+            { class: `legend-${kind}` },
+            h("dt", null, h("span", { class: `dot seg-${kind}`, "aria-hidden": "true" }), label),
+            h("dd", { dataset: { stat: key } }, fmtNum(stats[key] ?? 0)),
+          ),
       ),
     ),
   );
@@ -285,7 +323,13 @@ export function card(title, ...children) {
 }
 
 /** Page heading + intro. */
-export const pageHeader = (title, intro) => h("header", { class: "page-header" }, h("h1", { tabindex: "-1" }, title), intro ? h("p", { class: "lead" }, intro) : null);
+export const pageHeader = (title, intro) =>
+  h(
+    "header",
+    { class: "page-header" },
+    h("h1", { tabindex: "-1" }, title),
+    intro ? h("p", { class: "lead" }, intro) : null,
+  );
 
 /** Disables a button while `fn` runs and shows a busy label. */
 export async function busy(button, label, fn) {

@@ -20,7 +20,15 @@ export function create(ctx) {
       throw err;
     }
     if (!page.items.length) {
-      replace(body, h("p", { class: "muted" }, pageToken ? "No more operations." : "No sends yet. ", pageToken ? null : h("a", { href: "#/send" }, "Send a push")));
+      replace(
+        body,
+        h(
+          "p",
+          { class: "muted" },
+          pageToken ? "No more operations." : "No sends yet. ",
+          pageToken ? null : h("a", { href: "#/send" }, "Send a push"),
+        ),
+      );
       return page;
     }
     replace(
@@ -32,7 +40,17 @@ export function create(ctx) {
           "table",
           { class: "table table-stack operations" },
           h("caption", { class: "visually-hidden" }, "Recent operations"),
-          h("thead", null, h("tr", null, ["Created", "Operation", "Status", "Delivery", "Sent / failed / total"].map((c) => h("th", { scope: "col" }, c)))),
+          h(
+            "thead",
+            null,
+            h(
+              "tr",
+              null,
+              ["Created", "Operation", "Status", "Delivery", "Sent / failed / total"].map((c) =>
+                h("th", { scope: "col" }, c),
+              ),
+            ),
+          ),
           h(
             "tbody",
             null,
@@ -41,10 +59,18 @@ export function create(ctx) {
                 "tr",
                 { "data-operation-id": op.id },
                 h("td", { "data-label": "Created" }, timeEl(op.createdAt)),
-                h("td", { "data-label": "Operation" }, h("a", { href: `#/operations/${encodeURIComponent(op.id)}` }, h("code", null, op.id))),
+                h(
+                  "td",
+                  { "data-label": "Operation" },
+                  h("a", { href: `#/operations/${encodeURIComponent(op.id)}` }, h("code", null, op.id)),
+                ),
                 h("td", { "data-label": "Status" }, statusChip(op.status)),
                 h("td", { class: "bar-cell", "data-label": "Delivery" }, statsBar(op.stats ?? {}, { compact: true })),
-                h("td", { class: "num", "data-label": "Sent / failed / total" }, `${fmtNum(op.stats?.sent ?? 0)} / ${fmtNum(op.stats?.failed ?? 0)} / ${fmtNum(op.stats?.total ?? 0)}`),
+                h(
+                  "td",
+                  { class: "num", "data-label": "Sent / failed / total" },
+                  `${fmtNum(op.stats?.sent ?? 0)} / ${fmtNum(op.stats?.failed ?? 0)} / ${fmtNum(op.stats?.total ?? 0)}`,
+                ),
               ),
             ),
           ),
@@ -54,7 +80,14 @@ export function create(ctx) {
     return page;
   }
 
-  const el = h("div", null, pageHeader("Activity", "Recent sends. Open one to see every recipient's status."), h("div", { class: "toolbar" }, refresh), body, pages.el);
+  const el = h(
+    "div",
+    null,
+    pageHeader("Activity", "Recent sends. Open one to see every recipient's status."),
+    h("div", { class: "toolbar" }, refresh),
+    body,
+    pages.el,
+  );
   return {
     el,
     show() {

@@ -3,7 +3,22 @@
 // them in the browser; make a credential (or an app) the default; delete with confirmation.
 import { apnCredentialContent, fcmCredentialContent } from "twilio-push-wasm";
 import { h, replace, timeEl } from "../lib/dom.js";
-import { field, card, pageHeader, showFormError, clearFieldErrors, setFieldError, busy, errorBox, errorMessage, confirmDialog, toast, chip, checkbox, notice } from "../lib/ui.js";
+import {
+  field,
+  card,
+  pageHeader,
+  showFormError,
+  clearFieldErrors,
+  setFieldError,
+  busy,
+  errorBox,
+  errorMessage,
+  confirmDialog,
+  toast,
+  chip,
+  checkbox,
+  notice,
+} from "../lib/ui.js";
 import { loadCredentials } from "../lib/api.js";
 
 const APP_NAME_RE = /^[a-z0-9_]{1,64}$/;
@@ -35,36 +50,53 @@ export function create(ctx) {
       replace(list, notice("info", "No apps yet. An app is created with its first credential: add one below."));
       return;
     }
-    replace(list, apps.map((app) => appCard(app, creds.filter((c) => c.appName === app.name))));
+    replace(
+      list,
+      apps.map((app) =>
+        appCard(
+          app,
+          creds.filter((c) => c.appName === app.name),
+        ),
+      ),
+    );
   }
 
   function appCard(app, creds) {
     const problems = h("div", { class: "card-error" });
     const makeDefault = app.isDefault
       ? null
-      : h("button", {
-          class: "btn btn-small",
-          type: "button",
-          onclick: async (e) => {
-            const button = e.currentTarget;
-            replace(problems);
-            try {
-              await busy(button, "Saving…", () => ctx.client.updateApp({ appName: app.name, isDefault: true }));
-            } catch (err) {
-              replace(problems, errorBox(err));
-              return;
-            }
-            toast(`${app.name} is now the default app.`, "success");
-            ctx.appsChanged();
+      : h(
+          "button",
+          {
+            class: "btn btn-small",
+            type: "button",
+            onclick: async (e) => {
+              const button = e.currentTarget;
+              replace(problems);
+              try {
+                await busy(button, "Saving…", () => ctx.client.updateApp({ appName: app.name, isDefault: true }));
+              } catch (err) {
+                replace(problems, errorBox(err));
+                return;
+              }
+              toast(`${app.name} is now the default app.`, "success");
+              ctx.appsChanged();
+            },
           },
-        }, "Make default app");
+          "Make default app",
+        );
     return h(
       "section",
       { class: "card app", "data-app": app.name, "aria-label": `App ${app.name}` },
       h(
         "header",
         { class: "app-head" },
-        h("div", null, h("h2", null, h("code", null, app.name), " ", app.isDefault ? chip("Default app", "success") : null), h("p", { class: "muted small" }, "Created ", timeEl(app.createdAt))),
+        h(
+          "div",
+          null,
+          h("h2", null, h("code", null, app.name), " ", app.isDefault ? chip("Default app", "success") : null),
+          h("p", { class: "muted small" }, "Created ", timeEl(app.createdAt)),
+        ),
         makeDefault,
       ),
       problems,
@@ -76,8 +108,20 @@ export function create(ctx) {
               "table",
               { class: "table table-stack" },
               h("caption", { class: "visually-hidden" }, `Credentials of ${app.name}`),
-              h("thead", null, h("tr", null, ["Type", "Credential", "Created", "Actions"].map((c) => h("th", { scope: "col" }, c)))),
-              h("tbody", null, creds.map((c) => credentialRow(app, c, creds, problems))),
+              h(
+                "thead",
+                null,
+                h(
+                  "tr",
+                  null,
+                  ["Type", "Credential", "Created", "Actions"].map((c) => h("th", { scope: "col" }, c)),
+                ),
+              ),
+              h(
+                "tbody",
+                null,
+                creds.map((c) => credentialRow(app, c, creds, problems)),
+              ),
             ),
           )
         : h("p", { class: "muted" }, "No credentials."),
@@ -87,55 +131,85 @@ export function create(ctx) {
   function credentialRow(app, cred, creds, problems) {
     const setDefault = cred.isDefault
       ? chip("Default", "success", `Default ${cred.credentialType} credential of ${app.name}`)
-      : h("button", {
-          class: "btn btn-small",
-          type: "button",
-          "aria-label": `Make ${cred.id} the default ${cred.credentialType} credential`,
-          onclick: async (e) => {
-            const button = e.currentTarget;
-            replace(problems);
-            try {
-              await busy(button, "Saving…", () => ctx.client.updateCredential({ credentialId: cred.id, isDefault: true }));
-            } catch (err) {
-              replace(problems, errorBox(err));
-              return;
-            }
-            toast(`Default ${cred.credentialType} credential of ${app.name} changed.`, "success");
-            ctx.appsChanged();
+      : h(
+          "button",
+          {
+            class: "btn btn-small",
+            type: "button",
+            "aria-label": `Make ${cred.id} the default ${cred.credentialType} credential`,
+            onclick: async (e) => {
+              const button = e.currentTarget;
+              replace(problems);
+              try {
+                await busy(button, "Saving…", () =>
+                  ctx.client.updateCredential({ credentialId: cred.id, isDefault: true }),
+                );
+              } catch (err) {
+                replace(problems, errorBox(err));
+                return;
+              }
+              toast(`Default ${cred.credentialType} credential of ${app.name} changed.`, "success");
+              ctx.appsChanged();
+            },
           },
-        }, "Make default");
-    const del = h("button", {
-      class: "btn btn-small btn-danger-quiet",
-      type: "button",
-      "aria-label": `Delete credential ${cred.id}`,
-      onclick: async (e) => {
-        const button = e.currentTarget; // gone from the event once it has been dispatched
-        const last = creds.length === 1;
-        const ok = await confirmDialog({
-          title: "Delete this credential?",
-          message: [
-            h("p", null, `${TYPE_LABEL[cred.credentialType] ?? cred.credentialType} credential `, h("code", null, cred.id), " of ", h("code", null, app.name), "."),
-            last
-              ? h("p", { class: "danger-text" }, h("strong", null, "It is the app's last credential: deleting it also deletes the app and all of its device registrations."))
-              : cred.isDefault
-                ? h("p", null, "It is the default for its type; the oldest remaining credential of the same type becomes the default.")
-                : h("p", null, "Sends that name this credential will fail."),
-          ],
-          confirmLabel: last ? "Delete credential and app" : "Delete credential",
-          danger: true,
-        });
-        if (!ok) return;
-        replace(problems);
-        try {
-          await busy(button, "Deleting…", () => ctx.client.deleteCredential({ credentialId: cred.id }));
-        } catch (err) {
-          replace(problems, errorBox(err));
-          return;
-        }
-        toast(last ? `Deleted the credential and the app ${app.name}.` : "Credential deleted.", "success");
-        ctx.appsChanged();
+          "Make default",
+        );
+    const del = h(
+      "button",
+      {
+        class: "btn btn-small btn-danger-quiet",
+        type: "button",
+        "aria-label": `Delete credential ${cred.id}`,
+        onclick: async (e) => {
+          const button = e.currentTarget; // gone from the event once it has been dispatched
+          const last = creds.length === 1;
+          const ok = await confirmDialog({
+            title: "Delete this credential?",
+            message: [
+              h(
+                "p",
+                null,
+                `${TYPE_LABEL[cred.credentialType] ?? cred.credentialType} credential `,
+                h("code", null, cred.id),
+                " of ",
+                h("code", null, app.name),
+                ".",
+              ),
+              last
+                ? h(
+                    "p",
+                    { class: "danger-text" },
+                    h(
+                      "strong",
+                      null,
+                      "It is the app's last credential: deleting it also deletes the app and all of its device registrations.",
+                    ),
+                  )
+                : cred.isDefault
+                  ? h(
+                      "p",
+                      null,
+                      "It is the default for its type; the oldest remaining credential of the same type becomes the default.",
+                    )
+                  : h("p", null, "Sends that name this credential will fail."),
+            ],
+            confirmLabel: last ? "Delete credential and app" : "Delete credential",
+            danger: true,
+          });
+          if (!ok) return;
+          replace(problems);
+          try {
+            await busy(button, "Deleting…", () => ctx.client.deleteCredential({ credentialId: cred.id }));
+          } catch (err) {
+            replace(problems, errorBox(err));
+            return;
+          }
+          toast(last ? `Deleted the credential and the app ${app.name}.` : "Credential deleted.", "success");
+          ctx.appsChanged();
+        },
       },
-    }, "Delete");
+      "Delete",
+    );
     return h(
       "tr",
       { "data-credential-id": cred.id },
@@ -147,9 +221,21 @@ export function create(ctx) {
   }
 
   // ------------------------------------------------------------------ create form
-  const appName = h("input", { type: "text", list: "app-names", autocomplete: "off", spellcheck: "false", required: true, pattern: "[a-z0-9_]{1,64}", class: "mono" });
+  const appName = h("input", {
+    type: "text",
+    list: "app-names",
+    autocomplete: "off",
+    spellcheck: "false",
+    required: true,
+    pattern: "[a-z0-9_]{1,64}",
+    class: "mono",
+  });
   const appNames = h("datalist", { id: "app-names" });
-  const type = h("select", null, Object.entries(TYPE_LABEL).map(([v, label]) => h("option", { value: v }, label)));
+  const type = h(
+    "select",
+    null,
+    Object.entries(TYPE_LABEL).map(([v, label]) => h("option", { value: v }, label)),
+  );
   const certInput = h("input", { type: "file", accept: ".pem,.crt,.cer,application/x-pem-file" });
   const keyInput = h("input", { type: "file", accept: ".pem,.key,application/x-pem-file" });
   const jsonInput = h("input", { type: "file", accept: ".json,application/json" });
@@ -157,16 +243,49 @@ export function create(ctx) {
   const loaded = { certificatePem: null, privateKeyPem: null, serviceAccountJson: null, names: {} };
   const fileState = h("ul", { class: "file-state", "aria-live": "polite" });
   const submit = h("button", { class: "btn btn-primary", type: "submit" }, "Add credential");
-  const apnFields = h("div", { class: "grid-2" }, field({ label: "Certificate (.pem)", control: certInput, field: "certificatePem" }), field({ label: "Private key (.pem)", control: keyInput, field: "privateKeyPem" }));
-  const fcmFields = field({ label: "Service account (.json)", control: jsonInput, field: "serviceAccountJson", hint: "The whole JSON key file downloaded from the Firebase console (Project settings → Service accounts)." });
-  const drop = h("div", { class: "dropzone", "data-testid": "credential-dropzone" }, h("p", null, h("strong", null, "Drop files here"), " — the certificate and key .pem files (or one .pem holding both), or the service-account .json."), apnFields, fcmFields, fileState);
+  const apnFields = h(
+    "div",
+    { class: "grid-2" },
+    field({ label: "Certificate (.pem)", control: certInput, field: "certificatePem" }),
+    field({ label: "Private key (.pem)", control: keyInput, field: "privateKeyPem" }),
+  );
+  const fcmFields = field({
+    label: "Service account (.json)",
+    control: jsonInput,
+    field: "serviceAccountJson",
+    hint: "The whole JSON key file downloaded from the Firebase console (Project settings → Service accounts).",
+  });
+  const drop = h(
+    "div",
+    { class: "dropzone", "data-testid": "credential-dropzone" },
+    h(
+      "p",
+      null,
+      h("strong", null, "Drop files here"),
+      " — the certificate and key .pem files (or one .pem holding both), or the service-account .json.",
+    ),
+    apnFields,
+    fcmFields,
+    fileState,
+  );
 
   function renderFileState() {
     const apn = type.value !== "FCM";
     apnFields.hidden = !apn;
     fcmFields.hidden = apn;
-    const item = (label, key) => h("li", null, loaded[key] ? chip("Loaded", "success") : chip("Missing", "neutral"), ` ${label}${loaded.names[key] ? `: ${loaded.names[key]}` : ""}`);
-    replace(fileState, apn ? [item("Certificate", "certificatePem"), item("Private key", "privateKeyPem")] : item("Service account JSON", "serviceAccountJson"));
+    const item = (label, key) =>
+      h(
+        "li",
+        null,
+        loaded[key] ? chip("Loaded", "success") : chip("Missing", "neutral"),
+        ` ${label}${loaded.names[key] ? `: ${loaded.names[key]}` : ""}`,
+      );
+    replace(
+      fileState,
+      apn
+        ? [item("Certificate", "certificatePem"), item("Private key", "privateKeyPem")]
+        : item("Service account JSON", "serviceAccountJson"),
+    );
   }
   type.addEventListener("change", renderFileState);
 
@@ -199,7 +318,12 @@ export function create(ctx) {
         loaded.privateKeyPem = slot === "privateKeyPem" ? (key?.pem ?? text) : key.pem;
         loaded.names.privateKeyPem = file.name;
       }
-      if (!slot && !cert && !key) setFieldError(form, "certificatePem", `${file.name} holds no PEM certificate or private key (no -----BEGIN … ----- block).`);
+      if (!slot && !cert && !key)
+        setFieldError(
+          form,
+          "certificatePem",
+          `${file.name} holds no PEM certificate or private key (no -----BEGIN … ----- block).`,
+        );
       if (type.value === "FCM" && (cert || key)) type.value = "APN";
     }
     renderFileState();
@@ -233,8 +357,23 @@ export function create(ctx) {
     "form",
     { class: "card", novalidate: true, "aria-labelledby": "add-credential-title" },
     h("h2", { id: "add-credential-title" }, "Add a credential"),
-    h("p", { class: "muted" }, "Files are read and base64-encoded in this browser and sent once through the proxy. They are never shown again: the API does not return secrets."),
-    h("div", { class: "grid-2" }, field({ label: "App name", control: appName, field: "appName", hint: "An existing app, or a new name (a–z, 0–9, _): the app is created with its first credential.", extra: appNames }), field({ label: "Type", control: type, field: "credentialType" })),
+    h(
+      "p",
+      { class: "muted" },
+      "Files are read and base64-encoded in this browser and sent once through the proxy. They are never shown again: the API does not return secrets.",
+    ),
+    h(
+      "div",
+      { class: "grid-2" },
+      field({
+        label: "App name",
+        control: appName,
+        field: "appName",
+        hint: "An existing app, or a new name (a–z, 0–9, _): the app is created with its first credential.",
+        extra: appNames,
+      }),
+      field({ label: "Type", control: type, field: "credentialType" }),
+    ),
     drop,
     isDefault.el,
     h("div", { class: "actions" }, submit),
@@ -245,16 +384,40 @@ export function create(ctx) {
     event.preventDefault();
     clearFieldErrors(form);
     const name = appName.value.trim();
-    if (!APP_NAME_RE.test(name)) return showFormError(form, { code: "VALIDATION_ERROR", field: "appName", message: "Use 1 to 64 lowercase letters, digits or underscores, e.g. my_app." }, FIELD_OF);
+    if (!APP_NAME_RE.test(name))
+      return showFormError(
+        form,
+        {
+          code: "VALIDATION_ERROR",
+          field: "appName",
+          message: "Use 1 to 64 lowercase letters, digits or underscores, e.g. my_app.",
+        },
+        FIELD_OF,
+      );
     const credentialType = type.value;
     let content;
     try {
       if (credentialType === "FCM") {
-        if (!loaded.serviceAccountJson) throw { code: "VALIDATION_ERROR", field: "serviceAccountJson", message: "Choose or drop the service-account .json file." };
+        if (!loaded.serviceAccountJson)
+          throw {
+            code: "VALIDATION_ERROR",
+            field: "serviceAccountJson",
+            message: "Choose or drop the service-account .json file.",
+          };
         content = fcmCredentialContent(loaded.serviceAccountJson);
       } else {
-        if (!loaded.certificatePem) throw { code: "VALIDATION_ERROR", field: "certificatePem", message: "Choose or drop the certificate .pem file." };
-        if (!loaded.privateKeyPem) throw { code: "VALIDATION_ERROR", field: "privateKeyPem", message: "Choose or drop the private key .pem file." };
+        if (!loaded.certificatePem)
+          throw {
+            code: "VALIDATION_ERROR",
+            field: "certificatePem",
+            message: "Choose or drop the certificate .pem file.",
+          };
+        if (!loaded.privateKeyPem)
+          throw {
+            code: "VALIDATION_ERROR",
+            field: "privateKeyPem",
+            message: "Choose or drop the private key .pem file.",
+          };
         content = apnCredentialContent(loaded.certificatePem, loaded.privateKeyPem);
       }
     } catch (err) {
@@ -284,7 +447,10 @@ export function create(ctx) {
   });
   async function fillAppNames() {
     try {
-      replace(appNames, (await ctx.apps()).map((a) => h("option", { value: a.name })));
+      replace(
+        appNames,
+        (await ctx.apps()).map((a) => h("option", { value: a.name })),
+      );
     } catch {
       /* the list shows the error */
     }
@@ -292,7 +458,16 @@ export function create(ctx) {
   ctx.on("apps-changed", fillAppNames);
 
   renderFileState();
-  const el = h("div", null, pageHeader("Apps & credentials", "An app groups device registrations and the credentials used to reach them. One app is the account's default; each app has a default credential per type."), list, form);
+  const el = h(
+    "div",
+    null,
+    pageHeader(
+      "Apps & credentials",
+      "An app groups device registrations and the credentials used to reach them. One app is the account's default; each app has a default credential per type.",
+    ),
+    list,
+    form,
+  );
   let loadedOnce = false;
   return {
     el,

@@ -18,13 +18,38 @@ export function create(ctx) {
   let run = null;
 
   // ------------------------------------------------------------------ source
-  const textarea = h("textarea", { rows: 8, class: "mono", spellcheck: "false", autocomplete: "off", autocapitalize: "off", placeholder: "965b251c6cb1926de3cb366fdb3f9ae4a2d3e6b0bbd8eb0b9dcea8d3e4377c2b\n…or paste a CSV with a token column, or a Notify Bindings export" });
+  const textarea = h("textarea", {
+    rows: 8,
+    class: "mono",
+    spellcheck: "false",
+    autocomplete: "off",
+    autocapitalize: "off",
+    placeholder:
+      "965b251c6cb1926de3cb366fdb3f9ae4a2d3e6b0bbd8eb0b9dcea8d3e4377c2b\n…or paste a CSV with a token column, or a Notify Bindings export",
+  });
   const fileInput = h("input", { type: "file", accept: ".txt,.csv,.json,text/plain,text/csv,application/json" });
   const fileInfo = h("div", { class: "file-info", "aria-live": "polite" });
-  const provider = h("select", null, h("option", { value: "" }, "Detect per token"), h("option", { value: "APN" }, "All APN (iOS)"), h("option", { value: "FCM" }, "All FCM (Android, web)"));
+  const provider = h(
+    "select",
+    null,
+    h("option", { value: "" }, "Detect per token"),
+    h("option", { value: "APN" }, "All APN (iOS)"),
+    h("option", { value: "FCM" }, "All FCM (Android, web)"),
+  );
   let form;
   const apps = appSelect(ctx, { onError: appErrorHandler(() => form?.querySelector('[data-field="appName"]')) });
-  const drop = h("div", { class: "dropzone", "data-testid": "dropzone" }, h("p", null, h("strong", null, "Drop a file here"), " — .txt (one token per line), .csv, or a Notify Bindings export (.csv or .json)."), field({ label: "Or choose a file", control: fileInput, field: "file" }), fileInfo);
+  const drop = h(
+    "div",
+    { class: "dropzone", "data-testid": "dropzone" },
+    h(
+      "p",
+      null,
+      h("strong", null, "Drop a file here"),
+      " — .txt (one token per line), .csv, or a Notify Bindings export (.csv or .json).",
+    ),
+    field({ label: "Or choose a file", control: fileInput, field: "file" }),
+    fileInfo,
+  );
 
   // ------------------------------------------------------------------ report
   const report = h("div", { class: "import-report", "aria-live": "polite", "data-testid": "import-report" });
@@ -39,7 +64,14 @@ export function create(ctx) {
   const pauseBtn = h("button", { class: "btn", type: "button" }, "Pause");
   const cancelBtn = h("button", { class: "btn btn-danger-quiet", type: "button" }, "Cancel");
   const finished = h("div", { class: "import-finished", "aria-live": "polite" });
-  const progressCard = card("Import progress", h("div", { class: "progress-row" }, progressLabel, progressBar), stats, rate, h("div", { class: "actions" }, pauseBtn, cancelBtn), finished);
+  const progressCard = card(
+    "Import progress",
+    h("div", { class: "progress-row" }, progressLabel, progressBar),
+    stats,
+    rate,
+    h("div", { class: "actions" }, pauseBtn, cancelBtn),
+    finished,
+  );
   progressCard.hidden = true;
 
   function setSourceText(text, name = null) {
@@ -64,7 +96,18 @@ export function create(ctx) {
       const text = await file.text();
       textarea.value = "";
       validateSoon.cancel();
-      replace(fileInfo, h("p", null, chip("File", "info"), " ", h("strong", null, file.name), ` · ${fmtNum(file.size)} bytes `, h("button", { class: "btn btn-small btn-quiet", type: "button", onclick: clearFile }, "Clear file")));
+      replace(
+        fileInfo,
+        h(
+          "p",
+          null,
+          chip("File", "info"),
+          " ",
+          h("strong", null, file.name),
+          ` · ${fmtNum(file.size)} bytes `,
+          h("button", { class: "btn btn-small btn-quiet", type: "button", onclick: clearFile }, "Clear file"),
+        ),
+      );
       setSourceText(text, file.name);
     } catch (err) {
       replace(fileInfo, errorBox({ message: `${file.name} could not be read: ${errorMessage(err)}` }));
@@ -95,7 +138,14 @@ export function create(ctx) {
       checked = null;
       startBtn.disabled = true;
       startBtn.textContent = "Import";
-      replace(report, h("p", { class: "muted" }, "Paste tokens or choose a file: the validation report appears here before anything is registered."));
+      replace(
+        report,
+        h(
+          "p",
+          { class: "muted" },
+          "Paste tokens or choose a file: the validation report appears here before anything is registered.",
+        ),
+      );
       return;
     }
     let parsed;
@@ -118,10 +168,18 @@ export function create(ctx) {
     const invalid = rows.filter((r) => r.status === "invalid");
     const dups = rows.filter((r) => r.status === "duplicate");
     startBtn.disabled = counts.valid === 0 || !!run;
-    startBtn.textContent = counts.valid ? `Import ${fmtNum(counts.valid)} device${counts.valid === 1 ? "" : "s"}` : "Nothing to import";
+    startBtn.textContent = counts.valid
+      ? `Import ${fmtNum(counts.valid)} device${counts.valid === 1 ? "" : "s"}`
+      : "Nothing to import";
     replace(
       report,
-      h("p", null, "Format: ", h("strong", { "data-testid": "import-format" }, FORMATS[format]), source.name ? ` · from ${source.name}` : ""),
+      h(
+        "p",
+        null,
+        "Format: ",
+        h("strong", { "data-testid": "import-format" }, FORMATS[format]),
+        source.name ? ` · from ${source.name}` : "",
+      ),
       h(
         "dl",
         { class: "report-counts" },
@@ -131,10 +189,34 @@ export function create(ctx) {
         countItem("Duplicates", counts.duplicates, counts.duplicates ? "warning" : "neutral", "duplicates"),
         countItem("Skipped", counts.skipped, counts.skipped ? "warning" : "neutral", "skipped"),
       ),
-      invalid.length ? problemTable(`Invalid tokens (${fmtNum(invalid.length)})`, invalid.slice(0, LISTED).map((r) => [r.line, r.code, r.message]), invalid.length) : null,
-      skipped.length ? problemTable(`Skipped rows (${fmtNum(skipped.length)})`, skipped.slice(0, LISTED).map((r) => [r.line, r.code, r.message]), skipped.length) : null,
-      dups.length ? problemTable(`Duplicates (${fmtNum(dups.length)}) — registered once`, dups.slice(0, LISTED).map((r) => [r.line, "DUPLICATE", `Same device as line ${r.firstLine}.`]), dups.length) : null,
-      counts.invalid || counts.skipped ? h("p", { class: "muted small" }, "Invalid and skipped rows are not sent; they are listed in the failure report you can download after the import.") : null,
+      invalid.length
+        ? problemTable(
+            `Invalid tokens (${fmtNum(invalid.length)})`,
+            invalid.slice(0, LISTED).map((r) => [r.line, r.code, r.message]),
+            invalid.length,
+          )
+        : null,
+      skipped.length
+        ? problemTable(
+            `Skipped rows (${fmtNum(skipped.length)})`,
+            skipped.slice(0, LISTED).map((r) => [r.line, r.code, r.message]),
+            skipped.length,
+          )
+        : null,
+      dups.length
+        ? problemTable(
+            `Duplicates (${fmtNum(dups.length)}) — registered once`,
+            dups.slice(0, LISTED).map((r) => [r.line, "DUPLICATE", `Same device as line ${r.firstLine}.`]),
+            dups.length,
+          )
+        : null,
+      counts.invalid || counts.skipped
+        ? h(
+            "p",
+            { class: "muted small" },
+            "Invalid and skipped rows are not sent; they are listed in the failure report you can download after the import.",
+          )
+        : null,
     );
   }
 
@@ -153,8 +235,30 @@ export function create(ctx) {
         h(
           "table",
           { class: "table table-stack" },
-          h("thead", null, h("tr", null, h("th", { scope: "col" }, "Line"), h("th", { scope: "col" }, "Code"), h("th", { scope: "col" }, "Reason"))),
-          h("tbody", null, rows.map(([line, code, message]) => h("tr", null, h("td", { "data-label": "Line" }, String(line)), h("td", { "data-label": "Code" }, h("code", null, code)), h("td", { "data-label": "Reason" }, message)))),
+          h(
+            "thead",
+            null,
+            h(
+              "tr",
+              null,
+              h("th", { scope: "col" }, "Line"),
+              h("th", { scope: "col" }, "Code"),
+              h("th", { scope: "col" }, "Reason"),
+            ),
+          ),
+          h(
+            "tbody",
+            null,
+            rows.map(([line, code, message]) =>
+              h(
+                "tr",
+                null,
+                h("td", { "data-label": "Line" }, String(line)),
+                h("td", { "data-label": "Code" }, h("code", null, code)),
+                h("td", { "data-label": "Reason" }, message),
+              ),
+            ),
+          ),
         ),
       ),
       total > rows.length ? h("p", { class: "muted small" }, `…and ${fmtNum(total - rows.length)} more.`) : null,
@@ -167,7 +271,10 @@ export function create(ctx) {
     const needsDefaultApp = checked.rows.some((r) => r.status === "pending" && !r.appName);
     const defaultApp = apps.value();
     if (needsDefaultApp && !defaultApp) {
-      replace(startError, errorBox({ code: "VALIDATION_ERROR", field: "appName", message: "Choose the app to register the devices in." }));
+      replace(
+        startError,
+        errorBox({ code: "VALIDATION_ERROR", field: "appName", message: "Choose the app to register the devices in." }),
+      );
       return;
     }
     startImport(defaultApp);
@@ -183,7 +290,13 @@ export function create(ctx) {
     pauseBtn.textContent = "Pause";
     pauseBtn.disabled = cancelBtn.disabled = false;
     const render = throttle(renderProgress, 100);
-    run = createImportRunner({ rows: pending, defaultApp, client: ctx.client, concurrency: CONCURRENCY, onChange: render });
+    run = createImportRunner({
+      rows: pending,
+      defaultApp,
+      client: ctx.client,
+      concurrency: CONCURRENCY,
+      onChange: render,
+    });
     startedAt = performance.now();
     renderProgress();
     progressCard.scrollIntoView({ behavior: "smooth", block: "nearest" });
@@ -210,7 +323,8 @@ export function create(ctx) {
     if (wasRunning) run.pause();
     const ok = await confirmDialog({
       title: "Cancel the import?",
-      message: "Requests already sent finish; the remaining rows are not registered and are listed in the failure report as canceled.",
+      message:
+        "Requests already sent finish; the remaining rows are not registered and are listed in the failure report as canceled.",
       confirmLabel: "Cancel import",
       danger: true,
     });
@@ -226,7 +340,15 @@ export function create(ctx) {
     const c = checked.counts;
     const rc = run.counts;
     const skipped = c.invalid + c.skipped + rc.canceled;
-    return { rows: c.rows, imported: rc.imported, failed: rc.failed, skipped, duplicates: c.duplicates, remaining: run.remaining, retried: rc.retried };
+    return {
+      rows: c.rows,
+      imported: rc.imported,
+      failed: rc.failed,
+      skipped,
+      duplicates: c.duplicates,
+      remaining: run.remaining,
+      retried: rc.retried,
+    };
   }
 
   function renderProgress() {
@@ -236,7 +358,13 @@ export function create(ctx) {
     progressBar.max = Math.max(1, run.counts.total);
     progressBar.value = processed;
     const pct = run.counts.total ? Math.floor((processed / run.counts.total) * 100) : 100;
-    const stateText = { running: "Importing", paused: "Paused", canceling: "Canceling — waiting for requests in flight", done: "Finished" }[run.state] ?? run.state;
+    const stateText =
+      {
+        running: "Importing",
+        paused: "Paused",
+        canceling: "Canceling — waiting for requests in flight",
+        done: "Finished",
+      }[run.state] ?? run.state;
     progressLabel.textContent = `${stateText}: ${fmtNum(processed)} of ${fmtNum(run.counts.total)} (${pct}%)`;
     replace(
       stats,
@@ -256,7 +384,8 @@ export function create(ctx) {
   function failureRows() {
     const out = [];
     for (const r of checked.rows) {
-      if (r.status === "invalid" || r.status === "failed" || r.status === "canceled") out.push({ line: r.line, token: r.raw, code: r.code, message: r.message });
+      if (r.status === "invalid" || r.status === "failed" || r.status === "canceled")
+        out.push({ line: r.line, token: r.raw, code: r.code, message: r.message });
     }
     for (const s of checked.skipped) out.push({ line: s.line, token: s.raw, code: s.code, message: s.message });
     return out.sort((a, b) => a.line - b.line);
@@ -273,21 +402,46 @@ export function create(ctx) {
       notice(
         t.failed ? "warning" : "success",
         h("strong", null, run.counts.canceled ? "Import canceled. " : "Import finished. "),
-        h("span", { "data-testid": "import-equation" }, `${fmtNum(t.rows)} rows = ${fmtNum(t.imported)} imported + ${fmtNum(t.failed)} failed + ${fmtNum(t.skipped)} skipped + ${fmtNum(t.duplicates)} duplicates`),
+        h(
+          "span",
+          { "data-testid": "import-equation" },
+          `${fmtNum(t.rows)} rows = ${fmtNum(t.imported)} imported + ${fmtNum(t.failed)} failed + ${fmtNum(t.skipped)} skipped + ${fmtNum(t.duplicates)} duplicates`,
+        ),
         accounted === t.rows ? "." : ` — ${fmtNum(t.rows - accounted)} rows unaccounted for; please report this.`,
       ),
       failures.length
         ? h(
             "div",
             { class: "actions" },
-            h("button", { class: "btn btn-primary", type: "button", onclick: () => download(`import-failures-${new Date().toISOString().slice(0, 19).replace(/:/g, "")}.csv`, toCsv(REPORT_HEADER, failures)) }, `Download failure report (${fmtNum(failures.length)} rows, CSV)`),
+            h(
+              "button",
+              {
+                class: "btn btn-primary",
+                type: "button",
+                onclick: () =>
+                  download(
+                    `import-failures-${new Date().toISOString().slice(0, 19).replace(/:/g, "")}.csv`,
+                    toCsv(REPORT_HEADER, failures),
+                  ),
+              },
+              `Download failure report (${fmtNum(failures.length)} rows, CSV)`,
+            ),
             again,
           )
         : h("div", { class: "actions" }, again),
-      failures.length ? problemTable("Rows not imported", failures.slice(0, 20).map((f) => [f.line, f.code, f.message]), failures.length) : null,
+      failures.length
+        ? problemTable(
+            "Rows not imported",
+            failures.slice(0, 20).map((f) => [f.line, f.code, f.message]),
+            failures.length,
+          )
+        : null,
     );
     ctx.emit("registrations-changed");
-    toast(`Import finished: ${fmtNum(t.imported)} imported, ${fmtNum(t.failed)} failed.`, t.failed ? "error" : "success");
+    toast(
+      `Import finished: ${fmtNum(t.imported)} imported, ${fmtNum(t.failed)} failed.`,
+      t.failed ? "error" : "success",
+    );
   }
 
   function resetImport() {
@@ -306,16 +460,29 @@ export function create(ctx) {
     { novalidate: true, "aria-label": "Bulk import source", onsubmit: (e) => e.preventDefault() },
     card(
       "Source",
-      field({ label: "Tokens or CSV", control: textarea, field: "source", hint: "One token per line, a CSV with a token column (optional provider, userId, appName columns), or a Notify Bindings export (BindingType, Address, Identity)." }),
+      field({
+        label: "Tokens or CSV",
+        control: textarea,
+        field: "source",
+        hint: "One token per line, a CSV with a token column (optional provider, userId, appName columns), or a Notify Bindings export (BindingType, Address, Identity).",
+      }),
       drop,
-      h("div", { class: "grid-2" }, field({ label: "App", control: apps.select, field: "appName", hint: "For rows without an appName column." }), field({ label: "Provider", control: provider, field: "provider", hint: "For rows that do not say." })),
+      h(
+        "div",
+        { class: "grid-2" },
+        field({ label: "App", control: apps.select, field: "appName", hint: "For rows without an appName column." }),
+        field({ label: "Provider", control: provider, field: "provider", hint: "For rows that do not say." }),
+      ),
     ),
   );
 
   const el = h(
     "div",
     null,
-    pageHeader("Bulk import", "Register many devices at once — also for teams moving from Twilio Notify: identities become users, with all their devices."),
+    pageHeader(
+      "Bulk import",
+      "Register many devices at once — also for teams moving from Twilio Notify: identities become users, with all their devices.",
+    ),
     form,
     card("Validation report", report, h("div", { class: "actions" }, startBtn), startError),
     progressCard,

@@ -6,7 +6,13 @@ import { operationPanel } from "../lib/operation-panel.js";
 export function create(ctx) {
   const host = h("div", { class: "stack" });
   let panel = null;
-  const el = h("div", null, pageHeader("Operation", "One send: its progress, stats and every recipient's notification."), h("p", null, h("a", { href: "#/activity" }, "← All operations")), host);
+  const el = h(
+    "div",
+    null,
+    pageHeader("Operation", "One send: its progress, stats and every recipient's notification."),
+    h("p", null, h("a", { href: "#/activity" }, "← All operations")),
+    host,
+  );
   return {
     el,
     show(params) {

@@ -2,20 +2,58 @@
 // checked inline; the result shows the created registration and then all of that user's devices.
 import { inspectToken } from "twilio-push-wasm";
 import { h, replace } from "../lib/dom.js";
-import { field, card, pageHeader, showFormError, clearFieldErrors, busy, errorBox, errorMessage, copyButton, notice } from "../lib/ui.js";
+import {
+  field,
+  card,
+  pageHeader,
+  showFormError,
+  clearFieldErrors,
+  busy,
+  errorBox,
+  errorMessage,
+  copyButton,
+  notice,
+} from "../lib/ui.js";
 import { appSelect, appErrorHandler } from "../lib/app-select.js";
 import { tokenReport } from "../lib/token-report.js";
 import { registrationCard } from "../lib/registration-card.js";
 
-const FIELD_OF = (f) => (f.startsWith("token") ? "token" : f.startsWith("userId") ? "userId" : f.startsWith("appName") ? "appName" : f.startsWith("provider") ? "provider" : null);
+const FIELD_OF = (f) =>
+  f.startsWith("token")
+    ? "token"
+    : f.startsWith("userId")
+      ? "userId"
+      : f.startsWith("appName")
+        ? "appName"
+        : f.startsWith("provider")
+          ? "provider"
+          : null;
 
 export function create(ctx) {
   let form;
   const apps = appSelect(ctx, { onError: appErrorHandler(() => form?.querySelector('[data-field="appName"]')) });
-  const token = h("textarea", { rows: 3, class: "mono", spellcheck: "false", autocomplete: "off", autocapitalize: "off", required: true });
-  const provider = h("select", { required: true }, h("option", { value: "APN" }, "APN (iOS)"), h("option", { value: "FCM" }, "FCM (Android, web)"));
+  const token = h("textarea", {
+    rows: 3,
+    class: "mono",
+    spellcheck: "false",
+    autocomplete: "off",
+    autocapitalize: "off",
+    required: true,
+  });
+  const provider = h(
+    "select",
+    { required: true },
+    h("option", { value: "APN" }, "APN (iOS)"),
+    h("option", { value: "FCM" }, "FCM (Android, web)"),
+  );
   const detected = h("span", { class: "detected muted small", "aria-live": "polite" });
-  const userId = h("input", { type: "text", spellcheck: "false", autocomplete: "off", placeholder: "comms_pushnotificationuser_…", class: "mono" });
+  const userId = h("input", {
+    type: "text",
+    spellcheck: "false",
+    autocomplete: "off",
+    placeholder: "comms_pushnotificationuser_…",
+    class: "mono",
+  });
   const check = h("div", { class: "inline-check", "aria-live": "polite" });
   const submit = h("button", { class: "btn btn-primary", type: "submit" }, "Register device");
   const result = h("div", { class: "result", "aria-live": "polite" });
@@ -42,17 +80,45 @@ export function create(ctx) {
     }
     const auto = inspectToken(value);
     if (auto.provider && !providerTouched) provider.value = auto.provider;
-    replace(detected, auto.provider ? `Detected: ${auto.provider}${providerTouched && auto.provider !== provider.value ? " (you chose " + provider.value + ")" : ""}` : "Provider not recognised");
+    replace(
+      detected,
+      auto.provider
+        ? `Detected: ${auto.provider}${providerTouched && auto.provider !== provider.value ? " (you chose " + provider.value + ")" : ""}`
+        : "Provider not recognised",
+    );
     current = inspectToken(value, provider.value);
-    replace(check, tokenReport(current, value, { compact: true, onUseProvider: (p) => ((provider.value = p), (providerTouched = true), validate()) }));
+    replace(
+      check,
+      tokenReport(current, value, {
+        compact: true,
+        onUseProvider: (p) => ((provider.value = p), (providerTouched = true), validate()),
+      }),
+    );
   }
 
   form = h(
     "form",
     { class: "card", novalidate: true, "aria-label": "Register a device" },
-    h("div", { class: "grid-2" }, field({ label: "App", control: apps.select, field: "appName" }), field({ label: "Provider", control: provider, field: "provider", extra: detected, hint: "Filled in from the token; change it only if you know better." })),
+    h(
+      "div",
+      { class: "grid-2" },
+      field({ label: "App", control: apps.select, field: "appName" }),
+      field({
+        label: "Provider",
+        control: provider,
+        field: "provider",
+        extra: detected,
+        hint: "Filled in from the token; change it only if you know better.",
+      }),
+    ),
     field({ label: "Device token", control: token, field: "token", extra: check }),
-    field({ label: "User ID", control: userId, field: "userId", optional: true, hint: "Leave empty to create a new user for this device, or give an existing user's ID to add the device to that user." }),
+    field({
+      label: "User ID",
+      control: userId,
+      field: "userId",
+      optional: true,
+      hint: "Leave empty to create a new user for this device, or give an existing user's ID to add the device to that user.",
+    }),
     h("div", { class: "actions" }, submit),
     h("div", { class: "form-error" }),
   );
@@ -62,9 +128,20 @@ export function create(ctx) {
     clearFieldErrors(form);
     validate();
     const appName = apps.value();
-    if (!appName) return showFormError(form, { code: "VALIDATION_ERROR", field: "appName", message: "Choose the app the device belongs to." });
-    if (!current) return showFormError(form, { code: "VALIDATION_ERROR", field: "token", message: "Paste the device token." });
-    if (!current.ok) return showFormError(form, { code: "VALIDATION_ERROR", field: "token", message: `This token cannot be registered: ${current.error.message}` });
+    if (!appName)
+      return showFormError(form, {
+        code: "VALIDATION_ERROR",
+        field: "appName",
+        message: "Choose the app the device belongs to.",
+      });
+    if (!current)
+      return showFormError(form, { code: "VALIDATION_ERROR", field: "token", message: "Paste the device token." });
+    if (!current.ok)
+      return showFormError(form, {
+        code: "VALIDATION_ERROR",
+        field: "token",
+        message: `This token cannot be registered: ${current.error.message}`,
+      });
     const params = { appName, token: current.token, provider: provider.value };
     const uid = userId.value.trim();
     if (uid) params.userId = uid;
@@ -75,7 +152,12 @@ export function create(ctx) {
         written = await ctx.client.registerDevice(params);
       } catch (err) {
         if (err?.code === "API_ERROR" && err.status === 404 && uid) {
-          showFormError(form, { ...err, code: "VALIDATION_ERROR", field: "userId", message: `${errorMessage(err)} — check the user ID, or leave it empty to create a new user.` });
+          showFormError(form, {
+            ...err,
+            code: "VALIDATION_ERROR",
+            field: "userId",
+            message: `${errorMessage(err)} — check the user ID, or leave it empty to create a new user.`,
+          });
         } else showFormError(form, err, FIELD_OF);
         return;
       }
@@ -89,7 +171,16 @@ export function create(ctx) {
     try {
       reg = await ctx.client.getDeviceRegistration({ deviceRegistrationId: registrationId });
     } catch (err) {
-      replace(result, notice("success", "The device was registered as ", h("code", null, registrationId), ", but it could not be loaded:"), errorBox(err, { onRetry: () => showResult(registrationId, registeredToken) }));
+      replace(
+        result,
+        notice(
+          "success",
+          "The device was registered as ",
+          h("code", null, registrationId),
+          ", but it could not be loaded:",
+        ),
+        errorBox(err, { onRetry: () => showResult(registrationId, registeredToken) }),
+      );
       return;
     }
     const userDevices = h("div", { class: "stack" }, h("p", { class: "muted" }, "Loading this user's devices…"));
@@ -97,14 +188,36 @@ export function create(ctx) {
       result,
       card(
         "Registered",
-        notice("success", "Device registered in ", h("code", null, reg.appName), " for user ", h("code", { "data-testid": "registered-user" }, reg.userId), " ", copyButton(() => reg.userId, { what: "user ID" })),
+        notice(
+          "success",
+          "Device registered in ",
+          h("code", null, reg.appName),
+          " for user ",
+          h("code", { "data-testid": "registered-user" }, reg.userId),
+          " ",
+          copyButton(() => reg.userId, { what: "user ID" }),
+        ),
         registrationCard(reg, { highlightToken: registeredToken }),
       ),
-      card("All devices of this user", h("p", null, h("a", { href: `#/registrations?user=${encodeURIComponent(reg.userId)}` }, "Open in Registrations"), " to manage them."), userDevices),
+      card(
+        "All devices of this user",
+        h(
+          "p",
+          null,
+          h("a", { href: `#/registrations?user=${encodeURIComponent(reg.userId)}` }, "Open in Registrations"),
+          " to manage them.",
+        ),
+        userDevices,
+      ),
     );
     try {
       const page = await ctx.client.listDeviceRegistrations({ userId: reg.userId });
-      replace(userDevices, page.items.length ? page.items.map((r) => registrationCard(r, { highlightToken: registeredToken })) : h("p", { class: "muted" }, "No registrations."));
+      replace(
+        userDevices,
+        page.items.length
+          ? page.items.map((r) => registrationCard(r, { highlightToken: registeredToken }))
+          : h("p", { class: "muted" }, "No registrations."),
+      );
     } catch (err) {
       replace(userDevices, errorBox(err));
     }

@@ -1,15 +1,35 @@
 // Feature 4: a user's registrations. Look up by user ID (or pick a user from the list), see the
 // devices per app, delete a registration after confirming.
 import { h, replace, timeEl } from "../lib/dom.js";
-import { field, card, pageHeader, showFormError, clearFieldErrors, busy, errorBox, confirmDialog, toast } from "../lib/ui.js";
+import {
+  field,
+  card,
+  pageHeader,
+  showFormError,
+  clearFieldErrors,
+  busy,
+  errorBox,
+  confirmDialog,
+  toast,
+} from "../lib/ui.js";
 import { appSelect, appErrorHandler } from "../lib/app-select.js";
 import { registrationCard } from "../lib/registration-card.js";
 import { pager } from "../lib/pager.js";
 
 export function create(ctx) {
   let form;
-  const userId = h("input", { type: "text", class: "mono", spellcheck: "false", autocomplete: "off", placeholder: "comms_pushnotificationuser_…", required: true });
-  const apps = appSelect(ctx, { allowAll: true, onError: appErrorHandler(() => form?.querySelector('[data-field="appName"]')) });
+  const userId = h("input", {
+    type: "text",
+    class: "mono",
+    spellcheck: "false",
+    autocomplete: "off",
+    placeholder: "comms_pushnotificationuser_…",
+    required: true,
+  });
+  const apps = appSelect(ctx, {
+    allowAll: true,
+    onError: appErrorHandler(() => form?.querySelector('[data-field="appName"]')),
+  });
   const submit = h("button", { class: "btn btn-primary", type: "submit" }, "Look up");
   const results = h("div", { class: "stack", "aria-live": "polite" });
   let lastQuery = null;
@@ -17,7 +37,12 @@ export function create(ctx) {
   form = h(
     "form",
     { class: "card", novalidate: true, role: "search", "aria-label": "Look up a user's registrations" },
-    h("div", { class: "grid-2 grid-wide-first" }, field({ label: "User ID", control: userId, field: "userId" }), field({ label: "App", control: apps.select, field: "appName" })),
+    h(
+      "div",
+      { class: "grid-2 grid-wide-first" },
+      field({ label: "User ID", control: userId, field: "userId" }),
+      field({ label: "App", control: apps.select, field: "appName" }),
+    ),
     h("div", { class: "actions" }, submit),
     h("div", { class: "form-error" }),
   );
@@ -25,7 +50,12 @@ export function create(ctx) {
   async function lookup({ quiet = false } = {}) {
     clearFieldErrors(form);
     const id = userId.value.trim();
-    if (!id) return showFormError(form, { code: "VALIDATION_ERROR", field: "userId", message: "Enter a user ID, or choose one from the list of users below." });
+    if (!id)
+      return showFormError(form, {
+        code: "VALIDATION_ERROR",
+        field: "userId",
+        message: "Enter a user ID, or choose one from the list of users below.",
+      });
     const params = { userId: id };
     if (apps.value()) params.appName = apps.value();
     lastQuery = params;
@@ -47,8 +77,20 @@ export function create(ctx) {
     const devices = items.reduce((n, r) => n + (r.devices?.length ?? 0), 0);
     replace(
       results,
-      h("h2", { class: "section-title" }, items.length ? `${items.length} registration${items.length === 1 ? "" : "s"}, ${devices} device${devices === 1 ? "" : "s"}` : "No registrations"),
-      items.length ? items.map((reg) => registrationCard(reg, { onDelete })) : h("p", { class: "muted" }, `User ${id} has no device registrations${params.appName ? ` in ${params.appName}` : ""}. (Unknown user IDs also show no registrations.)`),
+      h(
+        "h2",
+        { class: "section-title" },
+        items.length
+          ? `${items.length} registration${items.length === 1 ? "" : "s"}, ${devices} device${devices === 1 ? "" : "s"}`
+          : "No registrations",
+      ),
+      items.length
+        ? items.map((reg) => registrationCard(reg, { onDelete }))
+        : h(
+            "p",
+            { class: "muted" },
+            `User ${id} has no device registrations${params.appName ? ` in ${params.appName}` : ""}. (Unknown user IDs also show no registrations.)`,
+          ),
     );
   }
 
@@ -57,8 +99,20 @@ export function create(ctx) {
     const ok = await confirmDialog({
       title: "Delete this registration?",
       message: [
-        h("p", null, "User ", h("code", null, reg.userId), " will stop receiving pushes from ", h("code", null, reg.appName), "."),
-        h("p", null, `The registration holds ${count} device${count === 1 ? "" : "s"}; all of them are removed. The user itself is kept.`),
+        h(
+          "p",
+          null,
+          "User ",
+          h("code", null, reg.userId),
+          " will stop receiving pushes from ",
+          h("code", null, reg.appName),
+          ".",
+        ),
+        h(
+          "p",
+          null,
+          `The registration holds ${count} device${count === 1 ? "" : "s"}; all of them are removed. The user itself is kept.`,
+        ),
       ],
       confirmLabel: "Delete registration",
       danger: true,
@@ -67,7 +121,9 @@ export function create(ctx) {
     const cardEl = results.querySelector(`[data-registration-id="${CSS.escape(reg.id)}"]`);
     const button = cardEl?.querySelector("button.btn-danger-quiet");
     try {
-      await busy(button ?? h("button"), "Deleting…", () => ctx.client.deleteDeviceRegistration({ deviceRegistrationId: reg.id }));
+      await busy(button ?? h("button"), "Deleting…", () =>
+        ctx.client.deleteDeviceRegistration({ deviceRegistrationId: reg.id }),
+      );
     } catch (err) {
       cardEl?.querySelector(".card-error")?.remove();
       cardEl?.append(h("div", { class: "card-error" }, errorBox(err)));
@@ -84,43 +140,76 @@ export function create(ctx) {
 
   // Users list: a way in when you do not have an ID at hand.
   const usersBody = h("div", { class: "users" });
-  const usersPager = pager(async (pageToken) => {
-    try {
-      const page = await ctx.client.listUsers({ pageSize: 10, ...(pageToken ? { pageToken } : {}) });
-      replace(
-        usersBody,
-        page.items.length
-          ? h(
-              "div",
-              { class: "table-wrap" },
-              h(
-                "table",
-                { class: "table table-stack" },
-                h("thead", null, h("tr", null, h("th", { scope: "col" }, "User ID"), h("th", { scope: "col" }, "Created"), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))),
+  const usersPager = pager(
+    async (pageToken) => {
+      try {
+        const page = await ctx.client.listUsers({ pageSize: 10, ...(pageToken ? { pageToken } : {}) });
+        replace(
+          usersBody,
+          page.items.length
+            ? h(
+                "div",
+                { class: "table-wrap" },
                 h(
-                  "tbody",
-                  null,
-                  page.items.map((u) =>
+                  "table",
+                  { class: "table table-stack" },
+                  h(
+                    "thead",
+                    null,
                     h(
                       "tr",
                       null,
-                      h("td", { "data-label": "User ID" }, h("code", null, u.id)),
-                      h("td", { "data-label": "Created" }, timeEl(u.createdAt)),
-                      h("td", { "data-label": "" }, h("button", { class: "btn btn-small", type: "button", onclick: () => ((userId.value = u.id), lookup(), userId.focus()) }, "Show devices")),
+                      h("th", { scope: "col" }, "User ID"),
+                      h("th", { scope: "col" }, "Created"),
+                      h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")),
+                    ),
+                  ),
+                  h(
+                    "tbody",
+                    null,
+                    page.items.map((u) =>
+                      h(
+                        "tr",
+                        null,
+                        h("td", { "data-label": "User ID" }, h("code", null, u.id)),
+                        h("td", { "data-label": "Created" }, timeEl(u.createdAt)),
+                        h(
+                          "td",
+                          { "data-label": "" },
+                          h(
+                            "button",
+                            {
+                              class: "btn btn-small",
+                              type: "button",
+                              onclick: () => ((userId.value = u.id), lookup(), userId.focus()),
+                            },
+                            "Show devices",
+                          ),
+                        ),
+                      ),
                     ),
                   ),
                 ),
-              ),
-            )
-          : h("p", { class: "muted" }, "No users yet."),
-      );
-      return page;
-    } catch (err) {
-      replace(usersBody, errorBox(err, { onRetry: () => usersPager.reload() }));
-      throw err;
-    }
-  }, { label: "Users pages" });
-  const showUsers = h("button", { class: "btn", type: "button", onclick: () => ((showUsers.hidden = true), (usersPager.el.hidden = false), usersPager.first()) }, "Show users");
+              )
+            : h("p", { class: "muted" }, "No users yet."),
+        );
+        return page;
+      } catch (err) {
+        replace(usersBody, errorBox(err, { onRetry: () => usersPager.reload() }));
+        throw err;
+      }
+    },
+    { label: "Users pages" },
+  );
+  const showUsers = h(
+    "button",
+    {
+      class: "btn",
+      type: "button",
+      onclick: () => ((showUsers.hidden = true), (usersPager.el.hidden = false), usersPager.first()),
+    },
+    "Show users",
+  );
   usersPager.el.hidden = true;
 
   const el = h(
@@ -129,7 +218,13 @@ export function create(ctx) {
     pageHeader("Registrations", "A user's devices, grouped by app. A user has at most one registration per app."),
     form,
     results,
-    card("Users", h("p", { class: "muted" }, "Every user of the account, oldest first."), showUsers, usersBody, usersPager.el),
+    card(
+      "Users",
+      h("p", { class: "muted" }, "Every user of the account, oldest first."),
+      showUsers,
+      usersBody,
+      usersPager.el,
+    ),
   );
 
   return {

@@ -2,7 +2,21 @@
 // Over 10,000 recipients the send goes through sendPushInBatches (one operation per batch).
 import { inspectToken, inspectTokens } from "twilio-push-wasm";
 import { h, replace, debounce, fmtNum } from "../lib/dom.js";
-import { field, fieldset, radio, card, pageHeader, showFormError, clearFieldErrors, busy, errorBox, errorMessage, confirmDialog, notice, chip } from "../lib/ui.js";
+import {
+  field,
+  fieldset,
+  radio,
+  card,
+  pageHeader,
+  showFormError,
+  clearFieldErrors,
+  busy,
+  errorBox,
+  errorMessage,
+  confirmDialog,
+  notice,
+  chip,
+} from "../lib/ui.js";
 import { appSelect, appErrorHandler } from "../lib/app-select.js";
 import { loadCredentials } from "../lib/api.js";
 import { providerOfCanonical, splitLines } from "../lib/tokens.js";
@@ -24,7 +38,10 @@ function checkTokens(text) {
     recipients.push({ token, provider: providerOfCanonical(token) });
     lineOf.push(index + 1);
   });
-  const detail = report.total <= DETAIL_LINES ? lines.map((line, i) => (line.trim() ? { line: i + 1, result: inspectToken(line) } : null)).filter(Boolean) : null;
+  const detail =
+    report.total <= DETAIL_LINES
+      ? lines.map((line, i) => (line.trim() ? { line: i + 1, result: inspectToken(line) } : null)).filter(Boolean)
+      : null;
   return { report, recipients, lineOf, detail };
 }
 
@@ -35,7 +52,11 @@ function parseTags(text) {
     const line = lines[i].trim();
     if (!line) continue;
     const eq = line.indexOf("=");
-    if (eq <= 0) throw Object.assign(new Error(`Line ${i + 1} of the tags: write each tag as key=value.`), { code: "VALIDATION_ERROR", field: "tags" });
+    if (eq <= 0)
+      throw Object.assign(new Error(`Line ${i + 1} of the tags: write each tag as key=value.`), {
+        code: "VALIDATION_ERROR",
+        field: "tags",
+      });
     tags[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
   }
   return Object.keys(tags).length ? tags : undefined;
@@ -44,14 +65,32 @@ function parseTags(text) {
 export function create(ctx) {
   let form;
   // Recipients
-  const tokens = h("textarea", { rows: 6, class: "mono", spellcheck: "false", autocomplete: "off", autocapitalize: "off", placeholder: "One device token per line" });
+  const tokens = h("textarea", {
+    rows: 6,
+    class: "mono",
+    spellcheck: "false",
+    autocomplete: "off",
+    autocapitalize: "off",
+    placeholder: "One device token per line",
+  });
   const tokenCheck = h("div", { class: "line-check", "aria-live": "polite", "data-testid": "recipient-check" });
-  const userIds = h("textarea", { rows: 3, class: "mono", spellcheck: "false", autocomplete: "off", placeholder: "comms_pushnotificationuser_…" });
+  const userIds = h("textarea", {
+    rows: 3,
+    class: "mono",
+    spellcheck: "false",
+    autocomplete: "off",
+    placeholder: "comms_pushnotificationuser_…",
+  });
   const count = h("p", { class: "recipient-count", "aria-live": "polite" });
   // Message
   const title = h("input", { type: "text", maxlength: 1000 });
   const body = h("textarea", { rows: 3 });
-  const priority = h("select", null, h("option", { value: "HIGH" }, "High (default)"), h("option", { value: "LOW" }, "Low"));
+  const priority = h(
+    "select",
+    null,
+    h("option", { value: "HIGH" }, "High (default)"),
+    h("option", { value: "LOW" }, "Low"),
+  );
   const sound = h("input", { type: "text", placeholder: "e.g. default or ring", autocomplete: "off" });
   const tags = h("textarea", { rows: 2, class: "mono", placeholder: "campaign=spring", spellcheck: "false" });
   // Sender
@@ -62,7 +101,13 @@ export function create(ctx) {
   let senderMode = "default";
   const senderDetails = {
     app: field({ label: "App", control: apps.select, field: "appName" }),
-    credentials: h("div", { class: "grid-2" }, field({ label: "APNs credential", control: apnCred, field: "from.apn" }), field({ label: "FCM credential", control: fcmCred, field: "from.fcm" }), credStatus),
+    credentials: h(
+      "div",
+      { class: "grid-2" },
+      field({ label: "APNs credential", control: apnCred, field: "from.apn" }),
+      field({ label: "FCM credential", control: fcmCred, field: "from.fcm" }),
+      credStatus,
+    ),
   };
   const submit = h("button", { class: "btn btn-primary", type: "submit" }, "Send push");
   const results = h("div", { class: "stack", "aria-live": "polite" });
@@ -72,7 +117,12 @@ export function create(ctx) {
   function renderTokenCheck() {
     const text = tokens.value;
     if (!text.trim()) {
-      checked = { report: { total: 0, valid: 0, invalid: 0, duplicates: 0, errors: [] }, recipients: [], lineOf: [], detail: [] };
+      checked = {
+        report: { total: 0, valid: 0, invalid: 0, duplicates: 0, errors: [] },
+        recipients: [],
+        lineOf: [],
+        detail: [],
+      };
       replace(tokenCheck);
       renderCount();
       return;
@@ -88,7 +138,9 @@ export function create(ctx) {
       " ",
       report.invalid ? chip(`${fmtNum(report.invalid)} invalid`, "danger") : null,
       " ",
-      report.duplicates ? chip(`${fmtNum(report.duplicates)} duplicate${report.duplicates === 1 ? "" : "s"} (sent once)`, "warning") : null,
+      report.duplicates
+        ? chip(`${fmtNum(report.duplicates)} duplicate${report.duplicates === 1 ? "" : "s"} (sent once)`, "warning")
+        : null,
       ` · ${fmtNum(apn)} APN, ${fmtNum(checked.recipients.length - apn)} FCM`,
     );
     const dupLines = new Map(report.duplicateOf.map((d) => [d.index + 1, d.firstIndex + 1]));
@@ -105,7 +157,12 @@ export function create(ctx) {
             result.ok
               ? dupLines.has(line)
                 ? h("span", null, chip("Duplicate", "warning"), ` of line ${dupLines.get(line)}`)
-                : h("span", null, chip(result.provider, "success"), ` ${result.format}${result.warnings.length ? ` · ${result.warnings.map((w) => w.code).join(", ")}` : ""}`)
+                : h(
+                    "span",
+                    null,
+                    chip(result.provider, "success"),
+                    ` ${result.format}${result.warnings.length ? ` · ${result.warnings.map((w) => w.code).join(", ")}` : ""}`,
+                  )
               : h("span", null, chip(result.error.code, "danger"), " ", result.error.message),
           ),
         ),
@@ -114,8 +171,19 @@ export function create(ctx) {
       list = h(
         "ol",
         { class: "line-list" },
-        report.errors.slice(0, MAX_LISTED_ERRORS).map((e) => h("li", { class: "bad", "data-line": e.index + 1 }, h("span", { class: "line-no" }, `Line ${e.index + 1}`), h("span", null, chip(e.code, "danger"), " ", e.message))),
-        report.errors.length > MAX_LISTED_ERRORS ? h("li", { class: "muted" }, `…and ${fmtNum(report.errors.length - MAX_LISTED_ERRORS)} more invalid lines.`) : null,
+        report.errors
+          .slice(0, MAX_LISTED_ERRORS)
+          .map((e) =>
+            h(
+              "li",
+              { class: "bad", "data-line": e.index + 1 },
+              h("span", { class: "line-no" }, `Line ${e.index + 1}`),
+              h("span", null, chip(e.code, "danger"), " ", e.message),
+            ),
+          ),
+        report.errors.length > MAX_LISTED_ERRORS
+          ? h("li", { class: "muted" }, `…and ${fmtNum(report.errors.length - MAX_LISTED_ERRORS)} more invalid lines.`)
+          : null,
       );
     }
     replace(tokenCheck, summary, list);
@@ -124,13 +192,23 @@ export function create(ctx) {
   const debouncedCheck = debounce(renderTokenCheck, 200);
   tokens.addEventListener("input", () => (tokens.value.length < 20_000 ? renderTokenCheck() : debouncedCheck()));
 
-  const userList = () => splitLines(userIds.value).map((s) => s.trim()).filter(Boolean);
+  const userList = () =>
+    splitLines(userIds.value)
+      .map((s) => s.trim())
+      .filter(Boolean);
   function renderCount() {
     const users = [...new Set(userList())];
     const n = checked.recipients.length + users.length;
     const batches = Math.ceil(n / MAX_PER_SEND);
-    count.textContent = n ? `${fmtNum(n)} recipient${n === 1 ? "" : "s"} (${fmtNum(checked.recipients.length)} token${checked.recipients.length === 1 ? "" : "s"}, ${fmtNum(users.length)} user${users.length === 1 ? "" : "s"})${batches > 1 ? ` — sent in ${batches} batches of up to ${fmtNum(MAX_PER_SEND)}` : ""}.` : "No recipients yet.";
-    submit.textContent = batches > 1 ? `Send in ${batches} batches` : n ? `Send to ${fmtNum(n)} recipient${n === 1 ? "" : "s"}` : "Send push";
+    count.textContent = n
+      ? `${fmtNum(n)} recipient${n === 1 ? "" : "s"} (${fmtNum(checked.recipients.length)} token${checked.recipients.length === 1 ? "" : "s"}, ${fmtNum(users.length)} user${users.length === 1 ? "" : "s"})${batches > 1 ? ` — sent in ${batches} batches of up to ${fmtNum(MAX_PER_SEND)}` : ""}.`
+      : "No recipients yet.";
+    submit.textContent =
+      batches > 1
+        ? `Send in ${batches} batches`
+        : n
+          ? `Send to ${fmtNum(n)} recipient${n === 1 ? "" : "s"}`
+          : "Send push";
   }
   userIds.addEventListener("input", renderCount);
 
@@ -149,7 +227,13 @@ export function create(ctx) {
       const opts = (types) =>
         creds
           .filter((c) => types.includes(c.credentialType))
-          .map((c) => h("option", { value: c.id }, `${c.appName} · ${c.credentialType}${c.isDefault ? " (default)" : ""} · …${c.id.slice(-6)}`));
+          .map((c) =>
+            h(
+              "option",
+              { value: c.id },
+              `${c.appName} · ${c.credentialType}${c.isDefault ? " (default)" : ""} · …${c.id.slice(-6)}`,
+            ),
+          );
       const keepApn = apnCred.value;
       const keepFcm = fcmCred.value;
       replace(apnCred, h("option", { value: "" }, "None"), opts(["APN", "APN_SANDBOX"]));
@@ -171,9 +255,20 @@ export function create(ctx) {
     legend: "Send as",
     field: "from",
     children: [
-      radio({ name: "sender", value: "default", label: "The default app", checked: true, onchange: () => setSender("default") }),
+      radio({
+        name: "sender",
+        value: "default",
+        label: "The default app",
+        checked: true,
+        onchange: () => setSender("default"),
+      }),
       radio({ name: "sender", value: "app", label: "An app", onchange: () => setSender("app") }),
-      radio({ name: "sender", value: "credentials", label: "Specific credentials", onchange: () => setSender("credentials") }),
+      radio({
+        name: "sender",
+        value: "credentials",
+        label: "Specific credentials",
+        onchange: () => setSender("credentials"),
+      }),
     ],
   });
 
@@ -182,16 +277,43 @@ export function create(ctx) {
     { novalidate: true, "aria-label": "Send a push" },
     card(
       "Recipients",
-      field({ label: "Device tokens", control: tokens, field: "tokens", hint: "One per line; APNs and FCM can be mixed — each token's provider is detected.", extra: tokenCheck }),
-      field({ label: "User IDs", control: userIds, field: "userIds", hint: "One per line. Every device of each user in the sending app gets the push." }),
+      field({
+        label: "Device tokens",
+        control: tokens,
+        field: "tokens",
+        hint: "One per line; APNs and FCM can be mixed — each token's provider is detected.",
+        extra: tokenCheck,
+      }),
+      field({
+        label: "User IDs",
+        control: userIds,
+        field: "userIds",
+        hint: "One per line. Every device of each user in the sending app gets the push.",
+      }),
       count,
     ),
     card(
       "Message",
       field({ label: "Title", control: title, field: "title" }),
       field({ label: "Body", control: body, field: "body" }),
-      h("div", { class: "grid-2" }, field({ label: "Priority", control: priority, field: "priority", hint: "High delivers at once and may wake the device; low saves battery and may be delayed." }), field({ label: "Sound", control: sound, field: "sound", optional: true })),
-      field({ label: "Tags", control: tags, field: "tags", optional: true, hint: "key=value, one per line (at most 10). Tags let you find these notifications later." }),
+      h(
+        "div",
+        { class: "grid-2" },
+        field({
+          label: "Priority",
+          control: priority,
+          field: "priority",
+          hint: "High delivers at once and may wake the device; low saves battery and may be delayed.",
+        }),
+        field({ label: "Sound", control: sound, field: "sound", optional: true }),
+      ),
+      field({
+        label: "Tags",
+        control: tags,
+        field: "tags",
+        optional: true,
+        hint: "key=value, one per line (at most 10). Tags let you find these notifications later.",
+      }),
     ),
     card("Sender", senderFieldset, senderDetails.app, senderDetails.credentials),
     h("div", { class: "actions" }, submit, h("div", { class: "form-error" })),
@@ -204,13 +326,23 @@ export function create(ctx) {
     const m = /^to\[(\d+)\]/.exec(f);
     if (m) {
       const i = Number(m[1]);
-      if (i < tokenCount) return { ...err, message: `Line ${checked.lineOf[i]}: ${errorMessage(err)}`, field: "tokens" };
+      if (i < tokenCount)
+        return { ...err, message: `Line ${checked.lineOf[i]}: ${errorMessage(err)}`, field: "tokens" };
       return { ...err, message: `User ${i - tokenCount + 1}: ${errorMessage(err)}`, field: "userIds" };
     }
     return err;
   }
   const fieldMap = (f) => {
-    if (f === "tokens" || f === "userIds" || f === "title" || f === "body" || f === "priority" || f === "sound" || f === "appName") return f;
+    if (
+      f === "tokens" ||
+      f === "userIds" ||
+      f === "title" ||
+      f === "body" ||
+      f === "priority" ||
+      f === "sound" ||
+      f === "appName"
+    )
+      return f;
     if (f === "to") return tokens.value.trim() ? "tokens" : "userIds";
     if (f === "content" || f.startsWith("content.title")) return "title";
     if (f.startsWith("content.body")) return "body";
@@ -228,12 +360,30 @@ export function create(ctx) {
     const { report, recipients } = checked;
     if (report.invalid) {
       const lines = report.errors.slice(0, 8).map((e) => e.index + 1);
-      return showFormError(form, { code: "VALIDATION_ERROR", field: "tokens", message: `Fix or remove the ${fmtNum(report.invalid)} invalid token${report.invalid === 1 ? "" : "s"} first (line${lines.length === 1 ? "" : "s"} ${lines.join(", ")}${report.invalid > lines.length ? ", …" : ""}).` }, fieldMap);
+      return showFormError(
+        form,
+        {
+          code: "VALIDATION_ERROR",
+          field: "tokens",
+          message: `Fix or remove the ${fmtNum(report.invalid)} invalid token${report.invalid === 1 ? "" : "s"} first (line${lines.length === 1 ? "" : "s"} ${lines.join(", ")}${report.invalid > lines.length ? ", …" : ""}).`,
+        },
+        fieldMap,
+      );
     }
     const users = [...new Set(userList())];
     const to = [...recipients, ...users.map((userId) => ({ userId }))];
-    if (!to.length) return showFormError(form, { code: "VALIDATION_ERROR", field: "tokens", message: "Add at least one device token or user ID." }, fieldMap);
-    if (!title.value.trim() && !body.value.trim()) return showFormError(form, { code: "VALIDATION_ERROR", field: "title", message: "Give the notification a title, a body, or both." }, fieldMap);
+    if (!to.length)
+      return showFormError(
+        form,
+        { code: "VALIDATION_ERROR", field: "tokens", message: "Add at least one device token or user ID." },
+        fieldMap,
+      );
+    if (!title.value.trim() && !body.value.trim())
+      return showFormError(
+        form,
+        { code: "VALIDATION_ERROR", field: "title", message: "Give the notification a title, a body, or both." },
+        fieldMap,
+      );
     let tagMap;
     try {
       tagMap = parseTags(tags.value);
@@ -246,13 +396,23 @@ export function create(ctx) {
     if (sound.value.trim()) params.sound = sound.value.trim();
     if (tagMap) params.tags = tagMap;
     if (senderMode === "app") {
-      if (!apps.value()) return showFormError(form, { code: "VALIDATION_ERROR", field: "appName", message: "Choose the app to send as." }, fieldMap);
+      if (!apps.value())
+        return showFormError(
+          form,
+          { code: "VALIDATION_ERROR", field: "appName", message: "Choose the app to send as." },
+          fieldMap,
+        );
       params.from = { appName: apps.value() };
     } else if (senderMode === "credentials") {
       const from = {};
       if (apnCred.value) from.apn = apnCred.value;
       if (fcmCred.value) from.fcm = fcmCred.value;
-      if (!from.apn && !from.fcm) return showFormError(form, { code: "VALIDATION_ERROR", field: "from", message: "Choose at least one credential, or send as an app." }, fieldMap);
+      if (!from.apn && !from.fcm)
+        return showFormError(
+          form,
+          { code: "VALIDATION_ERROR", field: "from", message: "Choose at least one credential, or send as an app." },
+          fieldMap,
+        );
       params.from = from;
     }
     const batches = Math.ceil(to.length / MAX_PER_SEND);
@@ -291,32 +451,55 @@ export function create(ctx) {
     const parts = [];
     const lastToken = Math.min(first + n, tokenCount) - 1;
     if (first < tokenCount) parts.push(`token lines ${checked.lineOf[first]}–${checked.lineOf[lastToken]}`);
-    if (first + n > tokenCount) parts.push(`users ${Math.max(first, tokenCount) - tokenCount + 1}–${first + n - tokenCount}`);
+    if (first + n > tokenCount)
+      parts.push(`users ${Math.max(first, tokenCount) - tokenCount + 1}–${first + n - tokenCount}`);
     return parts.join(" and ");
   }
 
   function showOperations(accepted, failedBatches, total) {
     for (const p of panels) p.stop();
     const count = accepted.length + failedBatches.length;
-    panels = accepted.map((op, i) => operationPanel(ctx, op.operationId, { title: count > 1 ? `Batch ${i + 1} of ${count} · ${fmtNum(op.recipients)} recipients` : "Sent" }));
+    panels = accepted.map((op, i) =>
+      operationPanel(ctx, op.operationId, {
+        title: count > 1 ? `Batch ${i + 1} of ${count} · ${fmtNum(op.recipients)} recipients` : "Sent",
+      }),
+    );
     const sentCount = accepted.reduce((n, op) => n + (op.recipients ?? 0), 0);
     replace(
       results,
       accepted.length
-        ? notice("success", `Accepted: ${fmtNum(sentCount)} recipient${sentCount === 1 ? "" : "s"} in ${accepted.length} operation${accepted.length === 1 ? "" : "s"}. Delivery is followed below.`)
+        ? notice(
+            "success",
+            `Accepted: ${fmtNum(sentCount)} recipient${sentCount === 1 ? "" : "s"} in ${accepted.length} operation${accepted.length === 1 ? "" : "s"}. Delivery is followed below.`,
+          )
         : null,
       failedBatches.map((b) =>
         errorBox(b.error ?? {}, {
-          extra: [`Batch of ${fmtNum(b.recipients)} recipients (${describeRange(b.firstIndex, b.recipients)}) was not sent. Sends are never retried automatically: a retried send could deliver twice. Check the error, then send those recipients again.`],
+          extra: [
+            `Batch of ${fmtNum(b.recipients)} recipients (${describeRange(b.firstIndex, b.recipients)}) was not sent. Sends are never retried automatically: a retried send could deliver twice. Check the error, then send those recipients again.`,
+          ],
         }),
       ),
       panels.map((p) => p.el),
     );
-    if (!accepted.length && !failedBatches.length) replace(results, errorBox({ message: `Nothing was sent for the ${fmtNum(total)} recipients: the client returned no batches.` }));
+    if (!accepted.length && !failedBatches.length)
+      replace(
+        results,
+        errorBox({ message: `Nothing was sent for the ${fmtNum(total)} recipients: the client returned no batches.` }),
+      );
     results.scrollIntoView({ behavior: "smooth", block: "start" });
   }
 
-  const el = h("div", null, pageHeader("Send a push", "Send one notification to device tokens and users. Progress and every recipient's result appear below once it is accepted."), form, results);
+  const el = h(
+    "div",
+    null,
+    pageHeader(
+      "Send a push",
+      "Send one notification to device tokens and users. Progress and every recipient's result appear below once it is accepted.",
+    ),
+    form,
+    results,
+  );
   return {
     el,
     destroy() {

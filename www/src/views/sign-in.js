@@ -12,12 +12,23 @@ export function setClientFactory(fn) {
 
 export function create(ctx) {
   const message = h("div", { class: "signin-message" });
-  const input = h("input", { type: "password", name: "admin-token", autocomplete: "off", spellcheck: "false", required: true });
+  const input = h("input", {
+    type: "password",
+    name: "admin-token",
+    autocomplete: "off",
+    spellcheck: "false",
+    required: true,
+  });
   const submit = h("button", { class: "btn btn-primary", type: "submit" }, "Sign in");
   const form = h(
     "form",
     { class: "card signin", novalidate: true },
-    field({ label: "Admin token", control: input, field: "token", hint: "The proxy's admin token. It is kept in this browser tab only and forgotten when you sign out or close the tab." }),
+    field({
+      label: "Admin token",
+      control: input,
+      field: "token",
+      hint: "The proxy's admin token. It is kept in this browser tab only and forgotten when you sign out or close the tab.",
+    }),
     h("div", { class: "actions" }, submit),
     h("div", { class: "form-error" }),
   );
@@ -37,7 +48,12 @@ export function create(ctx) {
         await probe(client);
       } catch (err) {
         if (err?.code === "API_ERROR" && err.status === 401) {
-          showFormError(form, { code: "VALIDATION_ERROR", field: "token", message: "The proxy did not accept this admin token (HTTP 401). Check it for typos or ask for the current one." });
+          showFormError(form, {
+            code: "VALIDATION_ERROR",
+            field: "token",
+            message:
+              "The proxy did not accept this admin token (HTTP 401). Check it for typos or ask for the current one.",
+          });
         } else {
           showFormError(form, err);
         }
@@ -52,10 +68,19 @@ export function create(ctx) {
   const el = h(
     "div",
     null,
-    pageHeader("Sign in", "Manage push device registrations, credentials and sends for your Twilio account, through the edge proxy."),
+    pageHeader(
+      "Sign in",
+      "Manage push device registrations, credentials and sends for your Twilio account, through the edge proxy.",
+    ),
     message,
     form,
-    h("p", { class: "muted" }, "Just checking a device token? ", h("a", { href: "#/tokens" }, "Use the token checker"), " — it works without signing in."),
+    h(
+      "p",
+      { class: "muted" },
+      "Just checking a device token? ",
+      h("a", { href: "#/tokens" }, "Use the token checker"),
+      " — it works without signing in.",
+    ),
   );
   return {
     el,

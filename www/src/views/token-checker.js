@@ -8,8 +8,16 @@ import { tokenReport } from "../lib/token-report.js";
 const EXAMPLES = [
   ["<…> groups, upper case", "<965B251C 6CB1926D E3CB366F DB3F9AE4 A2D3E6B0 BBD8EB0B 9DCEA8D3 E4377C2B>", ""],
   ["iOS 13 description", "{length = 32, bytes = 0x965b251c 6cb1926d ... 5f857679 376eab7c }", ""],
-  ["FCM token", "dqWD7WEC83K41WHyufTS7:APA91bFcrVaOLqKeJfSiEutJXX2Tr9wN_tYOwYd8rFA6mYUMBFqdz9n6k3v5EpFA_ukXD89hGqG3OarzbVfdjGnLOIAQfwbQcqJkjQWMrhwElrtU1y3JLDPfnjc0eTJLxzhyYvDFopEh", ""],
-  ["FCM token checked as APN", "dqWD7WEC83K41WHyufTS7:APA91bFcrVaOLqKeJfSiEutJXX2Tr9wN_tYOwYd8rFA6mYUMBFqdz9n6k3v5EpFA_ukXD89hGqG3OarzbVfdjGnLOIAQfwbQcqJkjQWMrhwElrtU1y3JLDPfnjc0eTJLxzhyYvDFopEh", "APN"],
+  [
+    "FCM token",
+    "dqWD7WEC83K41WHyufTS7:APA91bFcrVaOLqKeJfSiEutJXX2Tr9wN_tYOwYd8rFA6mYUMBFqdz9n6k3v5EpFA_ukXD89hGqG3OarzbVfdjGnLOIAQfwbQcqJkjQWMrhwElrtU1y3JLDPfnjc0eTJLxzhyYvDFopEh",
+    "",
+  ],
+  [
+    "FCM token checked as APN",
+    "dqWD7WEC83K41WHyufTS7:APA91bFcrVaOLqKeJfSiEutJXX2Tr9wN_tYOwYd8rFA6mYUMBFqdz9n6k3v5EpFA_ukXD89hGqG3OarzbVfdjGnLOIAQfwbQcqJkjQWMrhwElrtU1y3JLDPfnjc0eTJLxzhyYvDFopEh",
+    "APN",
+  ],
 ];
 
 /** Counts non-blank lines, stopping early: cheap on huge input. */
@@ -26,7 +34,14 @@ function countLines(text, limit = Infinity) {
 }
 
 export function create() {
-  const input = h("textarea", { rows: 4, spellcheck: "false", autocomplete: "off", autocapitalize: "off", class: "mono", placeholder: "Paste a device token" });
+  const input = h("textarea", {
+    rows: 4,
+    spellcheck: "false",
+    autocomplete: "off",
+    autocapitalize: "off",
+    class: "mono",
+    placeholder: "Paste a device token",
+  });
   const provider = h(
     "select",
     null,
@@ -53,7 +68,14 @@ export function create() {
   function render() {
     const value = input.value;
     if (!value.trim()) {
-      replace(output, h("p", { class: "muted" }, "The result appears here as you type: the provider, the recognised format, the canonical token to store, and any problem with the exact character that causes it."));
+      replace(
+        output,
+        h(
+          "p",
+          { class: "muted" },
+          "The result appears here as you type: the provider, the recognised format, the canonical token to store, and any problem with the exact character that causes it.",
+        ),
+      );
       return;
     }
     const result = inspectToken(value, provider.value || undefined);
@@ -61,7 +83,13 @@ export function create() {
     replace(
       output,
       lines > 1
-        ? h("div", { class: "alert alert-info", role: "status" }, `This looks like ${fmtNum(lines)} tokens, one per line. The checker looks at one token; `, h("a", { href: "#/import" }, "use Bulk import"), " to check many at once.")
+        ? h(
+            "div",
+            { class: "alert alert-info", role: "status" },
+            `This looks like ${fmtNum(lines)} tokens, one per line. The checker looks at one token; `,
+            h("a", { href: "#/import" }, "use Bulk import"),
+            " to check many at once.",
+          )
         : null,
       tokenReport(result, value, {
         onUseProvider: (p) => {
@@ -80,26 +108,43 @@ export function create() {
     { class: "examples" },
     h("span", { class: "muted" }, "Try: "),
     EXAMPLES.map(([label, value, p]) =>
-      h("button", {
-        class: "btn btn-small",
-        type: "button",
-        onclick: () => {
-          input.value = value;
-          provider.value = p;
-          check();
-          input.focus();
+      h(
+        "button",
+        {
+          class: "btn btn-small",
+          type: "button",
+          onclick: () => {
+            input.value = value;
+            provider.value = p;
+            check();
+            input.focus();
+          },
         },
-      }, label),
+        label,
+      ),
     ),
   );
 
   const el = h(
     "div",
     null,
-    pageHeader("Token checker", "Check a push token the way the API will see it: APNs tokens in any common spelling, FCM registration tokens, and the usual mistakes."),
+    pageHeader(
+      "Token checker",
+      "Check a push token the way the API will see it: APNs tokens in any common spelling, FCM registration tokens, and the usual mistakes.",
+    ),
     card(
       "Token",
-      h("div", { class: "grid-2" }, field({ label: "Device token", control: input, field: "token" }), field({ label: "Provider", control: provider, field: "provider", hint: "Leave on automatic unless you know which service issued the token." })),
+      h(
+        "div",
+        { class: "grid-2" },
+        field({ label: "Device token", control: input, field: "token" }),
+        field({
+          label: "Provider",
+          control: provider,
+          field: "provider",
+          hint: "Leave on automatic unless you know which service issued the token.",
+        }),
+      ),
       examples,
     ),
     card("Result", output),
