@@ -86,7 +86,7 @@ const manifest = {
   },
   engines: { node: ">=20" },
 };
-writeFileSync(join(pkg, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
+writeFileSync(join(pkg, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
 // wasm-pack writes a .gitignore of "*" into pkg/, which would make `npm pack` skip files.
 rmSync(join(pkg, ".gitignore"), { force: true });
 

@@ -34,8 +34,7 @@ export async function startStack({
     let buffered = "";
     stream.on("data", (chunk) => {
       buffered += chunk;
-      let i;
-      while ((i = buffered.indexOf("\n")) >= 0) {
+      for (let i = buffered.indexOf("\n"); i >= 0; i = buffered.indexOf("\n")) {
         const line = buffered.slice(0, i);
         buffered = buffered.slice(i + 1);
         logs.push(line);

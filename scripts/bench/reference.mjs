@@ -473,7 +473,7 @@ export function message(e, position) {
       if (e.character.codePointAt(0) >= 128) {
         m += "; it is not ASCII, so it is probably a look-alike introduced by copy and paste or a word processor";
       }
-      return m + ".";
+      return `${m}.`;
     }
     case "ODD_LENGTH":
       return `The token has ${e.digits} hex digits, an odd number: a digit is missing or extra. Every byte is two hex digits; copy the whole token again.`;
@@ -543,12 +543,22 @@ function identityHash(r) {
     const s = r.body;
     for (let i = 0; i < s.length; i++) {
       w = (w << 8) | s.charCodeAt(i);
-      if (++k === 4) (h = mix(h, w)), (w = 0), (k = 0);
+      k += 1;
+      if (k === 4) {
+        h = mix(h, w);
+        w = 0;
+        k = 0;
+      }
     }
   } else if (r.canon === "bytes") {
     for (const b of r.bytes) {
       w = (w << 8) | b;
-      if ((k += 2) === 8) (h = mix(h, w)), (w = 0), (k = 0);
+      k += 2;
+      if (k === 8) {
+        h = mix(h, w);
+        w = 0;
+        k = 0;
+      }
     }
   } else {
     const s = r.body;
@@ -556,7 +566,12 @@ function identityHash(r) {
       const v = hexValue(s.charCodeAt(i));
       if (v < 0) continue;
       w = (w << 4) | v;
-      if (++k === 8) (h = mix(h, w)), (w = 0), (k = 0);
+      k += 1;
+      if (k === 8) {
+        h = mix(h, w);
+        w = 0;
+        k = 0;
+      }
     }
   }
   return mix(h, w ^ k);
@@ -564,8 +579,8 @@ function identityHash(r) {
 
 /** A comparable identity string (only built to confirm a hash match). */
 function identityKey(r) {
-  if (r.canon === "verbatim") return "F" + r.body;
-  return "A" + canonical(r, undefined);
+  if (r.canon === "verbatim") return `F${r.body}`;
+  return `A${canonical(r, undefined)}`;
 }
 
 const encoder = new TextEncoder();

@@ -30,7 +30,7 @@ const FCM =
   "dqWD7WEC83K41WHyufTS7:APA91bFcrVaOLqKeJfSiEutJXX2Tr9wN_tYOwYd8rFA6mYUMBFqdz9n6k3v5EpFA_ukXD89hGqG3OarzbVfdjGnLOIAQfwbQcqJkjQWMrhwElrtU1y3JLDPfnjc0eTJLxzhyYvDFopEh";
 const USER = "comms_pushnotificationuser_01h9krwprkeee8fzqspvwy6nq8";
 const AUTH = { username: "ACtest", password: "secret" };
-const BASIC = "Basic " + Buffer.from("ACtest:secret").toString("base64");
+const BASIC = `Basic ${Buffer.from("ACtest:secret").toString("base64")}`;
 const OP = "comms_operation_01h9krwprkeee8fzqspvwy6nq8";
 
 const servers = [];
@@ -181,7 +181,7 @@ test("other operations: reads, writes, 204 deletes, bearer auth, no stray query 
     if (req.method === "POST")
       return { status: 202, body: { resourceId: "comms_device_registration_1", resourceLocation: "https://x/1" } };
     if (req.method === "DELETE") return { status: 204 };
-    if (req.path.endsWith("/Operations/" + OP))
+    if (req.path.endsWith(`/Operations/${OP}`))
       return { body: { id: OP, status: "COMPLETED", stats: { sent: 1 }, extra: true } };
     return { body: { deviceRegistrations: [{ id: "r1" }], pagination: { next: null, self: "s" } } };
   });
@@ -208,7 +208,7 @@ test("other operations: reads, writes, 204 deletes, bearer auth, no stray query 
 });
 
 test("429 with Retry-After, then success: waits at least Retry-After", async () => {
-  const server = await serve((req, i) =>
+  const server = await serve((_req, i) =>
     i === 0
       ? {
           status: 429,
@@ -289,7 +289,7 @@ test("timeout: the attempt is aborted and reported as TIMEOUT", async () => {
 });
 
 test("a timed-out read is retried and can succeed", async () => {
-  const server = await serve((req, i) =>
+  const server = await serve((_req, i) =>
     i === 0 ? { delayMs: 1000, body: {} } : { body: { id: USER, createdAt: "c", updatedAt: "u", deletedAt: null } },
   );
   const user = await client(server, { timeoutMs: 150, maxRetries: 1 }).fetchUser({ userId: USER });
@@ -436,7 +436,7 @@ test("validation errors reject before any request", async () => {
 });
 
 test("sendPushInBatches: all validated first, sent in order, failures listed, never retried", async () => {
-  const server = await serve((req, i) => (i === 1 ? { status: 503, body: { message: "busy" } } : accepted()));
+  const server = await serve((_req, i) => (i === 1 ? { status: 503, body: { message: "busy" } } : accepted()));
   const to = Array.from({ length: 20_001 }, (_, i) => ({ token: `${FCM}${i}`, provider: "FCM" }));
   const c = client(server, { maxRetries: 3 });
 

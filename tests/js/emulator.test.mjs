@@ -13,7 +13,7 @@ import worker from "../../www/emulator/worker.js";
 
 const USER = "ACtest000000000000000000000000000";
 const PASS = "secret-auth-token";
-const AUTH = "Basic " + btoa(`${USER}:${PASS}`);
+const AUTH = `Basic ${btoa(`${USER}:${PASS}`)}`;
 const BASE = "http://emulator.test";
 const SERVER_PATH = fileURLToPath(new URL("../../www/emulator/server.mjs", import.meta.url));
 
@@ -187,9 +187,9 @@ describe("auth, routing and bodies", () => {
       null,
       "Bearer abc",
       "Basic !!!",
-      "Basic " + btoa(`${USER}:wrong`),
-      "Basic " + btoa(`${USER}:${PASS}x`),
-      "Basic " + btoa(USER),
+      `Basic ${btoa(`${USER}:wrong`)}`,
+      `Basic ${btoa(`${USER}:${PASS}x`)}`,
+      `Basic ${btoa(USER)}`,
     ]) {
       const res = await call("GET", "/v1/PushNotifications/Apps", undefined, { auth });
       assertErrorBody(res, 401, 20003);
@@ -207,7 +207,7 @@ describe("auth, routing and bodies", () => {
     });
     const get = (user, pass) => {
       const bytes = new TextEncoder().encode(`${user}:${pass}`);
-      const auth = "Basic " + btoa(String.fromCharCode(...bytes));
+      const auth = `Basic ${btoa(String.fromCharCode(...bytes))}`;
       return emulator.fetch(new Request(`${BASE}/v1/PushNotifications/Users`, { headers: { Authorization: auth } }));
     };
     assert.equal((await get("AC1", "one")).status, 200);
@@ -1420,7 +1420,7 @@ describe("control endpoints (direct)", () => {
     assert.deepEqual(
       log.map((e) => [e.seq, e.method, e.path, e.query, e.status, e.fault]),
       [
-        [1, "GET", "/v1/PushNotifications/DeviceRegistrations/" + seeded.body.registrationId, "", 200, null],
+        [1, "GET", `/v1/PushNotifications/DeviceRegistrations/${seeded.body.registrationId}`, "", 200, null],
         [2, "GET", "/v1/PushNotifications/Apps/demo_app", "", 200, null],
         [3, "POST", "/v1/PushNotifications", "", 202, null],
         [4, "POST", "/v1/PushNotifications", "", 400, null],

@@ -49,7 +49,7 @@ test("normalizeToken keeps FCM tokens exactly", () => {
 });
 
 test("errors carry code, message and position", () => {
-  throwsCode(() => normalizeToken(HEX.slice(0, 20) + "x" + HEX.slice(21)), "INVALID_CHARACTER", 20);
+  throwsCode(() => normalizeToken(`${HEX.slice(0, 20)}x${HEX.slice(21)}`), "INVALID_CHARACTER", 20);
   const e = throwsCode(
     () => normalizeToken("{length = 32, bytes = 0x965b251c 6cb1926d ... 5f857679 376eab7c }"),
     "TRUNCATED_DESCRIPTION",
@@ -110,7 +110,7 @@ test("inspectToken never throws for a bad token and reports everything", () => {
   assert.deepEqual(bad.warnings, []);
   assert.equal(inspectToken(FCM).format, "fcm");
   assert.equal(inspectToken(new Uint8Array(80).fill(1)).warnings[0].code, "NON_STANDARD_LENGTH");
-  const typo = inspectToken(HEX.slice(0, 5) + "\u0430" + HEX.slice(6));
+  const typo = inspectToken(`${HEX.slice(0, 5)}\u0430${HEX.slice(6)}`);
   assert.equal(typo.error.position, 5);
 });
 
@@ -166,5 +166,5 @@ test("single calls stay correct after the wasm memory has grown", () => {
     assert.equal(normalizeToken(`<${hex.match(/.{8}/g).join(" ")}>`), hex);
     assert.equal(normalizeToken(FCM), FCM);
   }
-  assert.throws(() => normalizeToken(HEX.slice(0, 63) + "g"), { code: "INVALID_CHARACTER", position: 63 });
+  assert.throws(() => normalizeToken(`${HEX.slice(0, 63)}g`), { code: "INVALID_CHARACTER", position: 63 });
 });

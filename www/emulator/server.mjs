@@ -87,7 +87,7 @@ export async function startEmulatorServer({
         return;
       }
       if (!res.headersSent) {
-        const message = `Internal emulator error: ${error && error.message ? error.message : String(error)}`;
+        const message = `Internal emulator error: ${error?.message ? error.message : String(error)}`;
         const payload = JSON.stringify({
           code: 20500,
           message,

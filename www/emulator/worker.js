@@ -24,7 +24,7 @@ function misconfigured() {
 }
 
 export default {
-  async fetch(request, env = {}, ctx) {
+  async fetch(request, env = {}) {
     if (!env.EMULATOR_USERNAME || !env.EMULATOR_PASSWORD) return misconfigured();
     if (!emulator) {
       const options = { credentials: [{ username: env.EMULATOR_USERNAME, password: env.EMULATOR_PASSWORD }] };

@@ -34,6 +34,7 @@ export function createProxyHandler(options = {}) {
   function coreFor(env) {
     let found = byEnv.get(env);
     if (found) return found;
+    // biome-ignore lint/suspicious/noAssignInExpressions: one-time lazy initialisation, read on first use
     const keys = (envKeys ??= proxyEnvKeys());
     const values = {};
     for (const k of keys) {

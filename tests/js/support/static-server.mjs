@@ -23,7 +23,7 @@ export async function startStaticServer(mounts) {
       const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
       const [prefix, dir] = entries.find(([p]) => path.startsWith(p)) ?? [];
       if (!dir) return void res.writeHead(404).end("not found");
-      let file = resolve(dir, normalize("./" + path.slice(prefix.length)));
+      let file = resolve(dir, normalize(`./${path.slice(prefix.length)}`));
       if (!file.startsWith(resolve(dir))) return void res.writeHead(403).end();
       if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, "index.html");
       const body = await readFile(file);
