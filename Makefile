@@ -54,6 +54,7 @@ test-wasm: bootstrap
 
 test-js: pkg
 	npx tsc -p tests/types
+	npx tsc -p tests/types/tsconfig.bundler.json
 	node --test --test-concurrency=1 $(NODE_TESTS)
 
 ## test-e2e: the admin page in Chromium against the stack (Playwright through playwright-core).
