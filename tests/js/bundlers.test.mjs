@@ -1,6 +1,7 @@
 // The README's bundler recipes, each built as a user would (the package imported by name from
 // node_modules, the bundler's own API) and run in headless Chromium: esbuild, webpack 5 (a page
-// and a Web Worker) and Rollup. (Vite and the import-map page are in package.test.mjs.)
+// and a Web Worker), Rollup and Vite's dev server. (The Vite build and the import-map page are in
+// package.test.mjs.)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, writeFile, mkdir, rm, readdir, readFile } from "node:fs/promises";
@@ -8,6 +9,7 @@ import { join, resolve } from "node:path";
 import { build as esbuild } from "esbuild";
 import webpack from "webpack";
 import { rollup } from "rollup";
+import { createServer as viteServer } from "vite";
 import { nodeResolve } from "@rollup/plugin-node-resolve";
 import { importMetaAssets } from "@web/rollup-plugin-import-meta-assets";
 import { startStaticServer } from "./support/static-server.mjs";
@@ -163,4 +165,27 @@ test("Rollup: node-resolve (browser) and import-meta-assets, await init()", asyn
   await writeFile(join(dist, "index.html"), HTML("app.js"));
   assert.ok((await readdir(dist, { recursive: true })).some((f) => f.endsWith(".wasm")));
   assert.deepEqual(await runPage(dist), EXPECTED);
+});
+
+test("Vite dev server: await init(), no configuration (dependency pre-bundling on)", async () => {
+  const dir = await app("vite-dev", {
+    "index.html": HTML("main.js"),
+    "main.js": `${IMPORT}\nawait init();\n${PROGRAM}\n${SHOW}`,
+  });
+  const server = await viteServer({
+    root: dir,
+    configFile: false,
+    logLevel: "silent",
+    cacheDir: join(dir, "cache"),
+    server: { host: "127.0.0.1", port: 0, strictPort: false },
+  });
+  await server.listen();
+  try {
+    const { page, problems } = await openPage(browser, server.resolvedUrls.local[0]);
+    await page.waitForFunction(() => document.body.dataset.out, null, { timeout: 60_000 });
+    assert.deepEqual(JSON.parse(await page.evaluate(() => document.body.dataset.out)), EXPECTED);
+    assert.deepEqual(problems, []);
+  } finally {
+    await server.close();
+  }
 });
