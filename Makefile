@@ -52,8 +52,10 @@ test-wasm: bootstrap
 	wasm-pack test --node -- --test node
 	wasm-pack test --headless --chrome -- --test browser
 
-test-js: pkg
+## test-js: needs the page too (the dry-run deploy of www/ bundles its static assets).
+test-js: page
 	npx tsc -p tests/types
+	npx tsc -p tests/types/tsconfig.bundler.json
 	node --test --test-concurrency=1 $(NODE_TESTS)
 
 ## test-e2e: the admin page in Chromium against the stack (Playwright through playwright-core).

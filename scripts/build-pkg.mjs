@@ -44,18 +44,31 @@ execFileSync(
 
 const entries = ["node.js", "workerd.js", "web.js", "proxy.js", "index.d.ts", "proxy.d.ts"];
 for (const f of entries) copyFileSync(join(root, "src", "js", "package", f), join(pkg, f));
+// wasm-pack's `_bg.wasm.d.ts` describes the raw export table, which is not what importing the
+// file yields; the package's own declaration says what a loader gives (a URL or a module).
+copyFileSync(join(root, "src", "js", "package", "wasm.d.ts"), join(pkg, `${name}_bg.wasm.d.ts`));
+// The npm README (for someone who ran `npm install`), not the repository's, and the licenses.
+copyFileSync(join(root, "src", "js", "package", "README.md"), join(pkg, "README.md"));
+const licenses = ["LICENSE-MIT", "LICENSE-APACHE"];
+for (const f of licenses) copyFileSync(join(root, f), join(pkg, f));
 
 const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");
 const version = /^version\s*=\s*"([^"]+)"/m.exec(cargo)[1];
 const generated = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
+
+const repository = /^repository\s*=\s*"([^"]+)"/m.exec(cargo)[1];
 
 const manifest = {
   name: "twilio-push-wasm",
   version,
   description: generated.description,
   license: generated.license,
-  repository: generated.repository,
+  // npm's normalized form (what `npm pkg fix` writes), so publint has nothing to suggest.
+  repository: { type: "git", url: `git+${repository}.git` },
+  homepage: `${repository}#readme`,
+  bugs: { url: `${repository}/issues` },
   keywords: generated.keywords,
+  // ESM only. Node ≥ 20.19 can also `require()` it (require of ES modules without a flag).
   type: "module",
   sideEffects: ["./node.js", "./workerd.js"],
   files: [
@@ -67,24 +80,29 @@ const manifest = {
     // JS that the Rust side imports (`inline_js`), if any.
     ...(existsSync(join(pkg, "snippets")) ? ["snippets"] : []),
     "README.md",
+    ...licenses,
   ],
+  // For tools that read no `exports` (TypeScript's `node10` resolution, old bundlers).
   main: "./node.js",
   module: "./web.js",
-  browser: "./web.js",
   types: "./index.d.ts",
   exports: {
     ".": {
       types: "./index.d.ts",
+      // Only workerd: the generic `worker` condition also matches browser Web Workers
+      // (webpack's `webworker` target), where `.wasm` imports are not modules.
       workerd: "./workerd.js",
-      worker: "./workerd.js",
       node: "./node.js",
       browser: "./web.js",
       default: "./web.js",
     },
-    [`./${name}_bg.wasm`]: `./${name}_bg.wasm`,
+    [`./${name}_bg.wasm`]: {
+      types: `./${name}_bg.wasm.d.ts`,
+      default: `./${name}_bg.wasm`,
+    },
     "./package.json": "./package.json",
   },
-  engines: { node: ">=20" },
+  engines: { node: ">=20.19" },
 };
 writeFileSync(join(pkg, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
 // wasm-pack writes a .gitignore of "*" into pkg/, which would make `npm pack` skip files.

@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use twilio_push_wasm::batch::{inspect_lines, BatchOptions};
-use twilio_push_wasm::token::{self, inspect, normalize, normalize_bytes, Provider};
+use twilio_push_wasm::token::{self, inspect, normalize, normalize_bytes, Provider, TokenFormat};
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -42,8 +42,53 @@ fn base64(bytes: &[u8], url: bool, pad: bool) -> String {
     out
 }
 
+fn distinct(s: &str) -> usize {
+    s.bytes().collect::<std::collections::BTreeSet<_>>().len()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn real_base64_of_usual_lengths_is_accepted(bytes in prop::collection::vec(any::<u8>(), 32..=100), url in any::<bool>(), pad in any::<bool>()) {
+        // The rules refuse base64 only at the hex token's length; for random bytes the other
+        // conditions fail with a probability far below what 2000 cases can show.
+        let b = base64(&bytes, url, pad);
+        prop_assume!(b.len() != 64);
+        let r = inspect(&b, None);
+        prop_assert_eq!(r.token, Some(hex(&bytes)), "{}", b);
+        prop_assert_eq!(r.byte_length, Some(bytes.len()));
+    }
+
+    #[test]
+    fn sixty_four_non_hex_characters_are_damaged_hex(s in "[A-Za-z0-9+/_=-]{64}", prefix in any::<bool>(), p in 0..2u8) {
+        // Whatever else it could be, a 64-character string (with or without `0x`) that is not
+        // all hex is a hex token with a wrong character: the first one is reported.
+        let provider = [None, Some(Provider::Apn)][p as usize];
+        let input = if prefix { format!("0x{s}") } else { s.clone() };
+        prop_assume!(!input.starts_with("APA91b"));
+        let body_start = if input.starts_with("0x") || input.starts_with("0X") { 2 } else { 0 };
+        let first_bad = input[body_start..].bytes().position(|b| !b.is_ascii_hexdigit());
+        prop_assume!(first_bad.is_some());
+        let first_bad = first_bad.unwrap() + body_start;
+        let e = token::parse(&input, provider).unwrap_err();
+        prop_assert_eq!((e.code(), e.position()), ("INVALID_CHARACTER", Some(first_bad)), "{}", input);
+    }
+
+    #[test]
+    fn filler_is_never_base64(
+        chars in prop::collection::vec(prop::sample::select(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_".to_vec()), 1..=15),
+        picks in prop::collection::vec(any::<prop::sample::Index>(), 40..=140),
+        pad in 0..3usize,
+    ) {
+        // Fewer than 16 different characters: never read as base64, whatever its length.
+        let mut s: String = picks.iter().map(|i| *i.get(&chars) as char).collect();
+        s.push_str(&"=".repeat(pad));
+        for provider in [None, Some(Provider::Apn)] {
+            let r = inspect(&s, provider);
+            prop_assert!(!matches!(r.format, Some(TokenFormat::Base64 | TokenFormat::Base64Url)), "{}", s);
+        }
+    }
 
     #[test]
     fn every_spelling_normalizes_to_the_same_token(bytes in prop::collection::vec(any::<u8>(), 32..=100)) {
@@ -62,13 +107,15 @@ proptest! {
             format!("{{length={n},bytes=0x{canonical}}}"),
             format!("  {canonical}\r\n"),
         ];
-        // Base64 is recognised only where it cannot be damaged hex: at least a quarter of its
-        // characters must be outside the hex digits (true of almost every random input).
+        // Base64 is recognised only where it cannot be damaged hex or filler: not 64 characters
+        // long (the hex token's length; base64 of 46–48 bytes), at least a quarter of its
+        // characters outside the hex digits and at least 16 different characters (true of
+        // almost every random input).
         for (url, pad) in [(false, true), (false, false), (true, false), (true, true)] {
             let b = base64(&bytes, url, pad);
             let unpadded = b.trim_end_matches('=');
             let non_hex = unpadded.bytes().filter(|c| !c.is_ascii_hexdigit()).count();
-            if non_hex * 4 >= unpadded.len() {
+            if b.len() != 64 && non_hex * 4 >= unpadded.len() && distinct(unpadded) >= 16 {
                 spellings.push(b);
             }
         }

@@ -198,13 +198,15 @@ function parseText(loc, provider) {
     }
     return finishHex(loc, body, bodyStart, scan, "hex", warnings);
   }
-  if (!scan.spaces) {
+  const chars = codePoints(body, body.length);
+  // 64 characters, with or without "0x": the hex token's length, read as hex whatever it holds.
+  const hexLength = !scan.spaces && (chars === 64 || chars + bodyStart === 64);
+  if (!scan.spaces && !hexLength) {
     // Base64 may begin with "0x" by chance; the 'x' counts as one more non-hex character.
     const b64 = parseBase64(s, scan.bad + (bodyStart === 2 ? 1 : 0));
     if (b64) return b64;
   }
-  const chars = codePoints(body, body.length);
-  const mostlyHex = scan.bad <= 3 || scan.bad * 8 <= chars;
+  const mostlyHex = hexLength || scan.bad <= 3 || scan.bad * 8 <= chars;
   if (provider === "APN" || mostlyHex) return finishHex(loc, body, bodyStart, scan, "hex", warnings);
   let fcmCharset = true;
   for (let i = 0; i < s.length; i++) {
@@ -233,17 +235,25 @@ function parseBase64(s, nonHex) {
   const padding = s.length - end;
   let std = false;
   let url = false;
+  // Distinct characters: at least 16, or it is filler ("xxxx…"), not base64 of real bytes.
+  const seen = new Uint8Array(128);
+  let distinct = 0;
   for (let i = 0; i < end; i++) {
     const c = s.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57)) continue;
-    if (c === 43 || c === 47) std = true;
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      // a base64 letter or digit
+    } else if (c === 43 || c === 47) std = true;
     else if (c === 45 || c === 95) url = true;
     else return null;
+    if (!seen[c]) {
+      seen[c] = 1;
+      distinct++;
+    }
   }
   const len = end;
   if ((std && url) || len % 4 === 1 || padding > 2) return null;
   if (padding > 0 && (len + padding) % 4 !== 0) return null;
-  if (nonHex * 4 < len) return null;
+  if (nonHex * 4 < len || distinct < 16) return null;
   const bytes = Math.floor((len * 3) / 4);
   if (bytes < 32 || bytes > 100) return null;
   const out = new Uint8Array(bytes);

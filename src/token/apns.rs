@@ -272,17 +272,19 @@ pub(crate) fn parse_text<'a>(
         }
         return finish_hex(loc, body, body_start, &scan, TokenFormat::Hex, warnings);
     }
-    if !scan.spaces {
+    let chars = body.chars().count();
+    let hex_length = has_hex_token_length(chars, body_start, scan.spaces);
+    if !scan.spaces && !hex_length {
         // Base64 may begin with "0x" by chance; the 'x' counts as one more non-hex character.
         let non_hex = scan.bad + usize::from(body_start == 2);
         if let Some(parsed) = parse_base64(s, non_hex)? {
             return Ok(parsed);
         }
     }
-    // Hex with a few wrong characters is a typo in a hex token: point at the first one rather
-    // than reinterpret the string as something else.
-    let chars = body.chars().count();
-    let mostly_hex = scan.bad <= 3 || scan.bad * 8 <= chars;
+    // Hex with a few wrong characters is a typo in a hex token, and so is anything of the usual
+    // hex token's length: point at the first wrong character rather than reinterpret the string
+    // as something else.
+    let mostly_hex = hex_length || scan.bad <= 3 || scan.bad * 8 <= chars;
     if provider == Some(Provider::Apn) || mostly_hex {
         return finish_hex(loc, body, body_start, &scan, TokenFormat::Hex, warnings);
     }
@@ -297,14 +299,36 @@ pub(crate) fn parse_text<'a>(
     Err(loc.error_at(TokenErrorKind::UnknownFormat(hint), 0))
 }
 
+/// The length in characters of the usual token (32 bytes) in hex.
+const HEX_TOKEN_CHARS: usize = 2 * APNS_USUAL_BYTES;
+
+/// The fewest different characters base64 must use to be read as base64. Base64 of random
+/// bytes (every real token) uses about 31 of the 64 at the shortest length, 32 bytes (43
+/// characters), and fewer than 16 with a probability of about 6·10⁻¹⁴ (more characters make it
+/// rarer still); `xxxx…`, `gggg…` and other filler use a handful.
+const BASE64_MIN_DISTINCT: u32 = 16;
+
+/// Whether a string without spaces is exactly 64 characters long, with or without a `0x`
+/// prefix (`chars` counts the characters after the prefix; `body_start` is the prefix's
+/// length): the length of every current device's hex token. Such a string is read as hex
+/// whatever it holds, because as base64 it would be 48 bytes, a length no APNs token has, while
+/// a damaged copy of a hex token is common.
+fn has_hex_token_length(chars: usize, body_start: usize, spaces: bool) -> bool {
+    !spaces && (chars == HEX_TOKEN_CHARS || chars + body_start == HEX_TOKEN_CHARS)
+}
+
 /// Base64 or base64url of 32–100 bytes, recognised only where it cannot be mistaken for damaged
-/// hex: one alphabet throughout, padding only at the end and consistent with the length, no
-/// leftover bits, and at least a quarter of the characters outside the hex digits (hex with a
-/// typo has only a few). Returns `Ok(None)` when the string is not base64.
+/// hex or for filler: one alphabet throughout, padding only at the end and consistent with the
+/// length, no leftover bits, at least a quarter of the characters outside the hex digits (hex
+/// with a typo has only a few), and at least [`BASE64_MIN_DISTINCT`] different characters (so
+/// `"x".repeat(108)` is not 81 bytes of base64). The caller never offers a string of the hex
+/// token's length ([`has_hex_token_length`]). Returns `Ok(None)` when the string is not base64.
 fn parse_base64(s: &str, non_hex: usize) -> Result<Option<Parsed<'static>>, TokenError> {
     let unpadded = s.trim_end_matches('=');
     let padding = s.len() - unpadded.len();
     let (mut std_chars, mut url_chars) = (false, false);
+    // One bit per ASCII character seen.
+    let mut seen: u128 = 0;
     for b in unpadded.bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => {}
@@ -312,6 +336,7 @@ fn parse_base64(s: &str, non_hex: usize) -> Result<Option<Parsed<'static>>, Toke
             b'-' | b'_' => url_chars = true,
             _ => return Ok(None),
         }
+        seen |= 1 << b;
     }
     let len = unpadded.len();
     if (std_chars && url_chars) || len % 4 == 1 || padding > 2 {
@@ -320,7 +345,7 @@ fn parse_base64(s: &str, non_hex: usize) -> Result<Option<Parsed<'static>>, Toke
     if padding > 0 && (len + padding) % 4 != 0 {
         return Ok(None);
     }
-    if non_hex * 4 < len {
+    if non_hex * 4 < len || seen.count_ones() < BASE64_MIN_DISTINCT {
         return Ok(None);
     }
     let bytes = len * 3 / 4;
@@ -515,5 +540,33 @@ impl Cursor<'_> {
         let n = self.s.get(self.i..self.i + digits)?.parse().ok()?;
         self.i += digits;
         Some(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hex_token_length_with_or_without_prefix() {
+        assert!(has_hex_token_length(64, 0, false));
+        assert!(has_hex_token_length(64, 2, false));
+        assert!(has_hex_token_length(62, 2, false));
+        assert!(!has_hex_token_length(64, 0, true));
+        assert!(!has_hex_token_length(63, 0, false));
+        assert!(!has_hex_token_length(43, 0, false));
+    }
+
+    #[test]
+    fn base64_needs_sixteen_different_characters() {
+        // 43 characters (32 bytes), a quarter and more outside the hex digits, no leftover bits.
+        let fifteen = format!("{}g", &"ghijklmnopqrstu".repeat(3)[..42]);
+        let sixteen = format!("{}A", &"ghijklmnopqrstu".repeat(3)[..42]);
+        assert_eq!(parse_base64(&fifteen, 43), Ok(None));
+        let parsed = parse_base64(&sixteen, 42).unwrap().unwrap();
+        assert_eq!(
+            (parsed.format, parsed.byte_len),
+            (TokenFormat::Base64, Some(32))
+        );
     }
 }

@@ -7,7 +7,9 @@
 //! - the truncated iOS 13 description, Swift's `N bytes`, the other provider's tokens and the
 //!   usual look-alikes are errors with their own codes;
 //! - ambiguity is resolved toward safety: a string that is hex but for a few characters is hex
-//!   with a typo, never something else.
+//!   with a typo, never something else, and so is any 64-character string (the hex token's
+//!   length); base64 is read only where it has the variety of real bytes (see
+//!   `apns::parse_base64`), so filler such as `xxxx…` is refused rather than decoded.
 //!
 //! [`parse`] is the allocation-free core used by the batch scanner; [`inspect`] and
 //! [`normalize`] are the convenient entry points.

@@ -184,11 +184,60 @@ both! { fn fcm_characters_are_checked() {
 
 both! { fn twilios_placeholder_apn_token() {
     // The reference's APN example is a placeholder, not hex. It is read as base64url of
-    // 39 bytes (the only form it fits) and flagged as an unusual length.
-    let r = inspect("utJXX2Tr9wN_tYOwYd8rFA6mYUMBFqdz9n6k3v5EpFAukXD89hGq", Some(Provider::Apn));
-    assert_eq!(r.format, Some(TokenFormat::Base64Url));
-    assert_eq!(r.byte_length, Some(39));
-    assert!(r.warnings.contains(Warning::NonStandardLength));
+    // 39 bytes (the only form it fits: 52 characters, 34 different ones) and flagged as an
+    // unusual length, with or without a provider.
+    for provider in [None, Some(Provider::Apn)] {
+        let r = inspect("utJXX2Tr9wN_tYOwYd8rFA6mYUMBFqdz9n6k3v5EpFAukXD89hGq", provider);
+        assert_eq!(r.format, Some(TokenFormat::Base64Url));
+        assert_eq!(r.byte_length, Some(39));
+        assert!(r.warnings.contains(Warning::NonStandardLength));
+    }
+} }
+
+both! { fn filler_and_damaged_hex_are_not_base64() {
+    // Strings other projects' tests use as invalid tokens. Each is valid base64 of an unusual
+    // length, and none is a token.
+    let alphabet = "abcdefghijklmnopqrstuvwxyz".repeat(3)[..64].to_string();
+    let base64_alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/";
+    let g = "g".repeat(64);
+    let x = "x".repeat(64);
+    // 64 characters is the length of a hex token: the first non-hex character is the error.
+    for (input, position) in [(&g, 0), (&x, 0), (&alphabet, 6), (&base64_alphabet.to_string(), 6)] {
+        for provider in [None, Some(Provider::Apn)] {
+            let e = token::parse(input, provider).unwrap_err();
+            assert_eq!((e.code(), e.position()), ("INVALID_CHARACTER", Some(position)), "{input}");
+        }
+    }
+    let e = token::parse(&format!("0x{g}"), None).unwrap_err();
+    assert_eq!((e.code(), e.position()), ("INVALID_CHARACTER", Some(2)));
+    // Other lengths: too few different characters to be base64 of real bytes.
+    let long_x = "x".repeat(108);
+    assert_eq!(code(&long_x, None), "UNKNOWN_FORMAT");
+    let e = token::parse(&long_x, Some(Provider::Apn)).unwrap_err();
+    assert_eq!((e.code(), e.position()), ("INVALID_CHARACTER", Some(0)));
+    assert_eq!(code(&"x".repeat(43), None), "UNKNOWN_FORMAT");
+    // 15 different characters is filler, 16 can be base64 (here of 32 bytes).
+    let fifteen = "ghijklmnopqrstu".repeat(3)[..42].to_string() + "g";
+    assert_eq!(code(&fifteen, None), "UNKNOWN_FORMAT");
+    let sixteen = "ghijklmnopqrstu".repeat(3)[..42].to_string() + "A";
+    assert_eq!(inspect(&sixteen, None).format, Some(TokenFormat::Base64));
+    // With provider FCM these stay what they were: FCM-alphabet strings of FCM length, accepted
+    // with a warning because Firebase publishes no pattern.
+    let r = inspect(&x, Some(Provider::Fcm));
+    assert!(r.warnings.contains(Warning::UnrecognizedFcmShape));
+} }
+
+both! { fn base64_of_real_lengths_is_still_accepted() {
+    // 80 bytes (simulators on Apple silicon): 108 characters padded, 107 without.
+    let bytes: Vec<u8> = (0..80u32).map(|i| (i * 97 + 13) as u8).collect();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let padded = "DW7PMJHyU7QVdtc4mfpbvB1+30ChAmPEJYbnSKkKa8wtju9QsRJz1DWW91i5GnvcPZ7/YMEig+RFpgdoySqL7E2uD3DRMpP0VbYXeNk6m/w=";
+    assert_eq!(padded.len(), 108);
+    let r = inspect(padded, None);
+    assert_eq!((r.format, r.byte_length), (Some(TokenFormat::Base64), Some(80)));
+    assert_eq!(r.token.as_deref(), Some(hex.as_str()));
+    let unpadded = padded.trim_end_matches('=');
+    assert_eq!(normalize(unpadded, Some(Provider::Apn)).as_deref(), Ok(hex.as_str()));
 } }
 
 both! { fn every_error_has_a_message_and_a_code() {

@@ -13,6 +13,14 @@ import init, {
 
 await init();
 
+// The .wasm as a loader yields it (a URL from file loaders, a module in Workers): init() takes it.
+import wasm from "twilio-push-wasm/twilio_push_wasm_bg.wasm";
+await init({ module_or_path: wasm });
+const wasmUrl: string | WebAssembly.Module = wasm;
+// @ts-expect-error: not a number, whatever the loader
+const wasmNumber: number = wasm;
+void [wasmUrl, wasmNumber];
+
 const canonical: string = normalizeToken("<965b251c 6cb1926d>", "APN");
 const fromBytes: string = normalizeToken(new Uint8Array(32));
 const provider: Provider = "FCM";
