@@ -163,6 +163,25 @@ test("sign-out: DELETE takes the device out of the user and of Twilio; repeats a
   assert.deepEqual(await tokensReachedBySend(s, r.body.twilioUserId), [stay, t].sort());
 });
 
+test("a 21st device evicts the user's least recently seen one (cap 20; Twilio's is 50)", async () => {
+  const tokens = hexTokens(21, 13);
+  let twilioUserId;
+  for (const t of tokens) {
+    const r = await s.app("PUT", { token: t }, { userId: "u-cap" });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    twilioUserId = r.body.twilioUserId;
+  }
+  const live = (await s.sql("SELECT token FROM devices WHERE user_id = 'u-cap' AND status = 'active'")).map((r) => r.token);
+  assert.equal(live.length, 20);
+  const evicted = await s.sql(
+    "SELECT d.token, e.from_user FROM token_events e JOIN devices d ON d.device_id = e.device_id WHERE e.event = 'evicted_limit'",
+  );
+  assert.equal(evicted.length, 1);
+  assert.equal(evicted[0].from_user, "u-cap");
+  assert.ok(!live.includes(evicted[0].token));
+  assert.deepEqual((await twilioRegistrations(s))[twilioUserId], live.sort());
+});
+
 test("bad input: token core codes, 413, 415, bad JSON, unknown app — all JSON, nothing stored", async () => {
   const before = [await count("devices"), await count("users"), await count("token_events")];
   const cases = [

@@ -67,6 +67,44 @@ export function readDeviceBody(body, env, { allowPrevious = true } = {}) {
   return { appName, current, previous };
 }
 
+/** Live devices per user (MAX_DEVICES_PER_USER, default 20; Twilio holds at most 50). */
+const deviceCap = (env) => Math.min(Math.max(Number(env.MAX_DEVICES_PER_USER) || 20, 1), 50);
+
+// The statements that retire the user's least recently seen live devices so that one more fits
+// under the cap, with their `evicted_limit` events.
+async function evictions(store, env, app, userId, base) {
+  const live = await store.all(
+    "SELECT device_id, provider, token FROM devices WHERE app = ?1 AND user_id = ?2 AND status IN ('active', 'pending') ORDER BY last_seen_at, device_id",
+    app,
+    userId,
+  );
+  const excess = live.length + 1 - deviceCap(env);
+  const out = [];
+  for (const d of live.slice(0, Math.max(0, excess))) {
+    out.push(
+      store.stmt(
+        "UPDATE devices SET user_id = NULL, status = 'retired', updated_at = ?2 WHERE device_id = ?1 AND user_id = ?3",
+        d.device_id,
+        base.at,
+        userId,
+      ),
+      eventIf(
+        store,
+        { deviceId: d.device_id, userId: null, token: d.token },
+        {
+          ...base,
+          tokenHash: await tokenHash(d.provider, d.token),
+          provider: d.provider,
+          event: "evicted_limit",
+          fromUser: userId,
+          detail: `over ${deviceCap(env)} devices`,
+        },
+      ),
+    );
+  }
+  return out;
+}
+
 const anonymousId = async (provider, token) => `${ANONYMOUS_PREFIX}${(await tokenHash(provider, token)).slice(0, 32)}`;
 
 function answer(device, user, extra = {}) {
@@ -202,6 +240,11 @@ export async function putDevice({ store, client, env, identity, input, requestId
             },
           ),
         );
+      }
+      if ((!row || row.user_id !== userId) && !rotating) {
+        // A device joining the user (a rotation only swaps one): over the cap, the least
+        // recently seen devices leave.
+        statements.push(...(await evictions(store, env, app, userId, base)));
       }
       statements.push(markPendingStmt(store, app, userId, at));
       if (formerOwner) statements.push(markPendingStmt(store, app, formerOwner, at));

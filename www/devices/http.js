@@ -1,6 +1,9 @@
 // JSON answers and request bodies for the directory Worker. Every answer is JSON with
 // `Cache-Control: no-store`; errors are `{ code, message, status, ...extra }`.
 
+/** How much of a refused (too large) body is still read, so the client sees the 413. */
+const DRAIN_BYTES = 1024 * 1024;
+
 /** An error that becomes a JSON answer with its status and code. */
 export class HttpError extends Error {
   /**
@@ -57,19 +60,27 @@ export async function readJsonBody(request, limit) {
   }
   const declared = Number(request.headers.get("content-length"));
   const tooLarge = () => new HttpError(413, "PAYLOAD_TOO_LARGE", `The body is larger than ${limit} bytes.`);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
   const chunks = [];
   let size = 0;
   if (request.body) {
     const reader = request.body.getReader();
+    // An answer sent while the client is still sending can reach it as a reset connection
+    // instead of the 413, so a too-large body is read (and dropped) up to DRAIN_BYTES first.
+    const refuse = async () => {
+      while (size <= DRAIN_BYTES) {
+        const { done, value } = await reader.read().catch(() => ({ done: true }));
+        if (done) return tooLarge();
+        size += value.byteLength;
+      }
+      await reader.cancel().catch(() => {});
+      return tooLarge();
+    };
+    if (Number.isFinite(declared) && declared > limit) throw await refuse();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
+      if (size > limit) throw await refuse();
       chunks.push(value);
     }
   }
