@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { SignJWT, generateKeyPair } from "jose";
-import { hexTokens, makeKeys, mintJwt, startDirectory } from "./support/directory.mjs";
+import { AUDIENCE, ISSUER, hexTokens, makeKeys, mintJwt, startDirectory } from "./support/directory.mjs";
 
 let s;
 let keys;
@@ -94,4 +94,34 @@ test("bad JWTs are 401 with a code, and nothing is stored", async () => {
   const aud = await s.app("PUT", { token: t }, { bearer: await mintJwt(keys, "victim", { aud: "x" }) });
   assert.equal(aud.body.claim, "aud");
   assert.deepEqual([await count("devices"), await count("users"), await count("token_events")], stored);
+});
+
+test("JWT_USER_CLAIM picks another claim; an unreachable JWKS URL fails closed (503)", async () => {
+  const [t] = hexTokens(1, 22);
+  const custom = await startDirectory({ jwks: keys.jwks, vars: { JWT_USER_CLAIM: "uid" } });
+  try {
+    const ok = await custom.app(
+      "PUT",
+      { token: t },
+      { bearer: await mintJwt(keys, "sub-ignored", { claims: { uid: "u-42" } }) },
+    );
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.equal(ok.body.userId, "u-42");
+    const missing = await custom.app("PUT", { token: t }, { bearer: await mintJwt(keys, "only-sub") });
+    assert.deepEqual([missing.status, missing.body.code, missing.body.claim], [401, "JWT_CLAIM_INVALID", "uid"]);
+  } finally {
+    await custom.close();
+  }
+  // The key URL is not reachable (this Worker's fetches go to the emulator, which has no JWKS).
+  const remote = await startDirectory({
+    vars: { JWT_JWKS_URL: "https://id.example.test/.well-known/jwks.json", JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE },
+  });
+  try {
+    const r = await remote.app("PUT", { token: t }, { bearer: await mintJwt(keys, "someone") });
+    assert.deepEqual([r.status, r.body.code], [503, "JWKS_UNAVAILABLE"]);
+    const devices = await remote.sql("SELECT COUNT(*) AS n FROM devices");
+    assert.equal(devices[0].n, 0);
+  } finally {
+    await remote.close();
+  }
 });
