@@ -12,6 +12,8 @@ import {
   signIn,
   screenshotsAtBothWidths,
   unexpected,
+  paste,
+  emulator,
 } from "./support/stack.mjs";
 
 let stack;
@@ -92,6 +94,66 @@ test("directory: search by token or user ID, the move in the history, users, exp
   assert.ok(csv.includes(moved));
   assert.equal(download.suggestedFilename(), "directory.csv");
 
+  assert.deepEqual(unexpected(problems), []);
+  await context.close();
+});
+
+test("import writes the directory: Notify identities keep their user on a re-run; plain tokens under one user ID", async () => {
+  const hex = (seed) => seed.repeat(64 / seed.length);
+  const ivy = [hex("1e1e0001"), hex("1e1e0002")];
+  const jack = hex("3ac30001");
+  const csv = `Sid,Identity,BindingType,Address\nBS1,ivy,apn,${ivy[0]}\nBS2,ivy,apn,${ivy[1].toUpperCase()}\nBS3,jack,apn,${jack}\n`;
+  const lookup = async (q) => {
+    const res = await fetch(`${stack.url}/api/directory/lookup?q=${encodeURIComponent(q)}`, {
+      headers: { authorization: `Bearer ${stack.adminToken}` },
+    });
+    return (await res.json()).users[0];
+  };
+  const { page, context, problems } = await openApp(browser, stack);
+  await signIn(page, stack.adminToken);
+  await page.goto(`${stack.url}/#/import`);
+  const option = page.getByLabel("Record the devices in the directory under your user IDs");
+  const importOnce = async () => {
+    await paste(page, page.getByLabel("Tokens or CSV"), csv);
+    await page.getByTestId("import-report").getByText("Twilio Notify Bindings export (CSV)").waitFor();
+    await option.check();
+    await page.getByRole("button", { name: "Import 3 devices" }).click();
+    await page.getByTestId("import-equation").waitFor();
+    assert.equal(
+      await page.getByTestId("import-equation").textContent(),
+      "3 rows = 3 imported + 0 failed + 0 skipped + 0 duplicates",
+    );
+  };
+  await option.waitFor();
+  await importOnce();
+  const first = await lookup("ivy");
+  assert.deepEqual(first.devices.map((d) => d.token).sort(), ivy);
+  assert.equal(first.source, "import");
+  assert.match(first.twilioUserId, /^comms_pushnotificationuser_/);
+  assert.equal((await lookup("jack")).devices.length, 1);
+
+  // The same export again: the same Twilio users, no new ones.
+  const usersBefore = (await emulator(stack, "/__emulator/stats")).users;
+  await page.getByRole("button", { name: "Start a new import" }).click();
+  await importOnce();
+  assert.equal((await lookup("ivy")).twilioUserId, first.twilioUserId);
+  assert.equal((await emulator(stack, "/__emulator/stats")).users, usersBefore);
+
+  // Plain tokens, all under one user ID (which must be given).
+  await page.getByRole("button", { name: "Start a new import" }).click();
+  const plain = [hex("4b1d0001"), hex("4b1d0002")];
+  await paste(page, page.getByLabel("Tokens or CSV"), plain.join("\n"));
+  await page.getByRole("button", { name: "Import 2 devices" }).waitFor();
+  await option.check();
+  await page.getByLabel("All under one user ID").check();
+  await page.getByRole("button", { name: "Import 2 devices" }).click();
+  await page.getByText("Enter the user ID to import the tokens under.").waitFor();
+  await screenshotsAtBothWidths(page, "directory-import");
+  await page.getByLabel("Import under this user ID").fill("kim");
+  await page.getByRole("button", { name: "Import 2 devices" }).click();
+  await page.getByTestId("import-equation").waitFor();
+  const kim = await lookup("kim");
+  assert.deepEqual(kim.devices.map((d) => d.token).sort(), plain);
   assert.deepEqual(unexpected(problems), []);
   await context.close();
 });

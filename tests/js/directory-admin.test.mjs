@@ -177,3 +177,22 @@ test("admin removal of a device by token", async () => {
   );
   assert.equal(alice.history[0].event, "admin_removed");
 });
+
+test("admin import: PUT devices registers on behalf of your user ID (source import); bad IDs refused", async () => {
+  const [t] = hexTokens(1, 41);
+  const put = (body) =>
+    s.admin("devices", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const r = await put({ appName: APP, token: t.toUpperCase(), userId: "imported-1" });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.userId, "imported-1");
+  const again = await put({ appName: APP, token: t, userId: "imported-1" });
+  assert.equal(again.body.twilioUserId, r.body.twilioUserId);
+  assert.equal(again.body.changed, false);
+  const user = (await s.admin("lookup?q=imported-1")).body.users[0];
+  assert.equal(user.source, "import");
+  assert.equal(user.history[0].actor, "admin:import");
+  const bad = await put({ appName: APP, token: hexTokens(1, 42)[0], userId: " padded" });
+  assert.deepEqual([bad.status, bad.body.code], [400, "USER_ID_INVALID"]);
+  const health = await s.admin("health");
+  assert.deepEqual(health.body, { status: "ok", database: "ok" });
+});

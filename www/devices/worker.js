@@ -6,7 +6,7 @@
 //   DELETE /devices   { token, appName }
 //     Authorization: Bearer <the user's JWT>   (or, in development, the APP_API_KEY + X-User-Id)
 //   GET    /admin/lookup?q=…   GET /admin/users?appName=…   GET /admin/export?format=csv|json
-//   POST   /admin/send   POST /admin/reconcile   DELETE /admin/devices
+//   POST   /admin/send   POST /admin/reconcile   PUT|DELETE /admin/devices   GET /admin/health
 //     Authorization: Bearer <ADMIN_TOKEN>
 //   GET    /health
 //
@@ -16,7 +16,7 @@
 // section documents the decisions.
 import { PushClient } from "twilio-push-wasm";
 import { exportMapping, listUsers, lookup, reconcile, sendToUsers } from "./admin.js";
-import { authenticateAdmin, authenticateApp } from "./auth.js";
+import { authenticateAdmin, authenticateApp, userIdProblem } from "./auth.js";
 import { deleteDevice, putDevice, readDeviceBody } from "./devices.js";
 import { HttpError, json, problem, readJsonBody } from "./http.js";
 import { openStore } from "./store.js";
@@ -72,7 +72,8 @@ const ROUTES = {
   "/admin/export": ["GET"],
   "/admin/send": ["POST"],
   "/admin/reconcile": ["POST"],
-  "/admin/devices": ["DELETE"],
+  "/admin/devices": ["PUT", "DELETE"],
+  "/admin/health": ["GET"],
   "/health": ["GET"],
 };
 
@@ -136,9 +137,31 @@ async function route(request, env) {
       const body = await readJsonBody(request, DEFAULT_MAX_BODY_BYTES);
       return json(200, await reconcile(store, clientFor(env).client, body));
     }
+    case "/admin/health":
+      await store.first("SELECT 1 AS ok");
+      return json(200, { status: "ok", database: "ok" });
     case "/admin/devices": {
       const body = await readJsonBody(request, DEFAULT_MAX_BODY_BYTES);
       const input = readDeviceBody(body, env, { allowPrevious: false });
+      if (request.method === "PUT") {
+        // An import on behalf of your user `userId` (absent: the token is its own user).
+        if (body.userId != null) {
+          const why = userIdProblem(body.userId);
+          if (why) throw new HttpError(400, "USER_ID_INVALID", `userId ${why}.`, { field: "userId" });
+        }
+        const twilio = clientFor(env);
+        await ensureApp(twilio, input.appName);
+        const identity = { userId: body.userId ?? null, actor: "admin:import", mode: "import" };
+        const { status, body: answer } = await putDevice({
+          store,
+          client: twilio.client,
+          env,
+          identity,
+          input,
+          requestId,
+        });
+        return json(status, answer);
+      }
       const row = await store.first(
         "SELECT user_id FROM devices WHERE app = ?1 AND provider = ?2 AND token = ?3",
         input.appName,
