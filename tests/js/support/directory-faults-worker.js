@@ -1,12 +1,17 @@
 // The directory Worker with a D1 binding that can be told to fail: tests post
 // `{ match?: "<substring of the SQL>", times?: n, skip?: n }` to /__d1faults (DELETE clears) and
 // the matching statements (run/all/first/raw, or a batch containing one) throw as D1 does when
-// it is unavailable. Everything else is the real Worker on the real (Miniflare) D1.
+// it is unavailable. Everything else is the real Worker on the real (Miniflare) D1. GET
+// /__d1faults also reports how many D1 round trips and statements were made (DELETE resets).
 import directory from "../../../www/devices/worker.js";
 
 let rule = null;
+// Statements executed (a batch counts each of its statements; `queries` counts round trips).
+const counts = { statements: 0, queries: 0 };
 
 function trip(sqls) {
+  counts.statements += sqls.length;
+  counts.queries += 1;
   if (!rule) return;
   if (rule.match && !sqls.some((s) => s.includes(rule.match))) return;
   if (rule.skip > 0) {
@@ -49,8 +54,11 @@ export default {
     const url = new URL(request.url);
     if (url.pathname === "/__d1faults") {
       if (request.method === "POST") rule = await request.json();
-      if (request.method === "DELETE") rule = null;
-      return Response.json({ rule });
+      if (request.method === "DELETE") {
+        rule = null;
+        counts.statements = counts.queries = 0;
+      }
+      return Response.json({ rule, ...counts });
     }
     return directory.fetch(request, { ...env, DB: wrapDb(env.DB) }, ctx);
   },
