@@ -303,6 +303,20 @@ export async function deleteDevice({ store, client, identity, input, requestId, 
     };
   }
   return withLocks(store, [userLockKey(app, userId)], async () => {
+    const row = await getDevice(store, app, provider, token);
+    if (row?.user_id !== userId) {
+      // It moved to someone else (or was signed out) while we waited for the lease.
+      return {
+        status: 200,
+        body: {
+          appName: app,
+          token,
+          provider,
+          removed: false,
+          state: row && row.user_id === null ? row.status : "not_registered",
+        },
+      };
+    }
     const at = Date.now();
     await store.batch([
       store.stmt(
