@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// The local stack: the admin page + proxy Worker (www/worker.js) and, unless real Twilio
-// credentials are given, the built-in Twilio Push emulator (www/emulator/worker.js), both in
+// The local stack: the admin page + proxy Worker (www/worker.js), the directory Worker
+// (www/devices/worker.js, with a local D1 database, migrations applied) and, unless real Twilio
+// credentials are given, the built-in Twilio Push emulator (www/emulator/worker.js), all in
 // workerd through Miniflare. `make dev` runs this after building the package and the page;
 // tests import `startStack` to get the same stack on a free port.
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { applyMigrations } from "../www/devices/migrate.mjs";
 import { bundleWorker, startMiniflare } from "../tests/js/support/workerd.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -15,7 +17,11 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
  * Starts the stack. Returns `{ url, adminToken, upstream, emulator, logs, close }`:
  * - `emulator.request(path, init)` calls the emulator directly (control endpoints such as
  *   `/__emulator/state`, or `/v1/...` with `emulator.authorization`); `null` with real Twilio;
- * - `logs` collects every line the workers print (for secret scans).
+ * - `logs` collects every line the workers print (for secret scans);
+ * - `directory`: `{ url, appKey, db, request(path, init) }` — the directory Worker's own URL (apps
+ *   call it there), its development app key, its D1 database (migrations applied) and a direct
+ *   fetch; null with `directory: false`. `directory.entry` replaces the Worker's script (tests
+ *   wrap it), `directory.vars` adds bindings, `directory.port` fixes its port.
  */
 export async function startStack({
   port = 0,
@@ -27,6 +33,7 @@ export async function startStack({
   vars = {},
   assets = join(ROOT, "www", "dist"),
   echo = false,
+  directory = {},
 } = {}) {
   const logs = [];
   const capture = (stream) => {
@@ -62,6 +69,7 @@ export async function startStack({
     },
     serviceBindings: {
       ...(twilio ? {} : { EMULATOR: "emulator" }),
+      ...(directory ? { DIRECTORY: "directory" } : {}),
       ...(existsSync(assets) ? { ASSETS: "assets" } : {}),
     },
   };
@@ -76,6 +84,29 @@ export async function startStack({
       name: "assets",
       script: "export default { fetch: () => new Response(null, { status: 404 }) };",
       assets: { directory: assets, binding: "ASSETS", routerConfig: { has_user_worker: false } },
+    });
+  }
+  const appKey = directory ? (directory.appKey ?? randomBytes(16).toString("hex")) : null;
+  if (directory) {
+    workers.push({
+      name: "directory",
+      scriptPath: await bundleWorker(directory.entry ?? join(ROOT, "www", "devices", "worker.js"), ROOT),
+      bindings: {
+        ADMIN_TOKEN: adminToken,
+        APP_API_KEY: appKey,
+        ...(twilio
+          ? twilio
+          : {
+              TWILIO_ACCOUNT_SID: emulatorCredentials.username,
+              TWILIO_AUTH_TOKEN: emulatorCredentials.password,
+              // PushClient's fetches leave through outboundService, to the emulator Worker.
+              TWILIO_BASE_URL: "http://emulator.local/v1",
+            }),
+        ...(directory.vars ?? {}),
+      },
+      d1Databases: ["DB"],
+      ...(twilio ? {} : { outboundService: "emulator" }),
+      unsafeDirectSockets: [{ host, port: directory.port ?? 0 }],
     });
   }
   if (!twilio) {
@@ -115,17 +146,67 @@ export async function startStack({
         }
         return { status: res.status, headers: Object.fromEntries(res.headers), body };
       },
-      secrets: [emulatorCredentials.password],
+      secrets: [emulatorCredentials.password, ...(appKey ? [appKey] : [])],
+    };
+  }
+  let directoryInfo = null;
+  if (directory) {
+    const db = await mf.getD1Database("DB", "directory");
+    await applyMigrations(db);
+    const directUrl = (await mf.unsafeGetDirectURL("directory")).toString().replace(/\/$/, "");
+    const worker = await mf.getWorker("directory");
+    directoryInfo = {
+      url: directUrl,
+      appKey,
+      db,
+      request: (path, init) => worker.fetch(`http://directory.local${path}`, init),
     };
   }
   return {
     url,
     adminToken,
+    directory: directoryInfo,
     upstream: twilio ? "twilio" : "emulator",
     emulator,
     logs,
     close: () => mf.dispose(),
   };
+}
+
+/**
+ * Seeds the directory through its own API (so the emulator's registrations agree with D1):
+ * users alice, bob and carol of demo_app, one token moved from carol to bob (in the history),
+ * and one of alice's devices signed out. Returns the tokens used.
+ */
+export async function seedDirectory(directory, appName = "demo_app") {
+  const hex = (seed) => seed.repeat(64 / seed.length);
+  const fcm = (id) => `${id}:APA91b${"dirseed".repeat(20)}`;
+  const tokens = {
+    alice: [hex("a11ce001"), fcm("cAlice00000000000000_1")],
+    bob: [hex("b0b00001")],
+    carol: [hex("ca401001"), hex("ca401002")],
+    signedOut: hex("a11ce0ff"),
+  };
+  const call = async (method, userId, body) => {
+    const res = await directory.request("/devices", {
+      method,
+      headers: { "content-type": "application/json", authorization: `Bearer ${directory.appKey}`, "x-user-id": userId },
+      body: JSON.stringify({ appName, ...body }),
+    });
+    if (res.status >= 300)
+      throw new Error(`directory seed: ${method} for ${userId} → ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  for (const [user, list] of [
+    ["alice", [...tokens.alice, tokens.signedOut]],
+    ["bob", tokens.bob],
+    ["carol", tokens.carol],
+  ]) {
+    for (const token of list) await call("PUT", user, { token });
+  }
+  await call("PUT", "bob", { token: tokens.carol[1].toUpperCase() }); // an account switch: moves to bob
+  await call("DELETE", "alice", { token: tokens.signedOut });
+  return tokens;
 }
 
 async function main() {
@@ -146,18 +227,22 @@ async function main() {
     adminToken: process.env.ADMIN_TOKEN || undefined,
     twilio,
     echo: true,
+    directory: { port: Number(process.env.DIRECTORY_PORT ?? 8788) },
   });
+  if (!twilio) await seedDirectory(stack.directory);
   const line = "─".repeat(64);
   console.log(`\n${line}`);
   console.log(`  Admin page and proxy:  ${stack.url}/`);
   console.log(
     `  Admin token:           ${stack.adminToken}${process.env.ADMIN_TOKEN ? "  (from ADMIN_TOKEN)" : "  (generated for this run)"}`,
   );
+  console.log(`  Directory (apps):      ${stack.directory.url}/devices`);
+  console.log(`  Directory app key:     ${stack.directory.appKey}  (development mode: X-User-Id names the user)`);
   console.log(
     `  Upstream:              ${
       twilio
         ? "Twilio (https://comms.twilio.com/v1) with TWILIO_ACCOUNT_SID"
-        : "built-in emulator (seeded with app demo_app)"
+        : "built-in emulator (seeded with app demo_app; directory users alice, bob, carol)"
     }`,
   );
   console.log(`  Stop with Ctrl-C.`);

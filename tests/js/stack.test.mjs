@@ -8,6 +8,7 @@ import { PushClient, apnCredentialContent, fcmCredentialContent } from "twilio-p
 import { startStack } from "../../scripts/dev.mjs";
 import { bundleWorker, startMiniflare } from "./support/workerd.mjs";
 import { assertNoSecrets } from "./support/secrets.mjs";
+import { applyMigrations } from "../../www/devices/migrate.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const HEX = "965b251c6cb1926de3cb366fdb3f9ae4a2d3e6b0bbd8eb0b9dcea8d3e4377c2b";
@@ -150,6 +151,7 @@ test("devices worker: apps register their own tokens, repeat calls do not duplic
       },
       // The Worker's outgoing fetches (PushClient's) go to the emulator Worker.
       outboundService: "emulator",
+      d1Databases: ["DB"],
     },
     {
       name: "emulator",
@@ -158,6 +160,7 @@ test("devices worker: apps register their own tokens, repeat calls do not duplic
     },
   ]);
   try {
+    await applyMigrations(await mf.getD1Database("DB", "devices"));
     const post = (body, key = appKey) =>
       mf.dispatchFetch("http://devices.local/devices", {
         method: "POST",

@@ -1,98 +1,206 @@
-// Devices registering themselves: a mobile app calls `POST /devices` on every launch with its
-// current push token (tokens change; Apple says to always send the latest), and this Worker
-// validates it with the token core and registers it with Twilio through `PushClient`.
+// The directory: which of your users is which Twilio user, and which device tokens belong to
+// whom, in Cloudflare D1 (binding DB; schema in migrations/). Apps call it on every launch and
+// token change; the admin page reaches its admin routes through the admin Worker.
 //
-//   POST /devices   Authorization: Bearer <APP_API_KEY>
-//   { "token": "<as the app got it>", "provider": "APN" | "FCM" (optional), "appName": "my_app" }
-//   → 200 { "token": "<canonical>", "provider": "APN", "registrationId": "comms_device_registration_…", "userId": "…" }
+//   PUT    /devices   { token, provider?, appName, previousToken? }   (POST /devices: the same)
+//   DELETE /devices   { token, appName }
+//     Authorization: Bearer <the user's JWT>   (or, in development, the APP_API_KEY + X-User-Id)
+//   GET    /admin/lookup?q=…   GET /admin/users?appName=…   GET /admin/export?format=csv|json
+//   POST   /admin/send   POST /admin/reconcile   PUT|DELETE /admin/devices   GET /admin/health
+//     Authorization: Bearer <ADMIN_TOKEN>
+//   GET    /health
 //
-// Authentication: the app sends a shared key (APP_API_KEY, a Worker secret). That only proves
-// the caller is a build of your app. To tie devices to your users, replace `authenticate` with
-// a check of your own session or JWT (e.g. verify it with crypto.subtle and read the user's
-// Twilio userId from your user record), and pass that `userId` to `registerDevice`.
-//
-// Repeat calls with the same token do not create duplicates: a device is identified by its
-// canonical token and provider within an app, so registering it again returns the existing
-// registration. Different spellings of one APNs token (upper case, <…> groups) are the same
-// device because the token core normalizes them first.
-import { PushClient, inspectToken, constantTimeEqual } from "twilio-push-wasm";
+// Modules: auth.js (JWT with jose, app key, admin token), devices.js (the app endpoints, moves,
+// rotation, sign-out), sync.js (the Twilio registrations kept in step with D1), store.js (D1),
+// admin.js (the admin routes), http.js (JSON answers and bodies). The README's "Directory"
+// section documents the decisions.
+import { PushClient } from "twilio-push-wasm";
+import { exportMapping, listUsers, lookup, reconcile, sendToUsers } from "./admin.js";
+import { authenticateAdmin, authenticateApp, userIdProblem } from "./auth.js";
+import { deleteDevice, putDevice, readDeviceBody } from "./devices.js";
+import { HttpError, json, problem, readJsonBody } from "./http.js";
+import { openStore } from "./store.js";
 
-let client;
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+const ADMIN_MAX_BODY_BYTES = 2 * 1024 * 1024;
+const APP_CACHE_MS = 5 * 60 * 1000;
+
+let cached = null;
 function clientFor(env) {
-  client ??= new PushClient({
-    baseUrl: env.TWILIO_BASE_URL || "https://comms.twilio.com/v1",
-    auth: { username: env.TWILIO_ACCOUNT_SID, password: env.TWILIO_AUTH_TOKEN },
-    timeoutMs: 10000,
-  });
-  return client;
+  const key = `${env.TWILIO_BASE_URL}|${env.TWILIO_ACCOUNT_SID ?? env.TWILIO_API_KEY}`;
+  if (cached?.key !== key) {
+    const username = env.TWILIO_API_KEY || env.TWILIO_ACCOUNT_SID;
+    const password = env.TWILIO_API_KEY ? env.TWILIO_API_SECRET : env.TWILIO_AUTH_TOKEN;
+    if (!username || !password) {
+      throw new HttpError(503, "TWILIO_NOT_CONFIGURED", "Set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN.");
+    }
+    cached = {
+      key,
+      client: new PushClient({
+        baseUrl: env.TWILIO_BASE_URL || "https://comms.twilio.com/v1",
+        auth: { username, password },
+        timeoutMs: 8000,
+        maxRetries: 2,
+      }),
+      apps: new Map(),
+    };
+  }
+  return cached;
 }
 
-const json = (status, body) =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json", "cache-control": "no-store" },
-  });
-const problem = (status, code, message, extra = {}) => json(status, { code, message, status, ...extra });
-
-function authenticate(request, env) {
-  if (!env.APP_API_KEY) return problem(503, "NOT_CONFIGURED", "APP_API_KEY is not configured.");
-  const header = request.headers.get("authorization") ?? "";
-  const token = header.slice(0, 7).toLowerCase() === "bearer " ? header.slice(7) : "";
-  if (!constantTimeEqual(token, env.APP_API_KEY)) {
-    return problem(401, "UNAUTHORIZED", "Send 'Authorization: Bearer <app key>'.");
+// An app that does not exist at Twilio is refused before anything is stored (positive answers
+// are cached for a few minutes per isolate; there are at most 10 apps).
+async function ensureApp(twilio, appName) {
+  if ((twilio.apps.get(appName) ?? 0) > Date.now()) return;
+  try {
+    await twilio.client.fetchApp({ appName });
+  } catch (e) {
+    if (e?.status === 404) {
+      throw new HttpError(400, "APP_NOT_FOUND", `Twilio has no app "${appName}".`, { field: "appName" });
+    }
+    throw new HttpError(503, "TWILIO_UNAVAILABLE", "Twilio could not be reached; nothing was stored. Try again.", {
+      retryable: true,
+    });
   }
-  return null;
+  twilio.apps.set(appName, Date.now() + APP_CACHE_MS);
+}
+
+const ROUTES = {
+  "/devices": ["PUT", "POST", "DELETE"],
+  "/admin/lookup": ["GET"],
+  "/admin/users": ["GET"],
+  "/admin/export": ["GET"],
+  "/admin/send": ["POST"],
+  "/admin/reconcile": ["POST"],
+  "/admin/devices": ["PUT", "DELETE"],
+  "/admin/health": ["GET"],
+  "/health": ["GET"],
+};
+
+async function route(request, env) {
+  const url = new URL(request.url);
+  const path = url.pathname;
+  const methods = ROUTES[path];
+  if (!methods) throw new HttpError(404, "NOT_FOUND", `No route ${path}.`);
+  if (!methods.includes(request.method)) {
+    return problem(405, "METHOD_NOT_ALLOWED", `Use ${methods.join(", ")}.`, {}, { allow: methods.join(", ") });
+  }
+  const requestId = request.headers.get("cf-ray") ?? crypto.randomUUID();
+  if (path === "/health") {
+    const store = openStore(env.DB);
+    await store.first("SELECT 1 AS ok");
+    return json(200, { status: "ok", database: "ok" });
+  }
+
+  if (path === "/devices") {
+    const identity = await authenticateApp(request, env);
+    const limit = Number(env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY_BYTES;
+    const body = await readJsonBody(request, limit);
+    const input = readDeviceBody(body, env, { allowPrevious: request.method !== "DELETE" });
+    const store = openStore(env.DB);
+    const twilio = clientFor(env);
+    const ctx = { store, client: twilio.client, env, identity, input, requestId };
+    if (request.method === "DELETE") {
+      const { status, body: answer } = await deleteDevice(ctx);
+      return json(status, answer);
+    }
+    await ensureApp(twilio, input.appName);
+    const { status, body: answer } = await putDevice(ctx);
+    return json(status, answer);
+  }
+
+  authenticateAdmin(request, env);
+  const store = openStore(env.DB);
+  const params = url.searchParams;
+  switch (path) {
+    case "/admin/lookup":
+      return json(200, await lookup(store, params));
+    case "/admin/users":
+      return json(200, await listUsers(store, params));
+    case "/admin/export": {
+      const { contentType, body } = await exportMapping(store, params);
+      const name = `directory${params.get("appName") ? `-${params.get("appName")}` : ""}.${params.get("format") === "csv" ? "csv" : "json"}`;
+      return new Response(body, {
+        headers: {
+          "content-type": contentType,
+          "cache-control": "no-store",
+          "content-disposition": `attachment; filename="${name}"`,
+        },
+      });
+    }
+    case "/admin/send": {
+      const body = await readJsonBody(request, ADMIN_MAX_BODY_BYTES);
+      const { status, body: answer } = await sendToUsers(store, clientFor(env).client, body);
+      return json(status, answer);
+    }
+    case "/admin/reconcile": {
+      const body = await readJsonBody(request, DEFAULT_MAX_BODY_BYTES);
+      return json(200, await reconcile(store, clientFor(env).client, body));
+    }
+    case "/admin/health":
+      await store.first("SELECT 1 AS ok");
+      return json(200, { status: "ok", database: "ok" });
+    case "/admin/devices": {
+      const body = await readJsonBody(request, DEFAULT_MAX_BODY_BYTES);
+      const input = readDeviceBody(body, env, { allowPrevious: false });
+      if (request.method === "PUT") {
+        // An import on behalf of your user `userId` (absent: the token is its own user).
+        if (body.userId != null) {
+          const why = userIdProblem(body.userId);
+          if (why) throw new HttpError(400, "USER_ID_INVALID", `userId ${why}.`, { field: "userId" });
+        }
+        const twilio = clientFor(env);
+        await ensureApp(twilio, input.appName);
+        const identity = { userId: body.userId ?? null, actor: "admin:import", mode: "import" };
+        const { status, body: answer } = await putDevice({
+          store,
+          client: twilio.client,
+          env,
+          identity,
+          input,
+          requestId,
+        });
+        return json(status, answer);
+      }
+      const row = await store.first(
+        "SELECT user_id FROM devices WHERE app = ?1 AND provider = ?2 AND token = ?3",
+        input.appName,
+        input.current.provider,
+        input.current.token,
+      );
+      const { status, body: answer } = await deleteDevice({
+        store,
+        client: clientFor(env).client,
+        identity: { mode: "admin", actor: "admin", userId: row?.user_id ?? null },
+        input,
+        requestId,
+        actorUserId: row?.user_id ?? "",
+      });
+      return json(status, answer);
+    }
+  }
+  throw new HttpError(404, "NOT_FOUND", `No route ${path}.`);
 }
 
 export default {
+  /** @param {Request} request @param {Record<string, any>} env */
   async fetch(request, env) {
-    const { pathname } = new URL(request.url);
-    if (pathname !== "/devices") return problem(404, "NOT_FOUND", "Only POST /devices is served here.");
-    if (request.method !== "POST") return problem(405, "METHOD_NOT_ALLOWED", "Use POST.");
-    const denied = authenticate(request, env);
-    if (denied) return denied;
-    if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json")) {
-      return problem(415, "UNSUPPORTED_MEDIA_TYPE", "Send JSON with Content-Type: application/json.");
-    }
-    const text = await request.text();
-    if (text.length > 16384) return problem(413, "PAYLOAD_TOO_LARGE", "The body is too large.");
-    let body;
     try {
-      body = JSON.parse(text);
-    } catch {
-      return problem(400, "INVALID_JSON", "The body is not valid JSON.");
-    }
-    const { token, provider, appName } = body ?? {};
-    if (
-      typeof token !== "string" ||
-      typeof appName !== "string" ||
-      (provider != null && typeof provider !== "string")
-    ) {
-      return problem(400, "VALIDATION_ERROR", 'Send { token: string, provider?: "APN" | "FCM", appName: string }.');
-    }
-    let report;
-    try {
-      report = inspectToken(token, provider ?? undefined);
+      return await route(request, env);
     } catch (e) {
-      return problem(400, e.code ?? "VALIDATION_ERROR", e.message, { field: "provider" });
+      if (e instanceof HttpError) {
+        if (e.code === "DIRECTORY_UNAVAILABLE") {
+          console.error(JSON.stringify({ directory: "d1_error", message: String(e.cause?.message ?? e.message) }));
+        }
+        return problem(e.status, e.code, e.message, e.extra);
+      }
+      console.error(JSON.stringify({ directory: "internal_error", message: String(e?.message ?? e) }));
+      return problem(500, "INTERNAL_ERROR", "The directory failed unexpectedly; nothing more is known.");
     }
-    if (!report.ok) {
-      return problem(400, report.error.code, report.error.message, { field: "token", position: report.error.position });
-    }
-    try {
-      const api = clientFor(env);
-      const written = await api.registerDevice({ appName, token: report.token, provider: report.provider });
-      const registration = await api.getDeviceRegistration({ deviceRegistrationId: written.resourceId });
-      return json(200, {
-        token: report.token,
-        provider: report.provider,
-        registrationId: written.resourceId,
-        userId: registration.userId,
-        warnings: report.warnings.map((w) => w.code),
-      });
-    } catch (e) {
-      const status = e.code === "VALIDATION_ERROR" ? 400 : e.status && e.status < 500 ? e.status : 502;
-      return problem(status, e.code ?? "INTERNAL_ERROR", e.message, e.field ? { field: e.field } : {});
-    }
+  },
+
+  /** Cron Trigger (wrangler.toml [triggers]): finishes pending changes. */
+  async scheduled(_event, env, ctx) {
+    ctx.waitUntil(reconcile(openStore(env.DB), clientFor(env).client, { limit: 200 }).catch(() => {}));
   },
 };

@@ -14,11 +14,13 @@ import * as bulkImport from "./views/bulk-import.js";
 import * as apps from "./views/apps.js";
 import * as activity from "./views/activity.js";
 import * as operation from "./views/operation.js";
+import * as directory from "./views/directory.js";
 
 const ROUTES = [
   { path: "tokens", label: "Token checker", view: tokenChecker, auth: false },
   { path: "register", label: "Register a device", view: register, auth: true },
   { path: "registrations", label: "Registrations", view: registrations, auth: true },
+  { path: "directory", label: "Directory", view: directory, auth: true },
   { path: "send", label: "Send a push", view: send, auth: true },
   { path: "import", label: "Bulk import", view: bulkImport, auth: true },
   { path: "apps", label: "Apps & credentials", view: apps, auth: true },

@@ -7,6 +7,7 @@ import { appSelect, appErrorHandler } from "../lib/app-select.js";
 import { parseImport, detectFormat, FORMATS, toCsv } from "../lib/import-parse.js";
 import { validateImport } from "../lib/import-validate.js";
 import { createImportRunner } from "../lib/import-runner.js";
+import { directoryImport } from "../lib/directory-import.js";
 
 const CONCURRENCY = 8;
 const LISTED = 100;
@@ -16,6 +17,7 @@ export function create(ctx) {
   let source = { kind: "text", name: null, text: "" };
   let checked = null; // { format, rows, skipped, counts } of the current source
   let run = null;
+  const toDirectory = directoryImport();
 
   // ------------------------------------------------------------------ source
   const textarea = h("textarea", {
@@ -267,7 +269,7 @@ export function create(ctx) {
 
   // ------------------------------------------------------------------ run
   startBtn.addEventListener("click", async () => {
-    if (!checked || run) return;
+    if (!checked || run || !toDirectory.ready()) return;
     const needsDefaultApp = checked.rows.some((r) => r.status === "pending" && !r.appName);
     const defaultApp = apps.value();
     if (needsDefaultApp && !defaultApp) {
@@ -293,7 +295,7 @@ export function create(ctx) {
     run = createImportRunner({
       rows: pending,
       defaultApp,
-      client: ctx.client,
+      client: toDirectory.wrap(ctx.client, pending),
       concurrency: CONCURRENCY,
       onChange: render,
     });
@@ -473,6 +475,7 @@ export function create(ctx) {
         field({ label: "App", control: apps.select, field: "appName", hint: "For rows without an appName column." }),
         field({ label: "Provider", control: provider, field: "provider", hint: "For rows that do not say." }),
       ),
+      toDirectory.el,
     ),
   );
 
