@@ -46,7 +46,7 @@ const entries = ["node.js", "workerd.js", "web.js", "proxy.js", "index.d.ts", "p
 for (const f of entries) copyFileSync(join(root, "src", "js", "package", f), join(pkg, f));
 
 const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");
-const version = /^version\s*=\s*"([^"]+)"/m.exec(cargo)[1];
+const version = /** @type {RegExpExecArray} */ (/^version\s*=\s*"([^"]+)"/m.exec(cargo))[1];
 const generated = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
 
 const manifest = {
@@ -91,6 +91,7 @@ writeFileSync(join(pkg, "package.json"), `${JSON.stringify(manifest, null, 2)}\n
 rmSync(join(pkg, ".gitignore"), { force: true });
 
 const bytes = readFileSync(wasm);
+/** @param {number} n */
 const kib = (n) => (n / 1024).toFixed(1);
 console.log(
   `build-pkg: ${pkg}: ${name}_bg.wasm ${kib(before)} KiB -> ${kib(bytes.length)} KiB raw, ` +
