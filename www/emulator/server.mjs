@@ -1,3 +1,4 @@
+// @ts-check
 // Standalone Node server for the Twilio Push API emulator.
 //
 //   node www/emulator/server.mjs --port 8790 --username U --password P [--seed] [--delivery-ms N]

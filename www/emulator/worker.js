@@ -1,3 +1,4 @@
+// @ts-check
 // Cloudflare Workers entry for the Twilio Push API emulator (also usable as a service binding).
 //
 // env: EMULATOR_USERNAME, EMULATOR_PASSWORD (required), EMULATOR_BASE_URL (optional),
