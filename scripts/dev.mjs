@@ -12,10 +12,24 @@ import { bundleWorker, startMiniflare } from "../tests/js/support/workerd.mjs";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /**
+ * @typedef {object} StackOptions
+ * @property {number} [port] 0: a free port
+ * @property {string} [host]
+ * @property {string} [adminToken] default: random
+ * @property {boolean} [seed] seed the emulator (default true)
+ * @property {Record<string, string> | null} [twilio] real Twilio credentials (TWILIO_*) instead of the emulator
+ * @property {number} [deliveryMs] the emulator's delivery delay
+ * @property {Record<string, string>} [vars] more bindings for the admin Worker
+ * @property {string} [assets] the built page (default www/dist)
+ * @property {boolean} [echo] also print the workers' lines
+ */
+
+/**
  * Starts the stack. Returns `{ url, adminToken, upstream, emulator, logs, close }`:
  * - `emulator.request(path, init)` calls the emulator directly (control endpoints such as
  *   `/__emulator/state`, or `/v1/...` with `emulator.authorization`); `null` with real Twilio;
  * - `logs` collects every line the workers print (for secret scans).
+ * @param {StackOptions} [options]
  */
 export async function startStack({
   port = 0,
@@ -28,11 +42,13 @@ export async function startStack({
   assets = join(ROOT, "www", "dist"),
   echo = false,
 } = {}) {
+  /** @type {string[]} */
   const logs = [];
+  /** @param {import("node:stream").Readable} stream */
   const capture = (stream) => {
     stream.setEncoding("utf8");
     let buffered = "";
-    stream.on("data", (chunk) => {
+    stream.on("data", (/** @type {string} */ chunk) => {
       buffered += chunk;
       for (let i = buffered.indexOf("\n"); i >= 0; i = buffered.indexOf("\n")) {
         const line = buffered.slice(0, i);
@@ -42,9 +58,10 @@ export async function startStack({
       }
     });
   };
-  const emulatorCredentials = twilio
-    ? null
-    : { username: `AC${randomBytes(16).toString("hex")}`, password: randomBytes(16).toString("hex") };
+  // Only read when there is no `twilio`, i.e. when it is not null.
+  const emulatorCredentials = /** @type {{ username: string, password: string }} */ (
+    twilio ? null : { username: `AC${randomBytes(16).toString("hex")}`, password: randomBytes(16).toString("hex") }
+  );
   const adminScript = await bundleWorker(join(ROOT, "www", "worker.js"), ROOT);
   const admin = {
     name: "admin",
@@ -65,6 +82,7 @@ export async function startStack({
       ...(existsSync(assets) ? { ASSETS: "assets" } : {}),
     },
   };
+  /** @type {import("miniflare").WorkerOptions[]} */
   const workers = [admin];
   // The page's files are served by a worker of their own that the admin Worker reaches through
   // its ASSETS binding, so /api requests go straight to the proxy, as `run_worker_first` has
@@ -93,6 +111,10 @@ export async function startStack({
   const mf = startMiniflare(workers, {
     host,
     port,
+    /**
+     * @param {import("node:stream").Readable} stdout
+     * @param {import("node:stream").Readable} stderr
+     */
     handleRuntimeStdio(stdout, stderr) {
       capture(stdout);
       capture(stderr);
@@ -101,9 +123,16 @@ export async function startStack({
   const url = (await mf.ready).toString().replace(/\/$/, "");
   let emulator = null;
   if (!twilio) {
-    const worker = await mf.getWorker("emulator");
+    // Miniflare types its workers with @cloudflare/workers-types (not installed): name what is used.
+    const worker = /** @type {{ fetch(url: string, init?: RequestInit): Promise<Response> }} */ (
+      /** @type {unknown} */ (await mf.getWorker("emulator"))
+    );
     emulator = {
       authorization: `Basic ${Buffer.from(`${emulatorCredentials.username}:${emulatorCredentials.password}`).toString("base64")}`,
+      /**
+       * @param {string} path
+       * @param {RequestInit} [init]
+       */
       async request(path, init = {}) {
         const res = await worker.fetch(`http://emulator.local${path}`, init);
         const text = await res.text();
