@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Turns wasm-pack's `--target web` output in pkg/ into ONE npm package that works in Node,
 // workerd, bundlers and plain browser pages: optimizes the .wasm with binaryen's wasm-opt
 // (from npm: Debian's is too old for current Rust output), adds one entry file per runtime

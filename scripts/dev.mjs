@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // The local stack: the admin page + proxy Worker (www/worker.js) and, unless real Twilio
 // credentials are given, the built-in Twilio Push emulator (www/emulator/worker.js), both in
 // workerd through Miniflare. `make dev` runs this after building the package and the page;

@@ -1,3 +1,4 @@
+// @ts-check
 // The deployable Worker: the admin page's static files (Workers static assets, binding
 // ASSETS) and the edge proxy under /api. With an EMULATOR service binding (as `make dev` sets
 // up) the proxy talks to the built-in Twilio Push emulator instead of the internet.
