@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Turns wasm-pack's `--target web` output in pkg/ into ONE npm package that works in Node,
 // workerd, bundlers and plain browser pages: optimizes the .wasm with binaryen's wasm-opt
 // (from npm: Debian's is too old for current Rust output), adds one entry file per runtime
@@ -53,7 +54,7 @@ const licenses = ["LICENSE-MIT", "LICENSE-APACHE"];
 for (const f of licenses) copyFileSync(join(root, f), join(pkg, f));
 
 const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");
-const version = /^version\s*=\s*"([^"]+)"/m.exec(cargo)[1];
+const version = /** @type {RegExpExecArray} */ (/^version\s*=\s*"([^"]+)"/m.exec(cargo))[1];
 const generated = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
 
 const repository = /^repository\s*=\s*"([^"]+)"/m.exec(cargo)[1];
@@ -109,6 +110,7 @@ writeFileSync(join(pkg, "package.json"), `${JSON.stringify(manifest, null, 2)}\n
 rmSync(join(pkg, ".gitignore"), { force: true });
 
 const bytes = readFileSync(wasm);
+/** @param {number} n */
 const kib = (n) => (n / 1024).toFixed(1);
 console.log(
   `build-pkg: ${pkg}: ${name}_bg.wasm ${kib(before)} KiB -> ${kib(bytes.length)} KiB raw, ` +

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Inspects tokens given on stdin (one per line) with the built package; with no input on a
 // terminal, inspects a few typical ones.
 import { inspectTokens, inspectToken } from "twilio-push-wasm";

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // The local stack: the admin page + proxy Worker (www/worker.js), the directory Worker
 // (www/devices/worker.js, with a local D1 database, migrations applied) and, unless real Twilio
 // credentials are given, the built-in Twilio Push emulator (www/emulator/worker.js), all in
@@ -14,6 +15,21 @@ import { bundleWorker, startMiniflare } from "../tests/js/support/workerd.mjs";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /**
+ * @typedef {object} StackOptions
+ * @property {number} [port] 0: a free port
+ * @property {string} [host]
+ * @property {string} [adminToken] default: random
+ * @property {boolean} [seed] seed the emulator (default true)
+ * @property {Record<string, string> | null} [twilio] real Twilio credentials (TWILIO_*) instead of the emulator
+ * @property {number} [deliveryMs] the emulator's delivery delay
+ * @property {Record<string, string>} [vars] more bindings for the admin Worker
+ * @property {string} [assets] the built page (default www/dist)
+ * @property {boolean} [echo] also print the workers' lines
+ * @property {{ entry?: string, vars?: Record<string, string>, port?: number } | false} [directory]
+ *   the directory Worker's options, or false for none
+ */
+
+/**
  * Starts the stack. Returns `{ url, adminToken, upstream, emulator, logs, close }`:
  * - `emulator.request(path, init)` calls the emulator directly (control endpoints such as
  *   `/__emulator/state`, or `/v1/...` with `emulator.authorization`); `null` with real Twilio;
@@ -22,6 +38,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
  *   call it there), its development app key, its D1 database (migrations applied) and a direct
  *   fetch; null with `directory: false`. `directory.entry` replaces the Worker's script (tests
  *   wrap it), `directory.vars` adds bindings, `directory.port` fixes its port.
+ * @param {StackOptions} [options]
  */
 export async function startStack({
   port = 0,
@@ -35,11 +52,13 @@ export async function startStack({
   echo = false,
   directory = {},
 } = {}) {
+  /** @type {string[]} */
   const logs = [];
+  /** @param {import("node:stream").Readable} stream */
   const capture = (stream) => {
     stream.setEncoding("utf8");
     let buffered = "";
-    stream.on("data", (chunk) => {
+    stream.on("data", (/** @type {string} */ chunk) => {
       buffered += chunk;
       for (let i = buffered.indexOf("\n"); i >= 0; i = buffered.indexOf("\n")) {
         const line = buffered.slice(0, i);
@@ -49,9 +68,10 @@ export async function startStack({
       }
     });
   };
-  const emulatorCredentials = twilio
-    ? null
-    : { username: `AC${randomBytes(16).toString("hex")}`, password: randomBytes(16).toString("hex") };
+  // Only read when there is no `twilio`, i.e. when it is not null.
+  const emulatorCredentials = /** @type {{ username: string, password: string }} */ (
+    twilio ? null : { username: `AC${randomBytes(16).toString("hex")}`, password: randomBytes(16).toString("hex") }
+  );
   const adminScript = await bundleWorker(join(ROOT, "www", "worker.js"), ROOT);
   const admin = {
     name: "admin",
@@ -73,6 +93,7 @@ export async function startStack({
       ...(existsSync(assets) ? { ASSETS: "assets" } : {}),
     },
   };
+  /** @type {import("miniflare").WorkerOptions[]} */
   const workers = [admin];
   // The page's files are served by a worker of their own that the admin Worker reaches through
   // its ASSETS binding, so /api requests go straight to the proxy, as `run_worker_first` has
@@ -124,6 +145,10 @@ export async function startStack({
   const mf = startMiniflare(workers, {
     host,
     port,
+    /**
+     * @param {import("node:stream").Readable} stdout
+     * @param {import("node:stream").Readable} stderr
+     */
     handleRuntimeStdio(stdout, stderr) {
       capture(stdout);
       capture(stderr);
@@ -132,9 +157,16 @@ export async function startStack({
   const url = (await mf.ready).toString().replace(/\/$/, "");
   let emulator = null;
   if (!twilio) {
-    const worker = await mf.getWorker("emulator");
+    // Miniflare types its workers with @cloudflare/workers-types (not installed): name what is used.
+    const worker = /** @type {{ fetch(url: string, init?: RequestInit): Promise<Response> }} */ (
+      /** @type {unknown} */ (await mf.getWorker("emulator"))
+    );
     emulator = {
       authorization: `Basic ${Buffer.from(`${emulatorCredentials.username}:${emulatorCredentials.password}`).toString("base64")}`,
+      /**
+       * @param {string} path
+       * @param {RequestInit} [init]
+       */
       async request(path, init = {}) {
         const res = await worker.fetch(`http://emulator.local${path}`, init);
         const text = await res.text();

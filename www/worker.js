@@ -1,3 +1,4 @@
+// @ts-check
 // The deployable Worker: the admin page's static files (Workers static assets, binding
 // ASSETS) and the edge proxy under /api. With an EMULATOR service binding (as `make dev` sets
 // up) the proxy talks to the built-in Twilio Push emulator instead of the internet.
@@ -5,8 +6,15 @@
 // service binding (www/devices/); it checks the same ADMIN_TOKEN itself.
 import { createProxyHandler } from "twilio-push-wasm";
 
+/** A Workers binding that answers requests (static assets, a service). */
+/** @typedef {{ fetch(request: Request): Promise<Response> }} Fetcher */
+/**
+ * The Worker's bindings; the proxy's secrets and variables (`ProxyEnv`) are read by the proxy.
+ * @typedef {import("twilio-push-wasm").ProxyEnv & { ASSETS?: Fetcher, EMULATOR?: Fetcher }} Env
+ */
+
 const proxy = createProxyHandler({
-  fetch: (request, env) => (env.EMULATOR ? env.EMULATOR.fetch(request) : fetch(request)),
+  fetch: (request, /** @type {Env} */ env) => (env.EMULATOR ? env.EMULATOR.fetch(request) : fetch(request)),
 });
 
 function directory(request, env) {
@@ -29,6 +37,11 @@ function directory(request, env) {
 }
 
 export default {
+  /**
+   * @param {Request} request
+   * @param {Env} env
+   * @param {unknown} ctx the Workers execution context
+   */
   async fetch(request, env, ctx) {
     const { pathname } = new URL(request.url);
     if (pathname.startsWith("/api/directory/")) return directory(request, env);

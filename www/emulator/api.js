@@ -1,3 +1,4 @@
+// @ts-check
 // The /v1 pipeline: every request is logged, may get a fault, is authenticated, then routed
 // through the table below to its resource's handler, which receives the emulator's context.
 

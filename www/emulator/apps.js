@@ -1,3 +1,4 @@
+// @ts-check
 // /PushNotifications/Apps: list, fetch and update (make the default). Apps are created by their
 // first credential and deleted with their last one (credentials.js).
 

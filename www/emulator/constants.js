@@ -1,3 +1,4 @@
+// @ts-check
 // Limits, ID prefixes and the enumerations of the emulated API, shared by every module.
 
 /** The API error code of each HTTP status the emulator answers with (reference §7). */

@@ -1,3 +1,4 @@
+// @ts-check
 // Control endpoints under /__emulator (no auth, never logged): the request log, counters, a state
 // dump, reset, seed, unregistered tokens and the fault configuration.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // /PushNotifications/Credentials: create (which creates the app if new), list, fetch, update
 // (default, tags) and delete (promoting another default, or deleting the app with its last one).
 

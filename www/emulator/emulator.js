@@ -1,3 +1,4 @@
+// @ts-check
 // In-memory emulator of the Twilio Push Notifications API (v1).
 //
 // It answers the same paths as https://comms.twilio.com/v1/PushNotifications/... so that one client

@@ -1,3 +1,4 @@
+// @ts-check
 // Fault injection: a queue of kinds for the next matching requests, then a seeded random rate,
 // and the X-Emulator-Fault header for one request. Decided before a request touches state.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The HTTP side shared by the API and the control endpoints: JSON answers and Twilio-style error
 // bodies, Basic authentication, JSON request bodies and route matching. Nothing here reads state.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // /PushNotifications: send (one operation, one notification per addressed device), list and
 // fetch. No timers: a notification's status is computed from the clock whenever it is read.
 

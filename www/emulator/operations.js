@@ -1,3 +1,4 @@
+// @ts-check
 // /PushNotifications/Operations: list, fetch, and the FAILED notifications of one operation.
 // An operation's status and stats are summed from its notifications' states at read time.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // State changes shared by the handlers and the seed: creating apps, credentials, users and
 // registrations, moving defaults, and the cascades of deletes. Callers validate first.
 

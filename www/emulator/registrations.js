@@ -1,3 +1,4 @@
+// @ts-check
 // /PushNotifications/DeviceRegistrations: register a device (idempotent; may create the user or
 // move the device to another user), list a user's registrations, fetch and delete.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The demo data of `POST /__emulator/seed` and the fake credential material it uses (also handy
 // for tests). Clearly not real secrets.
 

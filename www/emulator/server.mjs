@@ -1,3 +1,4 @@
+// @ts-check
 // Standalone Node server for the Twilio Push API emulator.
 //
 //   node www/emulator/server.mjs --port 8790 --username U --password P [--seed] [--delivery-ms N]
@@ -11,6 +12,7 @@ import http from "node:http";
 import { pathToFileURL } from "node:url";
 import { createEmulator, EmulatorDropError } from "./emulator.js";
 
+/** @type {Record<string, string>} */
 const CORS_HEADERS = {
   "Access-Control-Allow-Origin": "*",
   "Access-Control-Allow-Headers": "Authorization, Content-Type, X-Emulator-Fault",
@@ -19,8 +21,13 @@ const CORS_HEADERS = {
   "Access-Control-Max-Age": "600",
 };
 
+/**
+ * @param {http.IncomingMessage} req
+ * @returns {Promise<Buffer<ArrayBuffer>>}
+ */
 function readBody(req) {
   return new Promise((resolve, reject) => {
+    /** @type {Buffer[]} */
     const chunks = [];
     req.on("data", (chunk) => chunks.push(chunk));
     req.on("end", () => resolve(Buffer.concat(chunks)));
@@ -28,15 +35,27 @@ function readBody(req) {
   });
 }
 
+/**
+ * The Node request as a Fetch `Request`.
+ * @param {http.IncomingMessage} req
+ * @param {Buffer<ArrayBuffer>} body
+ * @param {string} origin
+ */
 function toRequest(req, body, origin) {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
   const method = req.method ?? "GET";
+  /** @type {RequestInit} */
   const init = { method, headers };
   if (method !== "GET" && method !== "HEAD" && body.length > 0) init.body = body;
   return new Request(new URL(req.url ?? "/", origin), init);
 }
 
+/**
+ * Writes a Fetch `Response`, with the CORS headers, to the Node response.
+ * @param {http.ServerResponse} res
+ * @param {Response} response
+ */
 async function writeResponse(res, response) {
   const headers = { ...CORS_HEADERS };
   response.headers.forEach((value, key) => {
@@ -48,12 +67,19 @@ async function writeResponse(res, response) {
   res.end(body);
 }
 
+/** @typedef {ReturnType<typeof createEmulator>} Emulator */
+/**
+ * @typedef {Partial<import("./emulator.js").EmulatorOptions> & {
+ *   port?: number, host?: string, seed?: boolean, username?: string, password?: string
+ * }} ServerOptions
+ */
+
 /**
  * Starts the emulator on node:http.
- * @param {object} [options] `port` (0 = a free port), `host`, `seed` (true → seed on start),
+ * @param {ServerOptions} [options] `port` (0 = a free port), `host`, `seed` (true → seed on start),
  *   `username`/`password` (shorthand for one credential) and every createEmulator option
  *   (`credentials`, `now`, `deliveryMs`, `baseUrl`, `random`).
- * @returns {Promise<{url: string, port: number, emulator: object, close: () => Promise<void>}>}
+ * @returns {Promise<{url: string, port: number, emulator: Emulator, close: () => Promise<void>}>}
  */
 export async function startEmulatorServer({
   port = 0,
@@ -66,7 +92,7 @@ export async function startEmulatorServer({
   if (!emulatorOptions.credentials && username !== undefined && password !== undefined) {
     emulatorOptions.credentials = [{ username, password }];
   }
-  const emulator = createEmulator(emulatorOptions);
+  const emulator = createEmulator(/** @type {import("./emulator.js").EmulatorOptions} */ (emulatorOptions));
   if (seed) emulator.seed();
 
   const server = http.createServer(async (req, res) => {
@@ -106,7 +132,7 @@ export async function startEmulatorServer({
     server.once("error", reject);
     server.listen(port, host, () => {
       server.off("error", reject);
-      resolve();
+      resolve(undefined);
     });
   });
   const address = server.address();
@@ -126,7 +152,24 @@ export async function startEmulatorServer({
   };
 }
 
+/**
+ * @typedef {object} CliArgs
+ * @property {number} [port]
+ * @property {string} [host]
+ * @property {string} [username]
+ * @property {string} [password]
+ * @property {boolean} [seed]
+ * @property {number} [deliveryMs]
+ * @property {string} [baseUrl]
+ * @property {boolean} [help]
+ */
+
+/**
+ * @param {string[]} argv
+ * @returns {CliArgs}
+ */
 function parseArgs(argv) {
+  /** @type {CliArgs} */
   const out = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -193,6 +236,7 @@ async function main() {
     console.error(`--port must be an integer from 0 to 65535.\n${USAGE}`);
     process.exit(2);
   }
+  /** @type {ServerOptions} */
   const options = { port: args.port ?? 8790, host: args.host ?? "127.0.0.1", username, password, seed: !!args.seed };
   if (args.deliveryMs !== undefined) options.deliveryMs = args.deliveryMs;
   if (args.baseUrl !== undefined) options.baseUrl = args.baseUrl;

@@ -1,3 +1,4 @@
+// @ts-check
 // The emulator's state: the record types, the empty state, the per-instance context every handler
 // receives, monotonic IDs and paging over lists kept in creation order.
 

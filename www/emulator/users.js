@@ -1,3 +1,4 @@
+// @ts-check
 // /PushNotifications/Users: list, fetch and delete. Users are created by registering a device
 // without a userId (registrations.js).
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Small pure helpers: time formatting, base64, constant-time comparison, a seeded PRNG.
 // Only Web platform APIs (atob/btoa, setTimeout), so they run in Node and workerd alike.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Validation of request bodies and query parameters. Problems are collected, not thrown one by
 // one, so that one 400 answer can list as many of them as possible. Messages never contain secret
 // values (credential content) and never echo whole tokens.

@@ -1,3 +1,4 @@
+// @ts-check
 // Cloudflare Workers entry for the Twilio Push API emulator (also usable as a service binding).
 //
 // env: EMULATOR_USERNAME, EMULATOR_PASSWORD (required), EMULATOR_BASE_URL (optional),
@@ -8,6 +9,15 @@
 
 import { createEmulator, EmulatorDropError } from "./emulator.js";
 
+/**
+ * @typedef {object} EmulatorEnv
+ * @property {string} [EMULATOR_USERNAME]
+ * @property {string} [EMULATOR_PASSWORD]
+ * @property {string} [EMULATOR_BASE_URL]
+ * @property {string} [EMULATOR_SEED]
+ */
+
+/** @type {ReturnType<typeof createEmulator> | null} */
 let emulator = null;
 
 function misconfigured() {
@@ -24,9 +34,14 @@ function misconfigured() {
 }
 
 export default {
+  /**
+   * @param {Request} request
+   * @param {EmulatorEnv} [env]
+   */
   async fetch(request, env = {}) {
     if (!env.EMULATOR_USERNAME || !env.EMULATOR_PASSWORD) return misconfigured();
     if (!emulator) {
+      /** @type {import("./emulator.js").EmulatorOptions} */
       const options = { credentials: [{ username: env.EMULATOR_USERNAME, password: env.EMULATOR_PASSWORD }] };
       if (env.EMULATOR_BASE_URL) options.baseUrl = env.EMULATOR_BASE_URL;
       emulator = createEmulator(options);

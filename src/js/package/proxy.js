@@ -5,6 +5,7 @@ import { ProxyCore, proxyEnvKeys } from "./twilio_push_wasm.js";
 
 // The environment keys the proxy reads come from the Rust side (one list), asked for on first
 // use: with the web entry, the module is only ready after `init()`.
+/** @type {string[] | null} */
 let envKeys = null;
 
 const TOO_LARGE = Symbol("too large");
@@ -12,13 +13,23 @@ const EMPTY_ENV = Object.freeze({});
 const UTF8 = new TextDecoder();
 
 /**
+ * @typedef {import("./proxy.js").ProxyLogEntry} ProxyLogEntry
+ * @typedef {import("../../../types/checkjs/proxy-core.js").ProxyLimits} ProxyLimits
+ * @typedef {import("../../../types/checkjs/proxy-core.js").ProxyForward} ProxyForward
+ * @typedef {import("../../../types/checkjs/proxy-core.js").ProxyAnswer} ProxyAnswer
+ * @typedef {Record<string, unknown>} WorkerEnv a Worker's `env` (bindings, secrets, variables)
+ * @typedef {any} GivenEnv the `env` the handler was called with, as given (undefined if none)
+ */
+
+/**
  * Creates the proxy handler.
  * @param {object} [options]
  * @param {Record<string, string>} [options.env] values used when the Worker env lacks them
- * @param {(request: Request, env: object) => Promise<Response>} [options.fetch] how to reach
+ * @param {(request: Request, env: GivenEnv) => Promise<Response>} [options.fetch] how to reach
  *   the upstream (default: global fetch; a service binding for the local emulator)
- * @param {(entry: object) => void} [options.log] one call per request, never with secrets
- *   (default: one JSON line per request on the console, written in batches: see `lineLogger`)
+ * @param {(entry: ProxyLogEntry, ctx?: unknown) => void} [options.log] one call per request,
+ *   never with secrets (default: one JSON line per request on the console, written in batches:
+ *   see `lineLogger`); `ctx` is the Worker's execution context
  * @param {() => number} [options.random] jitter source for retry backoff (default Math.random)
  */
 export function createProxyHandler(options = {}) {
@@ -30,12 +41,15 @@ export function createProxyHandler(options = {}) {
   // Configured cores by the values they were built from. A Worker's `env` is one object for
   // the life of the isolate, so each one is also remembered by identity: the common case
   // builds no key at all.
+  /** @type {WeakMap<object, { core: ProxyCore, limits: ProxyLimits }>} */
   let byEnv = new WeakMap();
+  /** @param {WorkerEnv} env */
   function coreFor(env) {
     let found = byEnv.get(env);
     if (found) return found;
     // biome-ignore lint/suspicious/noAssignInExpressions: one-time lazy initialisation, read on first use
     const keys = (envKeys ??= proxyEnvKeys());
+    /** @type {Record<string, string>} */
     const values = {};
     for (const k of keys) {
       const v = env?.[k] ?? options.env?.[k];
@@ -61,9 +75,15 @@ export function createProxyHandler(options = {}) {
   }
 
   return {
+    /**
+     * @param {Request} request
+     * @param {GivenEnv} [env]
+     * @param {unknown} [ctx] the Worker's execution context, given to `log`
+     */
     async fetch(request, env, ctx) {
       const started = Date.now();
       const url = new URL(request.url);
+      /** @type {ProxyLogEntry} */
       const entry = { method: request.method, path: url.pathname, status: 0 };
       let response;
       try {
@@ -95,6 +115,13 @@ export function createProxyHandler(options = {}) {
     },
   };
 
+  /**
+   * @param {Request} request
+   * @param {URL} url
+   * @param {GivenEnv} env
+   * @param {ProxyLogEntry} entry filled in as the request goes
+   * @returns {Promise<Response>}
+   */
   async function handle(request, url, env, entry) {
     let core, limits;
     try {
@@ -111,6 +138,7 @@ export function createProxyHandler(options = {}) {
         }),
       });
     }
+    /** @type {[string, string, string, string, string]} */
     const head = [request.method, url.pathname, url.search.slice(1), url.origin, headerLines(request.headers)];
     // One call decides from the head and, for a route without a body, also prepares.
     let prepared = core.start(...head);
@@ -130,6 +158,14 @@ export function createProxyHandler(options = {}) {
     return forward(core, limits, prepared, env, entry);
   }
 
+  /**
+   * @param {ProxyCore} core
+   * @param {ProxyLimits} limits
+   * @param {ProxyForward} prepared
+   * @param {GivenEnv} env
+   * @param {ProxyLogEntry} entry
+   * @returns {Promise<Response>}
+   */
   async function forward(core, limits, prepared, env, entry) {
     const { forward: req, operation, retryable, cors } = prepared;
     // Whether an earlier attempt got no answer (it may have been applied upstream).
@@ -156,10 +192,17 @@ export function createProxyHandler(options = {}) {
       }
       // The Rust retry policy decides (never for sends, only 429/503/network/timeout).
       if (!retryable || answer.retryDelayMs == null) return jsonResponse(answer.respond);
-      await new Promise((resolve) => setTimeout(resolve, answer.retryDelayMs));
+      await new Promise((resolve) => setTimeout(resolve, /** @type {number} */ (answer.retryDelayMs)));
     }
   }
 
+  /**
+   * One attempt: the upstream's answer, or why there is none.
+   * @param {ProxyForward["forward"]} req
+   * @param {GivenEnv} env
+   * @param {ProxyLimits} limits
+   * @returns {Promise<{ status: number, headers: string, body: string, failure?: undefined } | { failure: "timeout" | "unreachable" | "tooLarge" }>}
+   */
   async function callUpstream(req, env, limits) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), limits.upstreamTimeoutMs);
@@ -204,12 +247,17 @@ const LOG_BATCH_LINES = 256;
  * request that starts a batch keeps itself alive until the batch is written (`ctx.waitUntil`).
  */
 function lineLogger() {
+  /** @type {string[]} */
   let lines = [];
   const flush = () => {
     const out = lines;
     lines = [];
     if (out.length) console.log(out.join("\n"));
   };
+  /**
+   * @param {ProxyLogEntry} entry
+   * @param {any} [ctx]
+   */
   return (entry, ctx) => {
     lines.push(JSON.stringify(entry));
     if (lines.length >= LOG_BATCH_LINES) return flush();
@@ -229,6 +277,7 @@ const DRAIN_MS = 2000;
  * most DRAIN_MS), so that a client still writing it gets the answer instead of a reset
  * connection, and a keep-alive connection stays usable. A client that sends nothing does not
  * hold the answer up for longer than DRAIN_MS.
+ * @param {ReadableStream<Uint8Array> | null} stream
  */
 async function drain(stream) {
   if (!stream) return;
@@ -258,7 +307,12 @@ async function drain(stream) {
   }
 }
 
-/** Reads a body stream, stopping past `limit` bytes (the rest is left for `drain`). */
+/**
+ * Reads a body stream, stopping past `limit` bytes (the rest is left for `drain`).
+ * @param {ReadableStream<Uint8Array> | null} stream
+ * @param {number} limit
+ * @returns {Promise<Uint8Array | typeof TOO_LARGE>}
+ */
 async function readCapped(stream, limit) {
   if (!stream) return new Uint8Array(0);
   const reader = stream.getReader();
@@ -288,6 +342,7 @@ async function readCapped(stream, limit) {
  * Headers as `name:value` lines, for the Rust core: one string crosses into wasm at once, where
  * an array of pairs takes two crossings per header. Names never hold `:` and values never
  * hold line breaks (`Headers` refuses both).
+ * @param {Headers} headers
  */
 function headerLines(headers) {
   let lines = "";
@@ -295,6 +350,7 @@ function headerLines(headers) {
   return lines;
 }
 
+/** @param {ProxyAnswer} answer */
 function jsonResponse({ status, headers, body }) {
   // Null-body statuses must not carry a body (the Response constructor throws otherwise).
   return new Response([204, 205, 304].includes(status) ? null : body, { status, headers });

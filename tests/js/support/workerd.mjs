@@ -7,7 +7,11 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
 
-/** Bundles `entry` into a temp dir and returns the bundle path (wasm files copied beside it). */
+/**
+ * Bundles `entry` into a temp dir and returns the bundle path (wasm files copied beside it).
+ * @param {string} entry
+ * @param {string} [resolveDir]
+ */
 export async function bundleWorker(entry, resolveDir = process.cwd()) {
   const out = await mkdtemp(join(tmpdir(), "tpw-worker-"));
   const result = await build({
@@ -32,7 +36,11 @@ export async function bundleWorker(entry, resolveDir = process.cwd()) {
   return join(out, "worker.js");
 }
 
-/** Starts Miniflare with one or more workers: [{ name, scriptPath, bindings, serviceBindings }]. */
+/**
+ * Starts Miniflare with one or more workers: [{ name, scriptPath, bindings, serviceBindings }].
+ * @param {import("miniflare").WorkerOptions[]} workers
+ * @param {Omit<import("miniflare").MiniflareOptions, "workers">} [options]
+ */
 export function startMiniflare(workers, options = {}) {
   return new Miniflare({
     ...options,
