@@ -171,7 +171,9 @@ test("a 21st device evicts the user's least recently seen one (cap 20; Twilio's 
     assert.equal(r.status, 200, JSON.stringify(r.body));
     twilioUserId = r.body.twilioUserId;
   }
-  const live = (await s.sql("SELECT token FROM devices WHERE user_id = 'u-cap' AND status = 'active'")).map((r) => r.token);
+  const live = (await s.sql("SELECT token FROM devices WHERE user_id = 'u-cap' AND status = 'active'")).map(
+    (r) => r.token,
+  );
   assert.equal(live.length, 20);
   const evicted = await s.sql(
     "SELECT d.token, e.from_user FROM token_events e JOIN devices d ON d.device_id = e.device_id WHERE e.event = 'evicted_limit'",
