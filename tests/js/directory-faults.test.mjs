@@ -214,3 +214,16 @@ test("send to your users while a move is unfinished: neither side is sent to unt
     "once Twilio is reachable the send brings both in step first",
   );
 });
+
+test("the Cron Trigger finishes what Twilio did not confirm", async () => {
+  const [t] = hexTokens(1, 37);
+  await faults({ next: ["500"], match: { method: "POST", pathPrefix: "/v1/PushNotifications/DeviceRegistrations" } });
+  const r = await s.app("PUT", { token: t }, { userId: "f-cron" });
+  await faults(null);
+  assert.equal(r.status, 202);
+  assert.equal((await user("f-cron")).state, "pending");
+  await s.directory.scheduled();
+  const u = await user("f-cron");
+  assert.equal(u.state, "synced");
+  assert.deepEqual((await twilioRegistrations(s))[u.twilio_user_id], [t]);
+});
