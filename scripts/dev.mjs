@@ -34,9 +34,9 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
  * - `emulator.request(path, init)` calls the emulator directly (control endpoints such as
  *   `/__emulator/state`, or `/v1/...` with `emulator.authorization`); `null` with real Twilio;
  * - `logs` collects every line the workers print (for secret scans);
- * - `directory`: `{ url, appKey, db, request(path, init) }` — the directory Worker's own URL (apps
- *   call it there), its development app key, its D1 database (migrations applied) and a direct
- *   fetch; null with `directory: false`. `directory.entry` replaces the Worker's script (tests
+ * - `directory`: `{ url, appKey, db, request(path, init), scheduled() }` — the directory Worker's
+ *   own URL (apps call it there), its development app key, its D1 database (migrations applied),
+ *   a direct fetch and a run of its Cron Trigger; null with `directory: false`. `directory.entry` replaces the Worker's script (tests
  *   wrap it), `directory.vars` adds bindings, `directory.port` fixes its port.
  * @param {StackOptions} [options]
  */
@@ -192,6 +192,8 @@ export async function startStack({
       appKey,
       db,
       request: (path, init) => worker.fetch(`http://directory.local${path}`, init),
+      // Runs the Worker's Cron Trigger handler once (the reconcile).
+      scheduled: () => worker.scheduled({ cron: "*/10 * * * *" }),
     };
   }
   return {

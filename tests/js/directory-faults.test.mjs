@@ -161,3 +161,69 @@ test("D1 unavailable: 503 JSON everywhere, nothing sent to Twilio", async () => 
   const ok = await s.directory.request("/health");
   assert.equal(ok.status, 200);
 });
+
+test("send to your users while a move is unfinished: neither side is sent to until Twilio is in step", async () => {
+  const [t] = hexTokens(1, 36);
+  await s.app("PUT", { token: t }, { userId: "s-a" });
+  const deletes = {
+    rate: 1,
+    kinds: ["500"],
+    match: { method: "DELETE", pathPrefix: "/v1/PushNotifications/DeviceRegistrations" },
+  };
+  await faults(deletes);
+  try {
+    const moved = await s.app("PUT", { token: t }, { userId: "s-b" });
+    assert.equal(moved.status, 202);
+    const sendsBefore = (await s.emu("/__emulator/stats")).body.sends;
+    const r = await s.admin("send", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        appName: APP,
+        to: [{ userId: "s-a" }, { userId: "s-b" }],
+        content: { title: "x", body: "y" },
+      }),
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(
+      r.body.recipients.map((x) => [x.userId, x.status]),
+      [
+        ["s-a", "pending"],
+        ["s-b", "pending"],
+      ],
+    );
+    assert.equal((await s.emu("/__emulator/stats")).body.sends, sendsBefore, "nothing was sent");
+  } finally {
+    await faults(null);
+  }
+  const after = await s.admin("send", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      appName: APP,
+      to: [{ userId: "s-a" }, { userId: "s-b" }],
+      content: { title: "x", body: "y" },
+    }),
+  });
+  assert.deepEqual(
+    after.body.recipients.map((x) => [x.userId, x.status]),
+    [
+      ["s-a", "no_devices"],
+      ["s-b", "sent"],
+    ],
+    "once Twilio is reachable the send brings both in step first",
+  );
+});
+
+test("the Cron Trigger finishes what Twilio did not confirm", async () => {
+  const [t] = hexTokens(1, 37);
+  await faults({ next: ["500"], match: { method: "POST", pathPrefix: "/v1/PushNotifications/DeviceRegistrations" } });
+  const r = await s.app("PUT", { token: t }, { userId: "f-cron" });
+  await faults(null);
+  assert.equal(r.status, 202);
+  assert.equal((await user("f-cron")).state, "pending");
+  await s.directory.scheduled();
+  const u = await user("f-cron");
+  assert.equal(u.state, "synced");
+  assert.deepEqual((await twilioRegistrations(s))[u.twilio_user_id], [t]);
+});

@@ -23,9 +23,9 @@ const groups = (hex) => `<${hex.match(/.{8}/g).join(" ")}>`;
 
 test("migrations are applied once and recorded like Wrangler's", async () => {
   const names = (await s.sql("SELECT name FROM d1_migrations")).map((r) => r.name);
-  assert.deepEqual(names, ["0001_directory.sql"]);
+  assert.deepEqual(names, ["0001_directory.sql", "0002_install_id.sql"]);
   assert.deepEqual(await applyMigrations(s.directory.db), [], "a second run applies nothing");
-  assert.equal(await count("d1_migrations"), 1);
+  assert.equal(await count("d1_migrations"), 2);
   const tables = (await s.sql("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).map((r) => r.name);
   for (const t of ["devices", "locks", "token_events", "users"]) assert.ok(tables.includes(t), t);
 });
@@ -143,6 +143,28 @@ test("token refresh: previousToken moves the same device to the new token", asyn
   assert.deepEqual((await twilioRegistrations(s))[a.body.twilioUserId], [aT]);
 });
 
+test("token refresh by installId: the installation's new token rotates its row", async () => {
+  const [t1, t2, t3] = hexTokens(3, 14);
+  const a = await s.app("PUT", { token: t1, installId: "inst-1" }, { userId: "u-inst" });
+  const same = await s.app("PUT", { token: t1, installId: "inst-1" }, { userId: "u-inst" });
+  assert.equal(same.body.changed, false, "a launch with the same token and installId changes nothing");
+  const b = await s.app("PUT", { token: t2, installId: "inst-1" }, { userId: "u-inst" });
+  assert.equal(b.status, 200, JSON.stringify(b.body));
+  assert.equal(b.body.deviceId, a.body.deviceId);
+  assert.deepEqual((await twilioRegistrations(s))[a.body.twilioUserId], [t2]);
+  // Another user's installation is not rotated by this user.
+  await s.app("PUT", { token: t3, installId: "inst-1" }, { userId: "u-inst-other" });
+  assert.deepEqual((await twilioRegistrations(s))[a.body.twilioUserId], [t2]);
+  const rows = await s.sql("SELECT token, install_id FROM devices WHERE token IN (?1, ?2)", t2, t3);
+  assert.deepEqual(
+    Object.fromEntries(rows.map((r) => [r.token, r.install_id])),
+    { [t2]: null, [t3]: "inst-1" },
+    "one row holds the installation ID",
+  );
+  const bad = await s.app("PUT", { token: t1, installId: "has space" }, { userId: "u-inst" });
+  assert.deepEqual([bad.status, bad.body.code, bad.body.field], [400, "VALIDATION_ERROR", "installId"]);
+});
+
 test("sign-out: DELETE takes the device out of the user and of Twilio; repeats are no-ops", async () => {
   const [t, stay] = hexTokens(2, 8);
   const r = await s.app("PUT", { token: t }, { userId: "u-out" });
@@ -171,7 +193,9 @@ test("a 21st device evicts the user's least recently seen one (cap 20; Twilio's 
     assert.equal(r.status, 200, JSON.stringify(r.body));
     twilioUserId = r.body.twilioUserId;
   }
-  const live = (await s.sql("SELECT token FROM devices WHERE user_id = 'u-cap' AND status = 'active'")).map((r) => r.token);
+  const live = (await s.sql("SELECT token FROM devices WHERE user_id = 'u-cap' AND status = 'active'")).map(
+    (r) => r.token,
+  );
   assert.equal(live.length, 20);
   const evicted = await s.sql(
     "SELECT d.token, e.from_user FROM token_events e JOIN devices d ON d.device_id = e.device_id WHERE e.event = 'evicted_limit'",

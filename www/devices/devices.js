@@ -22,9 +22,10 @@ import {
 import { SyncError, syncUser } from "./sync.js";
 
 const APP_NAME = /^[a-z0-9_]{1,64}$/;
+const INSTALL_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * Validates `{ token, provider?, appName, previousToken? }` with the token core. Returns the
+ * Validates `{ token, provider?, appName, previousToken?, installId? }` with the token core. Returns the
  * canonical token(s) or throws 400 with the token core's code.
  */
 export function readDeviceBody(body, env, { allowPrevious = true } = {}) {
@@ -64,7 +65,18 @@ export function readDeviceBody(body, env, { allowPrevious = true } = {}) {
     previous = check(previousToken, "previousToken", current.provider);
     if (previous.token === current.token) previous = null;
   }
-  return { appName, current, previous };
+  const { installId } = body;
+  if (installId != null && (typeof installId !== "string" || !INSTALL_ID.test(installId))) {
+    throw new HttpError(
+      400,
+      "VALIDATION_ERROR",
+      "installId must be 1–128 characters of A–Z, a–z, 0–9, '.', '_', ':' and '-'.",
+      {
+        field: "installId",
+      },
+    );
+  }
+  return { appName, current, previous, installId: allowPrevious ? (installId ?? null) : null };
 }
 
 /** Live devices per user (MAX_DEVICES_PER_USER, default 20; Twilio holds at most 50). */
@@ -127,9 +139,21 @@ function answer(device, user, extra = {}) {
  * @param {{ store, client, env, identity, input, requestId }} ctx
  */
 export async function putDevice({ store, client, env, identity, input, requestId }) {
-  const { appName: app, current, previous } = input;
+  const { appName: app, current, installId } = input;
   const { provider, token } = current;
   const userId = identity.userId ?? (await anonymousId(provider, token));
+  let previous = input.previous;
+  if (!previous && installId) {
+    // The installation reports a token other than the one it had: a rotation, as previousToken.
+    const installed = await store.first(
+      "SELECT provider, token, user_id FROM devices WHERE app = ?1 AND install_id = ?2",
+      app,
+      installId,
+    );
+    if (installed && installed.user_id === userId && installed.provider === provider && installed.token !== token) {
+      previous = { provider, token: installed.token };
+    }
+  }
   const hash = await tokenHash(provider, token);
   const throttleMs = Number(env.LAST_SEEN_WRITE_INTERVAL_S ?? 3600) * 1000;
   const warnings = current.warnings.map((w) => w.code);
@@ -138,7 +162,12 @@ export async function putDevice({ store, client, env, identity, input, requestId
     const seen = await getDevice(store, app, provider, token);
     // Launch heartbeat: the device is already this user's and Twilio has it. No lease, no
     // Twilio call; last_seen_at is written at most once per LAST_SEEN_WRITE_INTERVAL_S.
-    if (!previous && seen?.user_id === userId && seen.status === "active") {
+    if (
+      !previous &&
+      seen?.user_id === userId &&
+      seen.status === "active" &&
+      (!installId || seen.install_id === installId)
+    ) {
       const user = await getUser(store, app, userId);
       if (user?.state === "synced") {
         const at = Date.now();
@@ -218,12 +247,33 @@ export async function putDevice({ store, client, env, identity, input, requestId
       } else {
         statements.push(store.stmt("UPDATE devices SET last_seen_at = ?2 WHERE device_id = ?1", row.device_id, at));
       }
+      if (installId) {
+        // One row per installation: whichever row had this installId gives it up first.
+        statements.push(
+          store.stmt(
+            "UPDATE devices SET install_id = NULL WHERE app = ?1 AND install_id = ?2 AND device_id IS NOT ?3",
+            app,
+            installId,
+            deviceId,
+          ),
+        );
+      }
+      if (installId) {
+        statements.push(
+          store.stmt(
+            "UPDATE devices SET install_id = ?2 WHERE device_id = ?1 AND token = ?3",
+            deviceId,
+            installId,
+            token,
+          ),
+        );
+      }
       if (event) statements.push(eventIf(store, { deviceId, userId, token }, event));
       if (rotating && row) {
         // The new token already has a row (it was registered first): retire the old one.
         statements.push(
           store.stmt(
-            "UPDATE devices SET user_id = NULL, status = 'retired', updated_at = ?2 WHERE device_id = ?1 AND user_id = ?3",
+            "UPDATE devices SET user_id = NULL, status = 'retired', install_id = NULL, updated_at = ?2 WHERE device_id = ?1 AND user_id = ?3",
             old.device_id,
             at,
             userId,

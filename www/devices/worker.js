@@ -200,7 +200,12 @@ export default {
   },
 
   /** Cron Trigger (wrangler.toml [triggers]): finishes pending changes. */
-  async scheduled(_event, env, ctx) {
-    ctx.waitUntil(reconcile(openStore(env.DB), clientFor(env).client, { limit: 200 }).catch(() => {}));
+  async scheduled(_event, env) {
+    try {
+      const result = await reconcile(openStore(env.DB), clientFor(env).client, { limit: 200 });
+      if (result.failed.length) console.error(JSON.stringify({ directory: "reconcile", ...result }));
+    } catch (e) {
+      console.error(JSON.stringify({ directory: "reconcile_failed", message: String(e?.message ?? e) }));
+    }
   },
 };
