@@ -33,6 +33,8 @@ execFileSync(
     "--enable-mutable-globals",
     "--enable-reference-types",
     "--enable-multivalue",
+    // Fixed-width wasm SIMD: the batch scanner is written with v128 (see .cargo/config.toml).
+    "--enable-simd",
     "--strip-debug",
     "--strip-producers",
     wasm,

@@ -9,6 +9,7 @@
 //! - [`BatchInspector`] (`inspector`) takes tokens one at a time (lists, and text when the
 //!   canonical tokens are asked for) and remembers each distinct identity in an arena.
 
+mod block;
 mod dedupe;
 mod hash;
 mod inspector;

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use crate::token::{apns, Provider, APNS_MAX_BYTES, APNS_MIN_BYTES, FCM_MAX_CHARS, FCM_MIN_CHARS};
 
+use super::block::{low_bytes, Block};
 use super::hash::{WordHash, Words};
 
 /// What the fast path recognised on a line.
@@ -49,38 +50,55 @@ pub(super) fn apns_line(t: &[u8], start: usize, sink: &mut impl Words) -> Option
 }
 
 /// 64 to 200 hex digits (an even number), then the end of the line.
+///
+/// Sixteen bytes at a time: a block of hex digits goes to `sink` as two case-folded words; the
+/// block where the digits stop gives their count from its mask, and its digits go as the last
+/// words (the very last one zero-padded).
 #[inline(always)]
 pub(super) fn hex_line(t: &[u8], start: usize, sink: &mut impl Words) -> Option<(usize, usize)> {
-    const FOLD: u64 = apns::ONES * 0x20;
     let mut p = start;
-    // Whole words of 8 digits: checked, case-folded and passed on as they are.
-    while let Some(x) = apns::load8(t, p) {
-        if apns::hex_mask8(x).0 != apns::HIGH {
-            break;
+    loop {
+        let block = Block::at(t, p);
+        let hex = block.hex();
+        let (lo, hi) = block.words();
+        if hex == ALL {
+            sink.word(lo | FOLD);
+            sink.word(hi | FOLD);
+            p += 16;
+            if p - start > 2 * APNS_MAX_BYTES {
+                return None;
+            }
+            continue;
         }
-        sink.word(x | FOLD);
-        p += 8;
-    }
-    // Fewer than 8 digits left: one byte at a time, into a last partial word.
-    let mut last = 0u64;
-    let mut k = 0;
-    while let Some(&b) = t.get(p) {
-        if !apns::is_hex(b) {
-            break;
+        let n = hex.trailing_ones() as usize;
+        let digits = p + n - start;
+        if digits % 2 != 0 || !(2 * APNS_MIN_BYTES..=2 * APNS_MAX_BYTES).contains(&digits) {
+            return None;
         }
-        last |= u64::from(b | 0x20) << (8 * (k & 7));
-        k += 1;
-        p += 1;
+        let next = line_end(t, p + n)?;
+        last_words(sink, lo | FOLD, hi | FOLD, n);
+        return Some((digits, next));
     }
-    let digits = p - start;
-    if k >= 8 || digits % 2 != 0 || !(2 * APNS_MIN_BYTES..=2 * APNS_MAX_BYTES).contains(&digits) {
-        return None;
+}
+
+/// Every byte of a 16-byte block's mask.
+const ALL: u32 = 0xFFFF;
+
+/// Bit 5 in every byte: `x | FOLD` is the lower case of hex digits (and leaves digits alone).
+const FOLD: u64 = apns::ONES * 0x20;
+
+/// The first `n` (< 16) bytes of a block whose halves are `lo` and `hi`, as words of 8 bytes,
+/// the last one zero-padded.
+#[inline(always)]
+fn last_words(sink: &mut impl Words, lo: u64, hi: u64, n: usize) {
+    if n >= 8 {
+        sink.word(lo);
+        if n > 8 {
+            sink.word(low_bytes(hi, n - 8));
+        }
+    } else if n > 0 {
+        sink.word(low_bytes(lo, n));
     }
-    let next = line_end(t, p)?;
-    if k > 0 {
-        sink.word(last);
-    }
-    Some((digits, next))
 }
 
 /// `<` groups of exactly 8 hex digits separated by one space `>`, then the end of the line.
@@ -114,49 +132,31 @@ pub(super) fn bracketed_line(
     Some((digits, next))
 }
 
-/// `0x80` in each byte of `x` that can appear in an FCM token: `[A-Za-z0-9_:-]`.
-#[inline(always)]
-pub(super) fn fcm_mask8(x: u64) -> u64 {
-    use apns::{in_range8, HIGH, ONES};
-    let ascii = !x & HIGH;
-    let y = x & !HIGH;
-    let ok = in_range8(y, b'0', b':')
-        | in_range8(y | (ONES * 0x20), b'a', b'z')
-        | in_range8(y, b'-', b'-')
-        | in_range8(y, b'_', b'_');
-    ok & ascii
-}
-
 /// An FCM (`<id>:APA91b…`) or legacy GCM (`APA91b…`) token of 64 to 4096 FCM characters, then
-/// the end of the line.
+/// the end of the line; hashed as it is read.
 pub(super) fn fcm_line(t: &[u8], start: usize) -> Option<(Fast, u64, usize)> {
-    use apns::{in_range8, HIGH};
+    let mut hash = WordHash::new(Provider::Fcm);
     let mut p = start;
+    // Where the first `:` is (past the token if it has none).
     let mut colon = usize::MAX;
     let end = loop {
-        let Some(x) = apns::load8(t, p) else {
-            while let Some(&b) = t.get(p) {
-                if !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':')) {
-                    break;
-                }
-                if b == b':' && colon == usize::MAX {
-                    colon = p;
-                }
-                p += 1;
-            }
-            break p;
-        };
+        let block = Block::at(t, p);
         if colon == usize::MAX {
-            let colons = in_range8(x & !HIGH, b':', b':') & !x & HIGH;
+            let colons = block.byte(b':');
             if colons != 0 {
-                colon = p + (colons.trailing_zeros() / 8) as usize;
+                colon = p + colons.trailing_zeros() as usize;
             }
         }
-        let ok = fcm_mask8(x);
-        if ok != HIGH {
-            break p + ((!ok & HIGH).trailing_zeros() / 8) as usize;
+        let ok = block.fcm();
+        let (lo, hi) = block.words();
+        if ok != ALL {
+            let n = ok.trailing_ones() as usize;
+            last_words(&mut hash, lo, hi, n);
+            break p + n;
         }
-        p += 8;
+        hash.word(lo);
+        hash.word(hi);
+        p += 16;
         if p - start > FCM_MAX_CHARS {
             return None;
         }
@@ -171,11 +171,7 @@ pub(super) fn fcm_line(t: &[u8], start: usize) -> Option<(Fast, u64, usize)> {
         return None;
     }
     let next = line_end(t, end)?;
-    Some((
-        Fast::Fcm(end),
-        WordHash::of_text(Provider::Fcm, token),
-        next,
-    ))
+    Some((Fast::Fcm(end), hash.finish(token.len()), next))
 }
 
 pub(super) const APA91B: &[u8] = b"APA91b";
@@ -198,23 +194,16 @@ pub(super) fn line_end(t: &[u8], p: usize) -> Option<usize> {
 
 /// Position of the first `\n` at or after `p`, or the length of the text.
 pub(super) fn find_newline(t: &[u8], mut p: usize) -> usize {
-    use apns::{HIGH, ONES};
-    while let Some(x) = apns::load8(t, p) {
-        let y = x ^ (ONES * u64::from(b'\n'));
-        // The lowest flagged byte of this "has a zero byte" expression is exact.
-        let zero = y.wrapping_sub(ONES) & !y & HIGH;
-        if zero != 0 {
-            return p + (zero.trailing_zeros() / 8) as usize;
+    loop {
+        let newlines = Block::at(t, p).byte(b'\n');
+        if newlines != 0 {
+            return (p + newlines.trailing_zeros() as usize).min(t.len());
         }
-        p += 8;
-    }
-    while let Some(&b) = t.get(p) {
-        if b == b'\n' {
-            return p;
+        p += 16;
+        if p >= t.len() {
+            return t.len();
         }
-        p += 1;
     }
-    t.len().max(p)
 }
 
 /// The line `t[start..end]` without its `\r`, as text.

@@ -376,3 +376,33 @@ mod props {
         }
     }
 }
+
+#[test]
+fn block_masks_say_the_same_as_the_byte_rules() {
+    use super::block::Block;
+    // Every byte value at every position of a block, among neighbours of every class, and
+    // blocks cut short by the end of the text.
+    let fcm = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':');
+    let mut text: Vec<u8> = (0..=255u8).collect();
+    text.extend(
+        b"0123456789abcdefABCDEF:\n-_gG/@`{"
+            .iter()
+            .cycle()
+            .take(300),
+    );
+    text.extend((0..=255u8).rev());
+    for p in 0..text.len() + 20 {
+        let block = Block::at(&text, p);
+        let (lo, hi) = block.words();
+        for i in 0..16 {
+            let b = text.get(p + i).copied().unwrap_or(0);
+            let bit = |mask: u32| mask >> i & 1 == 1;
+            assert_eq!(bit(block.hex()), b.is_ascii_hexdigit(), "hex {b:#x}");
+            assert_eq!(bit(block.fcm()), fcm(b), "fcm {b:#x}");
+            assert_eq!(bit(block.byte(b'\n')), b == b'\n', "newline {b:#x}");
+            assert_eq!(bit(block.byte(b':')), b == b':', "colon {b:#x}");
+            let word = if i < 8 { lo } else { hi };
+            assert_eq!((word >> (8 * (i % 8))) as u8, b);
+        }
+    }
+}
