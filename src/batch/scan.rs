@@ -72,13 +72,21 @@ pub(super) fn hex_line(t: &[u8], start: usize, sink: &mut impl Words) -> Option<
         }
         let n = hex.trailing_ones() as usize;
         let digits = p + n - start;
-        if digits % 2 != 0 || !(2 * APNS_MIN_BYTES..=2 * APNS_MAX_BYTES).contains(&digits) {
+        if digits % 2 != 0 || !apns_digits(digits) {
             return None;
         }
         let next = line_end(t, p + n)?;
         last_words(sink, lo | FOLD, hi | FOLD, n);
         return Some((digits, next));
     }
+}
+
+/// Whether an APNs token may have this many hex digits (parity aside). Comparisons rather than
+/// `RangeInclusive::contains`, which the size-optimized build calls out of line, through memory,
+/// once per line.
+#[inline(always)]
+fn apns_digits(digits: usize) -> bool {
+    digits.wrapping_sub(2 * APNS_MIN_BYTES) <= 2 * (APNS_MAX_BYTES - APNS_MIN_BYTES)
 }
 
 /// Every byte of a 16-byte block's mask.
@@ -125,7 +133,7 @@ pub(super) fn bracketed_line(
             _ => return None,
         }
     }
-    if !(2 * APNS_MIN_BYTES..=2 * APNS_MAX_BYTES).contains(&digits) {
+    if !apns_digits(digits) {
         return None;
     }
     let next = line_end(t, p + 1)?;
@@ -162,7 +170,7 @@ pub(super) fn fcm_line(t: &[u8], start: usize) -> Option<(Fast, u64, usize)> {
         }
     };
     let token = t.get(start..end)?;
-    if !(FCM_MIN_CHARS..=FCM_MAX_CHARS).contains(&token.len()) {
+    if token.len().wrapping_sub(FCM_MIN_CHARS) > FCM_MAX_CHARS - FCM_MIN_CHARS {
         return None;
     }
     let shaped = token.starts_with(APA91B)
