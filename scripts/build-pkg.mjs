@@ -44,7 +44,7 @@ execFileSync(
   { stdio: "inherit" },
 );
 
-const entries = ["node.js", "workerd.js", "web.js", "proxy.js", "index.d.ts", "proxy.d.ts"];
+const entries = ["node.js", "workerd.js", "web.js", "token.js", "proxy.js", "index.d.ts", "proxy.d.ts"];
 for (const f of entries) copyFileSync(join(root, "src", "js", "package", f), join(pkg, f));
 
 const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");

@@ -471,6 +471,47 @@ fn with_short_buffer<R>(
     })
 }
 
+/// A view of the buffer that single tokens are encoded into, for the package's JS
+/// `normalizeToken` (`src/js/package/token.js`): it encodes a short string there itself and
+/// asks [`normalize_scratch`] about it, one crossing with a number each way, where the exported
+/// [`normalize_token_js`] pays for a `Result` (a return area, the externref table) and an import
+/// call back into JS. Memory growth detaches the view; the JS side then asks for a new one.
+#[wasm_bindgen(js_name = __tokenScratch, skip_typescript)]
+pub fn token_scratch() -> Uint8Array {
+    SHORT.with(|cell| {
+        let short = cell.borrow();
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        Uint8Array::new_with_byte_offset_and_length(
+            &memory.buffer(),
+            short.buf.as_ptr() as u32,
+            SCRATCH as u32,
+        )
+    })
+}
+
+/// How the `n` bytes the JS side encoded into [`token_scratch`] relate to their canonical token
+/// with no provider given: 0 when the string is the canonical token, 1 when the canonical token is
+/// its lower case, 2 for anything else (another spelling or an error: the JS side then calls
+/// the exported `normalizeToken`, which answers with the token or the error).
+#[wasm_bindgen(js_name = __normalizeScratch, skip_typescript)]
+pub fn normalize_scratch(n: usize) -> u32 {
+    SHORT.with(|cell| {
+        let short = cell.borrow();
+        let Some(text) = short
+            .buf
+            .get(..n)
+            .and_then(|b| core::str::from_utf8(b).ok())
+        else {
+            return 2;
+        };
+        match token::parse(text, None).map(|parsed| parsed.spelling(text)) {
+            Ok(Spelling::Canonical) => 0,
+            Ok(Spelling::UpperCase) => 1,
+            _ => 2,
+        }
+    })
+}
+
 /// Appends `encodeInto(s)` to `buf`, in its spare capacity; returns the UTF-16 units read.
 fn encode_into_spare(s: &JsString, buf: &mut Vec<u8>) -> usize {
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
