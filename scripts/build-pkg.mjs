@@ -34,6 +34,8 @@ execFileSync(
     "--enable-mutable-globals",
     "--enable-reference-types",
     "--enable-multivalue",
+    // Fixed-width wasm SIMD: the batch scanner is written with v128 (see .cargo/config.toml).
+    "--enable-simd",
     "--strip-debug",
     "--strip-producers",
     wasm,
@@ -43,7 +45,7 @@ execFileSync(
   { stdio: "inherit" },
 );
 
-const entries = ["node.js", "workerd.js", "web.js", "proxy.js", "index.d.ts", "proxy.d.ts"];
+const entries = ["node.js", "workerd.js", "web.js", "token.js", "proxy.js", "index.d.ts", "proxy.d.ts"];
 for (const f of entries) copyFileSync(join(root, "src", "js", "package", f), join(pkg, f));
 // wasm-pack's `_bg.wasm.d.ts` describes the raw export table, which is not what importing the
 // file yields; the package's own declaration says what a loader gives (a URL or a module).

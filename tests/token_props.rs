@@ -165,3 +165,41 @@ proptest! {
         prop_assert_eq!(r.duplicate_of.len(), r.duplicates);
     }
 }
+
+/// Lines for the batch scanner: hex around every valid length in either case, `<…>` groups,
+/// FCM-shaped tokens, and noise from the characters where the scanner decides something.
+fn scanner_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[0-9a-fA-F]{56,210}",
+        "<([0-9a-fA-F]{8} ){6,26}[0-9a-fA-F]{8}>",
+        "[A-Za-z0-9_-]{0,30}:?APA91b[A-Za-z0-9_:-]{40,200}",
+        "[0-9a-fA-F<> :\r_x.{}=,-]{0,120}",
+        ".{0,40}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_batch_scanner_agrees_with_the_general_rules(
+        lines in prop::collection::vec(scanner_line(), 0..10),
+        crlf in any::<bool>(),
+        repeat in any::<bool>(),
+        p in 0..3u8,
+    ) {
+        let mut lines = lines;
+        if repeat && !lines.is_empty() {
+            // Duplicates in another case.
+            let again = lines[0].to_uppercase();
+            lines.push(again);
+        }
+        let text = lines.join(if crlf { "\r\n" } else { "\n" });
+        let provider = [None, Some(Provider::Apn), Some(Provider::Fcm)][p as usize];
+        // Without the tokens the 16-bytes-at-a-time scanner runs; with them, the general rules.
+        let fast = inspect_lines(&text, BatchOptions { provider, include_tokens: false });
+        let mut general = inspect_lines(&text, BatchOptions { provider, include_tokens: true });
+        general.tokens = None;
+        prop_assert_eq!(fast, general);
+    }
+}

@@ -1,5 +1,5 @@
 // A careful pure-JavaScript implementation of the same token rules (src/token) and batch
-// (src/batch.rs), written as fast as I could make it, so the benchmark compares like with like:
+// (src/batch/), written as fast as I could make it, so the benchmark compares like with like:
 // `charCodeAt` scanning with lookup tables, no regular expressions, no substring per valid token,
 // duplicates found with a typed-array hash table over the decoded nibbles (APNs) or characters
 // (FCM), confirmed by comparing canonical forms. It gives exactly the wasm answers, messages and

@@ -1,5 +1,5 @@
 // Small helpers shared by the benchmark runners: loading a built package, timing, formatting.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -16,6 +16,15 @@ export async function loadPackage(dir) {
   const glue = await import(`${pathToFileURL(join(dir, "twilio_push_wasm.js"))}?instance=${++loads}`);
   const exports = glue.initSync({ module: readFileSync(join(dir, "twilio_push_wasm_bg.wasm")) });
   return { ...glue, memory: exports.memory };
+}
+
+/**
+ * The package as a user imports it in Node: its `node.js` entry (which instantiates the module
+ * and adds the hand-written JS around the generated exports), or the bare glue if there is none.
+ */
+export async function loadEntry(dir) {
+  if (!existsSync(join(dir, "node.js"))) return loadPackage(dir);
+  return import(`${pathToFileURL(join(dir, "node.js"))}`);
 }
 
 export const gc = () => globalThis.gc?.();

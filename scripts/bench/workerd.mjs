@@ -1,7 +1,9 @@
-// The workerd measurements (Miniflare): start-up of the module, and the proxy's throughput and
-// latency against the emulator called directly, both on loopback.
+// The workerd measurements (Miniflare): start-up of the module; the proxy's throughput, latency
+// and CPU per request against a pass-through Worker (its ceiling) and the emulator called
+// directly; and bulk imports with the admin page's runner through the proxy and direct. All on
+// loopback.
 import { randomBytes } from "node:crypto";
-import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -87,70 +89,207 @@ async function load(url, headers, { seconds, connections }) {
   };
 }
 
+// The proxy's real ceiling: a Worker that only checks the bearer token and forwards the request
+// to the emulator over a service binding, as the proxy does (same path rewrite, same upstream
+// Basic auth), with none of the proxy's own work.
+const PASS_THROUGH_WORKER = `
+export default {
+  async fetch(request, env) {
+    if (request.headers.get("authorization") !== "Bearer " + env.ADMIN_TOKEN) {
+      return Response.json({ code: "UNAUTHORIZED" }, { status: 401 });
+    }
+    const url = new URL(request.url);
+    const upstream = "https://comms.twilio.com" + url.pathname.slice(4) + url.search;
+    const headers = new Headers(request.headers);
+    headers.set("authorization", env.UPSTREAM_AUTHORIZATION);
+    const body = request.method === "GET" || request.method === "HEAD" ? undefined : request.body;
+    return env.EMULATOR.fetch(new Request(upstream, { method: request.method, headers, body }));
+  },
+};`;
+
+/** The workerd processes this process has started (children whose name says workerd). */
+function workerdPids() {
+  const pids = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      const name = stat.slice(stat.indexOf("(") + 1, close);
+      const ppid = Number(stat.slice(close + 2).split(" ")[1]);
+      if (ppid === process.pid && name.includes("workerd")) pids.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** CPU time (user + system, ms) used so far by the processes `pids`; 0 where /proc is missing. */
+function cpuMs(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    } catch {
+      // not on Linux: no CPU figures
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
+/** Starts `workers` with startMiniflare and returns `{ mf, url, pids }` (its own workerd processes). */
+async function started(startMiniflare, workers, options) {
+  const before = new Set(workerdPids());
+  const mf = startMiniflare(workers, options);
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  return { mf, url, pids: workerdPids().filter((p) => !before.has(p)) };
+}
+
 /**
- * Item 7: GET of a device registration through the proxy (admin Worker + emulator behind a
- * service binding, as `make dev` runs them) and directly from the emulator (its own workerd,
- * with an HTTP port), alternating, on loopback.
+ * Items 7 and 8: three deployments in workerd on loopback, started side by side:
+ * - direct: the emulator in its own workerd, with an HTTP port;
+ * - pass: the pass-through Worker + the emulator behind a service binding (the ceiling);
+ * - proxy: the admin Worker (the package's proxy) + the emulator behind a service binding, as
+ *   `make dev` runs them.
+ *
+ * Item 7 GETs one device registration through each with autocannon (rounds of `seconds`, the
+ * order rotating), and reads the CPU time each deployment's workerd process used per request.
+ * Item 8 registers `rows` new APNs tokens with the admin page's import runner
+ * (www/src/lib/import-runner.js) and the package's PushClient, through the proxy and straight to
+ * the emulator, at each of `concurrencies`.
  */
-export async function proxy({ seconds, connections, rounds }) {
+export async function proxy({ seconds, connections, rounds, rows = 10_000, concurrencies = [1, 8, 32] }) {
   const { startStack } = await import("../dev.mjs");
   const { bundleWorker, startMiniflare } = await import("../../tests/js/support/workerd.mjs");
+  const { createImportRunner } = await import("../../www/src/lib/import-runner.js");
+  const { PushClient } = await import("twilio-push-wasm");
+  const before = new Set(workerdPids());
   const stack = await startStack({ port: 0, deliveryMs: 0 });
+  const stackPids = workerdPids().filter((p) => !before.has(p));
   const credentials = { username: `AC${randomBytes(16).toString("hex")}`, password: randomBytes(16).toString("hex") };
-  const direct = startMiniflare(
+  const basic = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+  const emulatorScript = await bundleWorker(join(ROOT, "www", "emulator", "worker.js"), ROOT);
+  const emulator = {
+    name: "emulator",
+    scriptPath: emulatorScript,
+    bindings: {
+      EMULATOR_USERNAME: credentials.username,
+      EMULATOR_PASSWORD: credentials.password,
+      EMULATOR_SEED: "1",
+      EMULATOR_DELIVERY_MS: "0",
+    },
+  };
+  const loopback = { host: "127.0.0.1", port: 0 };
+  const direct = await started(startMiniflare, [emulator], loopback);
+  const passToken = randomBytes(24).toString("hex");
+  const pass = await started(
+    startMiniflare,
     [
       {
-        name: "emulator",
-        scriptPath: await bundleWorker(join(ROOT, "www", "emulator", "worker.js"), ROOT),
-        bindings: {
-          EMULATOR_USERNAME: credentials.username,
-          EMULATOR_PASSWORD: credentials.password,
-          EMULATOR_SEED: "1",
-          EMULATOR_DELIVERY_MS: "0",
-        },
+        name: "pass",
+        script: PASS_THROUGH_WORKER,
+        bindings: { ADMIN_TOKEN: passToken, UPSTREAM_AUTHORIZATION: basic },
+        serviceBindings: { EMULATOR: "emulator" },
       },
+      emulator,
     ],
-    { host: "127.0.0.1", port: 0 },
+    loopback,
   );
   try {
-    const directUrl = (await direct.ready).toString().replace(/\/$/, "");
-    const state = async (get) => (await get("/__emulator/state")).deviceRegistrations[0].id;
-    const proxiedId = await state(async (p) => (await stack.emulator.request(p)).body);
-    const directId = await state(async (p) => (await fetch(directUrl + p)).json());
+    const stateOf = async (fetcher) => (await (await fetcher("/__emulator/state")).json()).deviceRegistrations[0].id;
+    const proxiedId = (await stack.emulator.request("/__emulator/state")).body.deviceRegistrations[0].id;
+    const directId = await stateOf((p) => fetch(direct.url + p));
+    const passEmulator = await pass.mf.getWorker("emulator");
+    const passId = await stateOf((p) => passEmulator.fetch(`http://emulator.local${p}`));
+    const path = (id) => `/v1/PushNotifications/DeviceRegistrations/${id}`;
     const targets = {
-      direct: {
-        url: `${directUrl}/v1/PushNotifications/DeviceRegistrations/${directId}`,
-        headers: {
-          authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`,
-        },
+      direct: { url: `${direct.url}${path(directId)}`, headers: { authorization: basic }, pids: direct.pids },
+      pass: {
+        url: `${pass.url}/api${path(passId)}`,
+        headers: { authorization: `Bearer ${passToken}` },
+        pids: pass.pids,
       },
       proxy: {
-        url: `${stack.url}/api/v1/PushNotifications/DeviceRegistrations/${proxiedId}`,
+        url: `${stack.url}/api${path(proxiedId)}`,
         headers: { authorization: `Bearer ${stack.adminToken}` },
+        pids: stackPids,
       },
     };
-    // Both must answer 200 with the registration before anything is timed.
+    // Each must answer 200 with the registration before anything is timed.
     for (const [name, t] of Object.entries(targets)) {
       const res = await fetch(t.url, { headers: t.headers });
       if (res.status !== 200) throw new Error(`${name}: ${res.status} ${await res.text()}`);
     }
-    const runs = { direct: [], proxy: [] };
+    const names = Object.keys(targets);
+    const runs = Object.fromEntries(names.map((n) => [n, []]));
     for (const t of Object.values(targets)) await load(t.url, t.headers, { seconds: 1, connections }); // warm up
     for (let r = 0; r < rounds; r++) {
-      for (const name of r % 2 ? ["proxy", "direct"] : ["direct", "proxy"]) {
-        runs[name].push(await load(targets[name].url, targets[name].headers, { seconds, connections }));
+      for (let i = 0; i < names.length; i++) {
+        const name = names[(i + r) % names.length];
+        const t = targets[name];
+        const cpu = cpuMs(t.pids);
+        const result = await load(t.url, t.headers, { seconds, connections });
+        result.cpuPerRequest = result.total ? ((cpuMs(t.pids) - cpu) * 1000) / result.total : 0;
+        runs[name].push(result);
       }
     }
     const summary = (rs) => ({
       rps: median(rs.map((r) => r.rps)),
       p50: median(rs.map((r) => r.p50)),
       p99: median(rs.map((r) => r.p99)),
+      cpuUs: median(rs.map((r) => r.cpuPerRequest)),
       failed: rs.reduce((n, r) => n + r.errors + r.non2xx, 0),
       total: rs.reduce((n, r) => n + r.total, 0),
     });
-    return { direct: summary(runs.direct), proxy: summary(runs.proxy) };
+    const get = Object.fromEntries(names.map((n) => [n, summary(runs[n])]));
+
+    // Imports: the page's runner with the package's client, through the proxy and direct.
+    const clients = {
+      proxy: () =>
+        new PushClient({ baseUrl: `${stack.url}/api/v1`, auth: { bearer: stack.adminToken }, timeoutMs: 20_000 }),
+      direct: () =>
+        new PushClient({
+          baseUrl: `${direct.url}/v1`,
+          auth: { username: credentials.username, password: credentials.password },
+          timeoutMs: 20_000,
+        }),
+    };
+    const imports = [];
+    let batch = 0;
+    for (const concurrency of concurrencies) {
+      const rate = {};
+      // The same new tokens for both (each deployment has its own emulator), a fresh set for
+      // every concurrency; the order alternates.
+      // One at a time is slow: a tenth of the rows is enough for its rate.
+      const count = concurrency === 1 ? Math.ceil(rows / 10) : rows;
+      const tokens = Array.from({ length: count }, () => randomBytes(32).toString("hex"));
+      for (const name of batch++ % 2 ? ["direct", "proxy"] : ["proxy", "direct"]) {
+        const list = tokens.map((token, i) => ({
+          line: i + 1,
+          token,
+          provider: "APN",
+          status: "pending",
+          attempts: 0,
+        }));
+        const runner = createImportRunner({ rows: list, defaultApp: "demo_app", client: clients[name](), concurrency });
+        const t = performance.now();
+        const counts = await runner.start();
+        const elapsed = (performance.now() - t) / 1000;
+        if (counts.imported !== count) {
+          const failed = list.find((r) => r.status === "failed");
+          throw new Error(`import through ${name}: ${counts.imported}/${count} imported (${failed?.message})`);
+        }
+        rate[name] = count / elapsed;
+      }
+      imports.push({ concurrency, rows: count, ...rate });
+    }
+    return { ...get, imports };
   } finally {
     await stack.close();
-    await direct.dispose();
+    await direct.mf.dispose();
+    await pass.mf.dispose();
   }
 }

@@ -231,52 +231,77 @@ pub fn inspect_token(input: JsValue, provider: JsValue) -> Result<JsValue, JsVal
 /// How many distinct error messages [`batch_js`] keeps at hand.
 const RECENT: usize = 32;
 
+#[wasm_bindgen(
+    inline_js = "export function batchReport(counts, errs, strings, dups) {
+  const errors = new Array(errs.length >> 2);
+  for (let i = 0, k = 0; k < errs.length; i++, k += 4) {
+    const e = { index: errs[k], code: strings[errs[k + 1]], message: strings[errs[k + 2]] };
+    if (errs[k + 3] !== 0) e.position = errs[k + 3] - 1;
+    errors[i] = e;
+  }
+  const duplicateOf = new Array(dups.length >> 1);
+  for (let i = 0, k = 0; k < dups.length; i++, k += 2) {
+    duplicateOf[i] = { index: dups[k], firstIndex: dups[k + 1] };
+  }
+  return { total: counts[0], valid: counts[1], invalid: counts[2], duplicates: counts[3], errors, duplicateOf };
+}"
+)]
+extern "C" {
+    /// The batch report object, built in JS from flat arrays: `counts` is `[total, valid,
+    /// invalid, duplicates]`, `errs` is `[index, code, message, position + 1 or 0]` per error
+    /// (code and message as indexes into `strings`), `dups` is `[index, firstIndex]` per
+    /// duplicate. The arrays are read in place from wasm memory.
+    #[wasm_bindgen(js_name = batchReport)]
+    fn batch_report(counts: &[f64], errs: &[u32], strings: &Array, dups: &[u32]) -> Fields;
+}
+
 /// The batch report as `{ total, valid, invalid, duplicates, errors, duplicateOf, tokens? }`.
 ///
-/// Each recent distinct error's message is one JS string, shared by every entry that has it (a
-/// batch with 50,000 truncated descriptions formats and copies the long message once).
+/// One crossing builds every object (in JS, from flat arrays of numbers), instead of one
+/// crossing per object and per field. Each distinct code, and each recent distinct error's
+/// message, is one JS string shared by every entry that has it (a batch with 50,000 truncated
+/// descriptions formats and copies the long message once).
 fn batch_js(r: &BatchReport) -> JsValue {
-    let out = fields();
-    out.set_total(r.total as f64);
-    out.set_valid(r.valid as f64);
-    out.set_invalid(r.invalid as f64);
-    out.set_duplicates(r.duplicates as f64);
-
+    let strings = Array::new();
+    let mut codes: Vec<(&'static str, u32)> = Vec::new();
     // The messages of the last few distinct errors (a batch repeats a handful of mistakes).
-    let mut recent: Vec<(&TokenError, JsValue)> = Vec::with_capacity(RECENT);
-    let errors = Array::new_with_length(r.errors.len() as u32);
-    for (i, e) in r.errors.iter().enumerate() {
-        let o = fields();
-        o.set_index(e.index as f64);
-        o.set_code(&constant(e.error.code()));
-        let message = match recent.iter().position(|(known, _)| *known == &e.error) {
-            Some(k) => recent[k].1.clone(),
+    let mut recent: Vec<(&TokenError, u32)> = Vec::with_capacity(RECENT);
+    let mut errs: Vec<u32> = Vec::with_capacity(4 * r.errors.len());
+    for e in &r.errors {
+        let code = e.error.code();
+        let code_id = match codes.iter().find(|(c, _)| core::ptr::eq(*c, code)) {
+            Some(&(_, id)) => id,
             None => {
-                let m = JsValue::from(e.error.to_string());
+                let id = strings.push(&constant(code)) - 1;
+                codes.push((code, id));
+                id
+            }
+        };
+        let message_id = match recent.iter().find(|(known, _)| *known == &e.error) {
+            Some(&(_, id)) => id,
+            None => {
+                let id = strings.push(&JsValue::from(e.error.to_string())) - 1;
                 if recent.len() == RECENT {
                     recent.remove(0);
                 }
-                recent.push((&e.error, m.clone()));
-                m
+                recent.push((&e.error, id));
+                id
             }
         };
-        o.set_message(&message);
-        if let Some(p) = e.error.position() {
-            o.set_position(p as f64);
-        }
-        errors.set(i as u32, o.into());
+        let position = e.error.position().map_or(0, |p| p as u32 + 1);
+        errs.extend_from_slice(&[e.index as u32, code_id, message_id, position]);
     }
-    out.set_errors(&errors);
-
-    let dups = Array::new_with_length(r.duplicate_of.len() as u32);
-    for (i, d) in r.duplicate_of.iter().enumerate() {
-        let o = fields();
-        o.set_index(d.index as f64);
-        o.set_first_index(d.first_index as f64);
-        dups.set(i as u32, o.into());
+    let mut dups: Vec<u32> = Vec::with_capacity(2 * r.duplicate_of.len());
+    for d in &r.duplicate_of {
+        dups.extend_from_slice(&[d.index as u32, d.first_index as u32]);
     }
-    out.set_duplicate_of(&dups);
-
+    let counts = [
+        r.total as f64,
+        r.valid as f64,
+        r.invalid as f64,
+        r.duplicates as f64,
+    ];
+    let out = batch_report(&counts, &errs, &strings, &dups);
     if let Some(tokens) = &r.tokens {
         let list = Array::new_with_length(tokens.len() as u32);
         for (i, t) in tokens.iter().enumerate() {
@@ -443,6 +468,47 @@ fn with_short_buffer<R>(
         }
         let text = core::str::from_utf8(buf.get(..written)?).ok()?;
         Some(f(text))
+    })
+}
+
+/// A view of the buffer that single tokens are encoded into, for the package's JS
+/// `normalizeToken` (`src/js/package/token.js`): it encodes a short string there itself and
+/// asks [`normalize_scratch`] about it, one crossing with a number each way, where the exported
+/// [`normalize_token_js`] pays for a `Result` (a return area, the externref table) and an import
+/// call back into JS. Memory growth detaches the view; the JS side then asks for a new one.
+#[wasm_bindgen(js_name = __tokenScratch, skip_typescript)]
+pub fn token_scratch() -> Uint8Array {
+    SHORT.with(|cell| {
+        let short = cell.borrow();
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        Uint8Array::new_with_byte_offset_and_length(
+            &memory.buffer(),
+            short.buf.as_ptr() as u32,
+            SCRATCH as u32,
+        )
+    })
+}
+
+/// How the `n` bytes the JS side encoded into [`token_scratch`] relate to their canonical token
+/// with no provider given: 0 when the string is the canonical token, 1 when the canonical token is
+/// its lower case, 2 for anything else (another spelling or an error: the JS side then calls
+/// the exported `normalizeToken`, which answers with the token or the error).
+#[wasm_bindgen(js_name = __normalizeScratch, skip_typescript)]
+pub fn normalize_scratch(n: usize) -> u32 {
+    SHORT.with(|cell| {
+        let short = cell.borrow();
+        let Some(text) = short
+            .buf
+            .get(..n)
+            .and_then(|b| core::str::from_utf8(b).ok())
+        else {
+            return 2;
+        };
+        match token::parse(text, None).map(|parsed| parsed.spelling(text)) {
+            Ok(Spelling::Canonical) => 0,
+            Ok(Spelling::UpperCase) => 1,
+            _ => 2,
+        }
     })
 }
 

@@ -168,3 +168,17 @@ test("single calls stay correct after the wasm memory has grown", () => {
   }
   assert.throws(() => normalizeToken(`${HEX.slice(0, 63)}g`), { code: "INVALID_CHARACTER", position: 63 });
 });
+
+test("normalizeToken's usual call stays right when wasm memory grows under it", () => {
+  const upper = HEX.toUpperCase();
+  assert.equal(normalizeToken(HEX), HEX);
+  assert.equal(normalizeToken(upper), HEX);
+  // A large batch grows the wasm memory, which detaches every view of the old buffer.
+  inspectTokens(`${HEX}\n`.repeat(100_000));
+  assert.equal(normalizeToken(upper), HEX);
+  assert.equal(normalizeToken(`<${groups(HEX)}>`), HEX);
+  assert.equal(normalizeToken(` ${HEX}`), HEX);
+  throwsCode(() => normalizeToken(`${HEX.slice(0, 63)}é`), "INVALID_CHARACTER", 63);
+  throwsCode(() => normalizeToken("ab".repeat(101)), "TOO_LONG", undefined);
+  throwsCode(() => normalizeToken("a".repeat(5000)), "TOO_LONG", undefined);
+});

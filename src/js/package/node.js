@@ -6,5 +6,7 @@ import { initSync } from "./twilio_push_wasm.js";
 initSync({ module: readFileSync(new URL("./twilio_push_wasm_bg.wasm", import.meta.url)) });
 
 export * from "./twilio_push_wasm.js";
+// The usual single call without the generic export's result machinery (see token.js).
+export { normalizeToken } from "./token.js";
 export { default } from "./twilio_push_wasm.js";
 export * from "./proxy.js";

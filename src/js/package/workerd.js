@@ -6,5 +6,7 @@ import { initSync } from "./twilio_push_wasm.js";
 initSync({ module: wasmModule });
 
 export * from "./twilio_push_wasm.js";
+// The usual single call without the generic export's result machinery (see token.js).
+export { normalizeToken } from "./token.js";
 export { default } from "./twilio_push_wasm.js";
 export * from "./proxy.js";
