@@ -59,7 +59,7 @@ const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");
 const version = /** @type {RegExpExecArray} */ (/^version\s*=\s*"([^"]+)"/m.exec(cargo))[1];
 const generated = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
 
-const repository = /^repository\s*=\s*"([^"]+)"/m.exec(cargo)[1];
+const repository = /** @type {RegExpExecArray} */ (/^repository\s*=\s*"([^"]+)"/m.exec(cargo))[1];
 
 const manifest = {
   name: "twilio-push-wasm",

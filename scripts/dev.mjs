@@ -25,8 +25,17 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
  * @property {Record<string, string>} [vars] more bindings for the admin Worker
  * @property {string} [assets] the built page (default www/dist)
  * @property {boolean} [echo] also print the workers' lines
- * @property {{ entry?: string, vars?: Record<string, string>, port?: number } | false} [directory]
- *   the directory Worker's options, or false for none
+ * @property {{ entry?: string, vars?: Record<string, string>, port?: number, appKey?: string } | false} [directory]
+ *   the directory Worker's options (`appKey`: default random), or false for none
+ */
+/**
+ * The directory Worker as `startStack` answers it.
+ * @typedef {object} StackDirectory
+ * @property {string} url its own URL (apps call it there)
+ * @property {string} appKey the development app key
+ * @property {Awaited<ReturnType<import("miniflare").Miniflare["getD1Database"]>>} db its D1 database
+ * @property {(path: string, init?: RequestInit) => Promise<Response>} request a direct fetch
+ * @property {() => Promise<unknown>} scheduled runs its Cron Trigger handler once
  */
 
 /**
@@ -181,15 +190,19 @@ export async function startStack({
       secrets: [emulatorCredentials.password, ...(appKey ? [appKey] : [])],
     };
   }
+  /** @type {StackDirectory | null} */
   let directoryInfo = null;
   if (directory) {
     const db = await mf.getD1Database("DB", "directory");
     await applyMigrations(db);
     const directUrl = (await mf.unsafeGetDirectURL("directory")).toString().replace(/\/$/, "");
-    const worker = await mf.getWorker("directory");
+    const worker =
+      /** @type {{ fetch(url: string, init?: RequestInit): Promise<Response>, scheduled(event: { cron: string }): Promise<unknown> }} */ (
+        /** @type {unknown} */ (await mf.getWorker("directory"))
+      );
     directoryInfo = {
       url: directUrl,
-      appKey,
+      appKey: /** @type {string} */ (appKey), // set whenever there is a directory
       db,
       request: (path, init) => worker.fetch(`http://directory.local${path}`, init),
       // Runs the Worker's Cron Trigger handler once (the reconcile).
@@ -211,9 +224,13 @@ export async function startStack({
  * Seeds the directory through its own API (so the emulator's registrations agree with D1):
  * users alice, bob and carol of demo_app, one token moved from carol to bob (in the history),
  * and one of alice's devices signed out. Returns the tokens used.
+ * @param {Pick<StackDirectory, "appKey" | "request">} directory
+ * @param {string} [appName]
  */
 export async function seedDirectory(directory, appName = "demo_app") {
+  /** @param {string} seed */
   const hex = (seed) => seed.repeat(64 / seed.length);
+  /** @param {string} id */
   const fcm = (id) => `${id}:APA91b${"dirseed".repeat(20)}`;
   const tokens = {
     alice: [hex("a11ce001"), fcm("cAlice00000000000000_1")],
@@ -221,6 +238,11 @@ export async function seedDirectory(directory, appName = "demo_app") {
     carol: [hex("ca401001"), hex("ca401002")],
     signedOut: hex("a11ce0ff"),
   };
+  /**
+   * @param {string} method
+   * @param {string} userId
+   * @param {Record<string, unknown>} body
+   */
   const call = async (method, userId, body) => {
     const res = await directory.request("/devices", {
       method,
@@ -231,11 +253,11 @@ export async function seedDirectory(directory, appName = "demo_app") {
       throw new Error(`directory seed: ${method} for ${userId} → ${res.status} ${await res.text()}`);
     return res.json();
   };
-  for (const [user, list] of [
+  for (const [user, list] of /** @type {[string, string[]][]} */ ([
     ["alice", [...tokens.alice, tokens.signedOut]],
     ["bob", tokens.bob],
     ["carol", tokens.carol],
-  ]) {
+  ])) {
     for (const token of list) await call("PUT", user, { token });
   }
   await call("PUT", "bob", { token: tokens.carol[1].toUpperCase() }); // an account switch: moves to bob
@@ -263,15 +285,17 @@ async function main() {
     echo: true,
     directory: { port: Number(process.env.DIRECTORY_PORT ?? 8788) },
   });
-  if (!twilio) await seedDirectory(stack.directory);
+  const { directory } = stack;
+  if (!directory) throw new Error("dev: the directory Worker did not start");
+  if (!twilio) await seedDirectory(directory);
   const line = "─".repeat(64);
   console.log(`\n${line}`);
   console.log(`  Admin page and proxy:  ${stack.url}/`);
   console.log(
     `  Admin token:           ${stack.adminToken}${process.env.ADMIN_TOKEN ? "  (from ADMIN_TOKEN)" : "  (generated for this run)"}`,
   );
-  console.log(`  Directory (apps):      ${stack.directory.url}/devices`);
-  console.log(`  Directory app key:     ${stack.directory.appKey}  (development mode: X-User-Id names the user)`);
+  console.log(`  Directory (apps):      ${directory.url}/devices`);
+  console.log(`  Directory app key:     ${directory.appKey}  (development mode: X-User-Id names the user)`);
   console.log(
     `  Upstream:              ${
       twilio

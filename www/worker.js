@@ -10,13 +10,18 @@ import { createProxyHandler } from "twilio-push-wasm";
 /** @typedef {{ fetch(request: Request): Promise<Response> }} Fetcher */
 /**
  * The Worker's bindings; the proxy's secrets and variables (`ProxyEnv`) are read by the proxy.
- * @typedef {import("twilio-push-wasm").ProxyEnv & { ASSETS?: Fetcher, EMULATOR?: Fetcher }} Env
+ * @typedef {import("twilio-push-wasm").ProxyEnv & { ASSETS?: Fetcher, EMULATOR?: Fetcher, DIRECTORY?: Fetcher }} Env
  */
 
 const proxy = createProxyHandler({
   fetch: (request, /** @type {Env} */ env) => (env.EMULATOR ? env.EMULATOR.fetch(request) : fetch(request)),
 });
 
+/**
+ * /api/directory/<route> → the directory Worker's /admin/<route> (it checks the admin token).
+ * @param {Request} request
+ * @param {Env} env
+ */
 function directory(request, env) {
   if (!env.DIRECTORY) {
     return new Response(

@@ -1,6 +1,7 @@
-// `www/` deploys on its own: its package.json names the package, and Wrangler 4.86 (the newest
-// that runs on Node 20) bundles each Worker as `wrangler deploy` would, with `--dry-run` and no
-// network. Each Worker's wrangler.toml is read as it is, whatever its bindings.
+// `www/` deploys on its own: its package.json names the package and every other package the
+// Workers import (jose), and Wrangler 4.86 (the newest that runs on Node 20) bundles each Worker as
+// `wrangler deploy` would, with `--dry-run` and no network. Each Worker's wrangler.toml is read as
+// it is, whatever its bindings.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -52,6 +53,31 @@ test("www/package.json names the package and the Wrangler the tests use", () => 
   assert.equal(www.type, "module");
   assert.equal(www.devDependencies.wrangler, rootManifest.devDependencies.wrangler);
   assert.match(rootManifest.devDependencies.wrangler, /^4\.86\.\d+$/);
+});
+
+test("www/package.json lists every package the Workers import, at the root's version", () => {
+  const www = JSON.parse(readFileSync(join(WWW, "package.json"), "utf8"));
+  const sources = [
+    join(WWW, "worker.js"),
+    ...readdirSync(join(WWW, "devices"))
+      .filter((f) => f.endsWith(".js"))
+      .map((f) => join(WWW, "devices", f)),
+  ];
+  const imported = new Set();
+  for (const file of sources) {
+    for (const [, spec] of readFileSync(file, "utf8").matchAll(
+      /^(?:import|export)\b[^;]*?\bfrom\s+"([^".][^"]*)"/gms,
+    )) {
+      if (!spec.startsWith("node:"))
+        imported.add(spec.startsWith("@") ? spec.split("/", 2).join("/") : spec.split("/")[0]);
+    }
+  }
+  assert.ok(imported.has("jose") && imported.has("twilio-push-wasm"), [...imported].join(", "));
+  for (const name of imported) {
+    assert.ok(www.dependencies?.[name], `www/package.json does not depend on ${name}`);
+    const root = rootManifest.devDependencies[name];
+    if (root) assert.equal(www.dependencies[name], root, `${name}: the same range as the root package.json`);
+  }
 });
 
 for (const [name, dir] of [

@@ -1,3 +1,4 @@
+// @ts-check
 // The admin side (ADMIN_TOKEN): look-up by token or by your user ID, the user list with device
 // counts, send to your user IDs, the mapping export, reconcile. The admin Worker (www/worker.js)
 // forwards /api/directory/<route> here as /admin/<route> through a service binding.
@@ -6,9 +7,35 @@ import { HttpError } from "./http.js";
 import { getUser, tokenHash, userHistory, userLockKey, viewDevice, viewEvent, viewUser, withLocks } from "./store.js";
 import { SyncError, syncUser } from "./sync.js";
 
+/** @typedef {import("./store.js").Store} Store */
+/** @typedef {import("./store.js").DeviceRow} DeviceRow */
+/** @typedef {import("./store.js").UserRow} UserRow */
+/** @typedef {import("./store.js").EventRow} EventRow */
+/** @typedef {import("twilio-push-wasm").PushClient} PushClient */
+/**
+ * One user of the exported mapping, with its live devices.
+ * @typedef {{
+ *   appName: string, userId: string, twilioUserId: string | null, registrationId: string | null,
+ *   state: string, devices: { provider: string, token: string, status: string, lastSeenAt: string }[],
+ * }} MappedUser
+ */
+/**
+ * One given user ID of a send, and what became of it.
+ * @typedef {{
+ *   index: number, userId: unknown, twilioUserId?: string | null, devices?: number, status: string,
+ *   error?: { code: unknown, message: unknown }, operationId?: string,
+ * }} Recipient
+ */
+
 const MAX_SEND_USERS = 10_000;
 
+/**
+ * The user as answered, with its devices and its latest history.
+ * @param {Store} store
+ * @param {UserRow} row
+ */
 async function userWithDevices(store, row) {
+  /** @type {DeviceRow[]} */
   const devices = await store.all(
     "SELECT * FROM devices WHERE app = ?1 AND user_id = ?2 ORDER BY last_seen_at DESC",
     row.app,
@@ -26,6 +53,8 @@ async function userWithDevices(store, row) {
  * → `{ query, token, devices, users, history }`: `token` is the canonical form when q reads as
  * a token; `devices` the rows holding it (one per app); `users` the matching users (by your user
  * ID, or the token's owner) with their devices and history; `history` the token's own events.
+ * @param {Store} store
+ * @param {URLSearchParams} params
  */
 export async function lookup(store, params) {
   const q = (params.get("q") ?? params.get("token") ?? params.get("userId") ?? "").trim();
@@ -34,7 +63,9 @@ export async function lookup(store, params) {
   const provider = params.get("provider") || undefined;
   const appClause = " AND (?2 IS NULL OR app = ?2)";
   const report = inspectToken(q, provider === "APN" || provider === "FCM" ? provider : undefined);
+  /** @type {DeviceRow[]} */
   let devices = [];
+  /** @type {ReturnType<typeof viewEvent>[]} */
   let history = [];
   if (report.ok) {
     devices = await store.all(
@@ -45,7 +76,7 @@ export async function lookup(store, params) {
     );
     const hash = await tokenHash(report.provider, report.token);
     const ids = devices.map((d) => d.device_id);
-    history = (
+    history = /** @type {EventRow[]} */ (
       await store.all(
         `SELECT * FROM token_events WHERE (token_hash = ?1 OR device_id IN (SELECT value FROM json_each(?2))) AND (?3 IS NULL OR app = ?3) ORDER BY id DESC LIMIT 200`,
         hash,
@@ -54,6 +85,7 @@ export async function lookup(store, params) {
       )
     ).map(viewEvent);
   }
+  /** @type {UserRow[]} */
   const userRows = await store.all(
     `SELECT * FROM users WHERE (user_id = ?1 OR twilio_user_id = ?1)${appClause} ORDER BY app`,
     q,
@@ -80,12 +112,15 @@ export async function lookup(store, params) {
 /**
  * GET /admin/users?appName=&after=&limit= → `{ users: [{ ..., deviceCount, lastSeenAt }], next }`
  * in user-ID order (keyset pagination: `after` is the last user ID of the previous page).
+ * @param {Store} store
+ * @param {URLSearchParams} params
  */
 export async function listUsers(store, params) {
   const app = params.get("appName");
   if (!app) throw new HttpError(400, "VALIDATION_ERROR", "Give appName.", { field: "appName" });
   const limit = Math.min(Math.max(Number(params.get("limit") ?? 50) || 50, 1), 500);
   const after = params.get("after") ?? "";
+  /** @type {(UserRow & { device_count: number, last_seen: number | null })[]} */
   const rows = await store.all(
     `SELECT u.*, COUNT(d.device_id) AS device_count, MAX(d.last_seen_at) AS last_seen
      FROM users u LEFT JOIN devices d ON d.app = u.app AND d.user_id = u.user_id AND d.status IN ('active', 'pending')
@@ -107,12 +142,16 @@ export async function listUsers(store, params) {
 
 /**
  * Every user of an app (or all apps) with their live devices, read in pages of 500.
- * @returns {Promise<object[]>}
+ * @param {Store} store
+ * @param {string | null} app null: every app
+ * @returns {Promise<MappedUser[]>}
  */
 async function mapping(store, app) {
+  /** @type {MappedUser[]} */
   const out = [];
   let after = ["", ""];
   for (;;) {
+    /** @type {UserRow[]} */
     const rows = await store.all(
       `SELECT * FROM users WHERE (?1 IS NULL OR app = ?1) AND (app, user_id) > (?2, ?3) ORDER BY app, user_id LIMIT 500`,
       app,
@@ -120,6 +159,7 @@ async function mapping(store, app) {
       after[1],
     );
     if (rows.length === 0) break;
+    /** @type {DeviceRow[]} */
     const devices = await store.all(
       `SELECT * FROM devices WHERE status IN ('active', 'pending') AND (app, user_id) IN (SELECT app, user_id FROM users WHERE (?1 IS NULL OR app = ?1) AND (app, user_id) > (?2, ?3) ORDER BY app, user_id LIMIT 500) ORDER BY first_seen_at`,
       app,
@@ -151,6 +191,7 @@ async function mapping(store, app) {
 
 // Tokens never start with = + - @ (APNs hex, FCM installation IDs start with c–f, legacy with A),
 // so the formula guard only ever touches user IDs.
+/** @param {unknown} v */
 const csvCell = (v) => {
   let s = v == null ? "" : String(v);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
@@ -161,6 +202,9 @@ const csvCell = (v) => {
  * GET /admin/export?appName=&format=json|csv → the mapping: your user ID, Twilio user ID, tokens.
  * CSV: one line per device (a user without devices gets one line with empty device columns);
  * cells that a spreadsheet would run as a formula (= + - @) are prefixed with '.
+ * @param {Store} store
+ * @param {URLSearchParams} params
+ * @returns {Promise<{ contentType: string, body: string }>}
  */
 export async function exportMapping(store, params) {
   const app = params.get("appName") || null;
@@ -169,6 +213,7 @@ export async function exportMapping(store, params) {
   if (format === "json") return { contentType: "application/json", body: JSON.stringify({ users }) };
   if (format !== "csv")
     throw new HttpError(400, "VALIDATION_ERROR", 'format must be "json" or "csv".', { field: "format" });
+  /** @type {(string | null)[][]} */
   const lines = [
     ["appName", "userId", "twilioUserId", "registrationId", "state", "provider", "token", "deviceStatus", "lastSeenAt"],
   ];
@@ -186,14 +231,21 @@ export async function exportMapping(store, params) {
 /**
  * Rewrites the Twilio registration of pending users (or of every user with `all`), one lease
  * each. Returns `{ checked, synced, failed: [{ appName, userId, code, message }] }`.
+ * The options come from a request body as they are: `appName` is bound as given, `all` is
+ * read as truthy, `limit` as a number (1–1000, default 100).
+ * @param {Store} store
+ * @param {PushClient} client
+ * @param {{ appName?: unknown, all?: unknown, limit?: unknown }} [options]
  */
 export async function reconcile(store, client, { appName = null, all = false, limit = 100 } = {}) {
+  /** @type {Pick<UserRow, "app" | "user_id">[]} */
   const rows = await store.all(
     `SELECT app, user_id FROM users WHERE (?1 IS NULL OR app = ?1) AND (?2 OR state = 'pending') ORDER BY updated_at LIMIT ?3`,
     appName,
     all ? 1 : 0,
     Math.min(Math.max(Number(limit) || 100, 1), 1000),
   );
+  /** @type {{ appName: string, userId: string, code: string, message: string }[]} */
   const failed = [];
   let synced = 0;
   // A user whose device is still in another pending user's registration fails with
@@ -226,6 +278,9 @@ export async function reconcile(store, client, { appName = null, all = false, li
  * directory), `no_devices`, `pending` (its Twilio registration could not be brought in line
  * with the directory, so sending could reach a device that has left it) or `duplicate`. Never
  * retried, and no Twilio user is addressed twice.
+ * @param {Store} store
+ * @param {PushClient} client
+ * @param {Record<string, unknown>} body
  */
 export async function sendToUsers(store, client, body) {
   const { appName, content, priority, sound, tags } = body;
@@ -240,8 +295,10 @@ export async function sendToUsers(store, client, body) {
   if (!given || given.length === 0 || given.length > MAX_SEND_USERS) {
     throw new HttpError(400, "VALIDATION_ERROR", `Give to: [{ userId }] (1 to ${MAX_SEND_USERS}).`, { field: "to" });
   }
+  /** @type {Recipient[]} */
   const recipients = [];
   const seen = new Set();
+  /** @type {Map<string, Recipient>} */
   const byTwilio = new Map();
   for (const [index, id] of given.entries()) {
     if (typeof id !== "string" || !id) {
@@ -260,19 +317,24 @@ export async function sendToUsers(store, client, body) {
     }
     if (user.state === "pending") {
       try {
-        user = await withLocks(store, [userLockKey(appName, id)], () => syncUser(store, client, appName, id), {
-          waitMs: 2000,
-        });
+        // User rows are never deleted, so the rewrite answers the row.
+        user = /** @type {UserRow} */ (
+          await withLocks(store, [userLockKey(appName, id)], () => syncUser(store, client, appName, id), {
+            waitMs: 2000,
+          })
+        );
       } catch (e) {
         if (e instanceof HttpError && e.code === "DIRECTORY_UNAVAILABLE") throw e;
         recipients.push({ index, userId: id, twilioUserId: user.twilio_user_id, status: "pending" });
         continue;
       }
     }
-    const live = await store.first(
-      "SELECT COUNT(*) AS n FROM devices WHERE app = ?1 AND user_id = ?2 AND status = 'active'",
-      appName,
-      id,
+    const live = /** @type {{ n: number }} */ (
+      await store.first(
+        "SELECT COUNT(*) AS n FROM devices WHERE app = ?1 AND user_id = ?2 AND status = 'active'",
+        appName,
+        id,
+      )
     );
     if (!user.twilio_user_id || live.n === 0) {
       recipients.push({ index, userId: id, twilioUserId: user.twilio_user_id, status: "no_devices" });
@@ -288,14 +350,15 @@ export async function sendToUsers(store, client, body) {
   }
   const to = [...byTwilio.keys()].map((userId) => ({ userId }));
   if (to.length === 0) return { status: 200, body: { operations: [], recipients, sent: 0 } };
-  const params = {
+  // The client validates content, priority, sound and tags as given (ValidationError → 400).
+  const params = /** @type {import("twilio-push-wasm").SendPushInBatchesParams} */ ({
     to,
     content,
     from: { appName },
     ...(priority != null ? { priority } : {}),
     ...(sound != null ? { sound } : {}),
     ...(tags != null ? { tags } : {}),
-  };
+  });
   let result;
   try {
     result = await client.sendPushInBatches(params);
@@ -305,14 +368,14 @@ export async function sendToUsers(store, client, body) {
   }
   for (const f of result.failed ?? []) {
     for (let i = f.firstIndex; i < f.firstIndex + f.recipients; i++) {
-      const r = byTwilio.get(to[i].userId);
+      const r = /** @type {Recipient} */ (byTwilio.get(to[i].userId));
       r.status = "failed";
       r.error = { code: f.error?.code, message: f.error?.message };
     }
   }
   for (const op of result.operations ?? []) {
     for (let i = op.firstIndex; i < op.firstIndex + op.recipients; i++)
-      byTwilio.get(to[i].userId).operationId = op.operationId;
+      /** @type {Recipient} */ (byTwilio.get(to[i].userId)).operationId = op.operationId;
   }
   return {
     status: 200,

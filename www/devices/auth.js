@@ -1,3 +1,4 @@
+// @ts-check
 // Who is calling. Apps: the user's JWT, verified with `jose` (signature against a JWKS given
 // inline or by URL, allow-listed algorithms, issuer, audience, expiry); the user ID is a claim
 // (`sub` by default). Development mode: the shared APP_API_KEY, with the user ID in
@@ -7,6 +8,13 @@
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify } from "jose";
 import { constantTimeEqual } from "twilio-push-wasm";
 import { HttpError, bearer } from "./http.js";
+
+/** @typedef {import("./worker.js").Env} Env */
+/**
+ * Who is calling: your user ID (null: an anonymous development call), how it is written in the
+ * history (`actor`), and how it was established.
+ * @typedef {{ userId: string | null, actor: string, mode: "jwt" | "app-key" | "import" | "admin" }} Identity
+ */
 
 /** JWTs longer than this are refused before any parsing (a real ID token is 1–2 KiB). */
 export const MAX_JWT_BYTES = 8192;
@@ -27,12 +35,15 @@ const PLACEHOLDER_IDS = new Set([
 /** Prefix of the user IDs given to devices registered without a user (development mode). */
 export const ANONYMOUS_PREFIX = "anonymous:";
 
+/** @type {Map<string, ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRemoteJWKSet>>} */
 const keySets = new Map();
 
+/** @param {Env} env */
 function jwtConfigured(env) {
   return Boolean(env.JWT_JWKS || env.JWT_JWKS_URL);
 }
 
+/** @param {Env} env */
 function keySetFor(env) {
   const source = env.JWT_JWKS || `url:${env.JWT_JWKS_URL}`;
   let keys = keySets.get(source);
@@ -51,7 +62,7 @@ function keySetFor(env) {
       }
     } else {
       // jose caches the set and refetches it when a token names an unknown `kid` (rotation).
-      keys = createRemoteJWKSet(new URL(env.JWT_JWKS_URL), { timeoutDuration: 5000, cooldownDuration: 30000 });
+      keys = createRemoteJWKSet(new URL(env.JWT_JWKS_URL ?? ""), { timeoutDuration: 5000, cooldownDuration: 30000 });
     }
     keySets.set(source, keys);
   }
@@ -76,6 +87,7 @@ export function userIdProblem(id) {
 }
 
 // jose's error codes → ours (all 401: the credential is not acceptable).
+/** @type {Record<string, [string, string | null]>} */
 const JOSE_CODES = {
   ERR_JWT_EXPIRED: ["JWT_EXPIRED", "The token has expired."],
   ERR_JWT_CLAIM_VALIDATION_FAILED: ["JWT_CLAIM_INVALID", null],
@@ -88,8 +100,15 @@ const JOSE_CODES = {
   ERR_JWT_INVALID: ["JWT_MALFORMED", "The token is not a valid JWT."],
 };
 
+/**
+ * @param {string} token the bearer credential
+ * @param {Env} env
+ * @returns {Promise<Identity>}
+ */
 async function verifyJwt(token, env) {
-  if (!env.JWT_ISSUER || !env.JWT_AUDIENCE) {
+  const issuer = env.JWT_ISSUER;
+  const audience = env.JWT_AUDIENCE;
+  if (!issuer || !audience) {
     throw new HttpError(503, "AUTH_NOT_CONFIGURED", "Set JWT_ISSUER and JWT_AUDIENCE with the JWKS.");
   }
   if (new TextEncoder().encode(token).byteLength > MAX_JWT_BYTES) {
@@ -100,8 +119,8 @@ async function verifyJwt(token, env) {
   let payload;
   try {
     ({ payload } = await jwtVerify(token, keySetFor(env), {
-      issuer: env.JWT_ISSUER.split(",").map((s) => s.trim()),
-      audience: env.JWT_AUDIENCE.split(",").map((s) => s.trim()),
+      issuer: issuer.split(",").map((s) => s.trim()),
+      audience: audience.split(",").map((s) => s.trim()),
       algorithms,
       requiredClaims: ["exp", claim],
       clockTolerance: Number(env.JWT_CLOCK_TOLERANCE_S ?? 30),
@@ -119,7 +138,9 @@ async function verifyJwt(token, env) {
   }
   const userId = payload[claim];
   const why = userIdProblem(userId);
-  if (why) throw new HttpError(401, "USER_ID_INVALID", `The token's "${claim}" claim ${why}.`, { claim });
+  if (why || typeof userId !== "string") {
+    throw new HttpError(401, "USER_ID_INVALID", `The token's "${claim}" claim ${why}.`, { claim });
+  }
   return { userId, actor: `user:${userId}`, mode: "jwt" };
 }
 
@@ -127,7 +148,8 @@ async function verifyJwt(token, env) {
  * Authenticates an app's call. Returns `{ userId, actor, mode }`; `userId` is null for an
  * anonymous development call (app key without `X-User-Id`). Throws an HttpError (401/503).
  * @param {Request} request
- * @param {Record<string, string>} env
+ * @param {Env} env
+ * @returns {Promise<Identity>}
  */
 export async function authenticateApp(request, env) {
   const credential = bearer(request);
@@ -156,7 +178,7 @@ export async function authenticateApp(request, env) {
 /**
  * Checks the admin token (`Authorization: Bearer <ADMIN_TOKEN>`, constant time).
  * @param {Request} request
- * @param {Record<string, string>} env
+ * @param {Env} env
  */
 export function authenticateAdmin(request, env) {
   const expected = env.ADMIN_TOKEN ?? "";

@@ -1,3 +1,4 @@
+// @ts-check
 // The app endpoints: PUT /devices (launch and token refresh) and DELETE /devices (sign-out).
 //
 // A token belongs to exactly one of your users. PUT by user B of a token D1 has under user A
@@ -21,12 +22,38 @@ import {
 } from "./store.js";
 import { SyncError, syncUser } from "./sync.js";
 
+/** @typedef {import("./worker.js").Env} Env */
+/** @typedef {import("./auth.js").Identity} Identity */
+/** @typedef {import("./store.js").Store} Store */
+/** @typedef {import("./store.js").DeviceRow} DeviceRow */
+/** @typedef {import("./store.js").UserRow} UserRow */
+/** @typedef {import("./store.js").NewEvent} NewEvent */
+/** @typedef {import("twilio-push-wasm").PushClient} PushClient */
+/** @typedef {import("twilio-push-wasm").Provider} Provider */
+/** @typedef {import("twilio-push-wasm").AcceptedToken} AcceptedToken */
+/**
+ * A validated device body: the canonical token, and the one it replaces (previousToken, or the
+ * installation's earlier token).
+ * @typedef {{
+ *   appName: string, current: AcceptedToken, previous: { provider: Provider, token: string } | null,
+ *   installId: string | null,
+ * }} DeviceInput
+ */
+/**
+ * What an endpoint answers; `body` becomes the JSON answer.
+ * @typedef {{ status: number, body: Record<string, unknown> }} Outcome
+ */
+
 const APP_NAME = /^[a-z0-9_]{1,64}$/;
 const INSTALL_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Validates `{ token, provider?, appName, previousToken?, installId? }` with the token core. Returns the
  * canonical token(s) or throws 400 with the token core's code.
+ * @param {Record<string, unknown>} body
+ * @param {Env} env
+ * @param {{ allowPrevious?: boolean }} [options] false: previousToken and installId are ignored
+ * @returns {DeviceInput}
  */
 export function readDeviceBody(body, env, { allowPrevious = true } = {}) {
   const { token, provider, appName, previousToken } = body;
@@ -47,6 +74,12 @@ export function readDeviceBody(body, env, { allowPrevious = true } = {}) {
   if (provider != null && provider !== "APN" && provider !== "FCM") {
     throw new HttpError(400, "VALIDATION_ERROR", 'provider must be "APN" or "FCM".', { field: "provider" });
   }
+  /**
+   * @param {unknown} value
+   * @param {string} field
+   * @param {Provider | null | undefined} p
+   * @returns {AcceptedToken}
+   */
   const check = (value, field, p) => {
     if (typeof value !== "string")
       throw new HttpError(400, "VALIDATION_ERROR", `${field} must be a string.`, { field });
@@ -59,7 +92,7 @@ export function readDeviceBody(body, env, { allowPrevious = true } = {}) {
     }
     return report;
   };
-  const current = check(token, "token", provider);
+  const current = check(token, "token", /** @type {Provider | null | undefined} */ (provider));
   let previous = null;
   if (allowPrevious && previousToken != null) {
     previous = check(previousToken, "previousToken", current.provider);
@@ -80,11 +113,20 @@ export function readDeviceBody(body, env, { allowPrevious = true } = {}) {
 }
 
 /** Live devices per user (MAX_DEVICES_PER_USER, default 20; Twilio holds at most 50). */
+/** @param {Env} env */
 const deviceCap = (env) => Math.min(Math.max(Number(env.MAX_DEVICES_PER_USER) || 20, 1), 50);
 
 // The statements that retire the user's least recently seen live devices so that one more fits
 // under the cap, with their `evicted_limit` events.
+/**
+ * @param {Store} store
+ * @param {Env} env
+ * @param {string} app
+ * @param {string} userId
+ * @param {Omit<NewEvent, "event">} base
+ */
 async function evictions(store, env, app, userId, base) {
+  /** @type {Pick<DeviceRow, "device_id" | "provider" | "token">[]} */
   const live = await store.all(
     "SELECT device_id, provider, token FROM devices WHERE app = ?1 AND user_id = ?2 AND status IN ('active', 'pending') ORDER BY last_seen_at, device_id",
     app,
@@ -117,8 +159,19 @@ async function evictions(store, env, app, userId, base) {
   return out;
 }
 
+/**
+ * The user of a device registered without one: the token is its own user.
+ * @param {string} provider
+ * @param {string} token canonical
+ */
 const anonymousId = async (provider, token) => `${ANONYMOUS_PREFIX}${(await tokenHash(provider, token)).slice(0, 32)}`;
 
+/**
+ * The answer of PUT /devices.
+ * @param {DeviceRow} device
+ * @param {UserRow | null} user
+ * @param {Record<string, unknown>} [extra]
+ */
 function answer(device, user, extra = {}) {
   return {
     deviceId: device.device_id,
@@ -136,7 +189,8 @@ function answer(device, user, extra = {}) {
 /**
  * PUT /devices. Returns `{ status, body }`: 200 when Twilio holds the device, 202 when the
  * change is recorded but Twilio has not confirmed it (state "pending"; reconcile finishes it).
- * @param {{ store, client, env, identity, input, requestId }} ctx
+ * @param {{ store: Store, client: PushClient, env: Env, identity: Identity, input: DeviceInput, requestId: string }} ctx
+ * @returns {Promise<Outcome>}
  */
 export async function putDevice({ store, client, env, identity, input, requestId }) {
   const { appName: app, current, installId } = input;
@@ -145,6 +199,7 @@ export async function putDevice({ store, client, env, identity, input, requestId
   let previous = input.previous;
   if (!previous && installId) {
     // The installation reports a token other than the one it had: a rotation, as previousToken.
+    /** @type {Pick<DeviceRow, "provider" | "token" | "user_id"> | null} */
     const installed = await store.first(
       "SELECT provider, token, user_id FROM devices WHERE app = ?1 AND install_id = ?2",
       app,
@@ -207,7 +262,7 @@ export async function putDevice({ store, client, env, identity, input, requestId
           event: "token_rotated",
           fromUser: userId,
           toUser: userId,
-          detail: `from ${await tokenHash(previous.provider, previous.token)}`,
+          detail: `from ${await tokenHash(old.provider, old.token)}`, // old is previous's row
         };
       } else if (!row) {
         deviceId = crypto.randomUUID();
@@ -268,7 +323,10 @@ export async function putDevice({ store, client, env, identity, input, requestId
           ),
         );
       }
-      if (event) statements.push(eventIf(store, { deviceId, userId, token }, event));
+      if (event) {
+        // Every branch that sets an event has a device ID (the row's, the rotated row's, a new one).
+        statements.push(eventIf(store, { deviceId: /** @type {string} */ (deviceId), userId, token }, event));
+      }
       if (rotating && row) {
         // The new token already has a row (it was registered first): retire the old one.
         statements.push(
@@ -302,6 +360,7 @@ export async function putDevice({ store, client, env, identity, input, requestId
       const written = await getDevice(store, app, provider, token);
       if (written?.user_id !== userId) return null; // lost a race for a new token: again
 
+      // Device rows are never deleted (they stay for the history), so these re-reads find the row.
       let user;
       try {
         if (formerOwner) await syncUser(store, client, app, formerOwner);
@@ -311,7 +370,7 @@ export async function putDevice({ store, client, env, identity, input, requestId
         const pending = await getDevice(store, app, provider, token);
         return {
           status: 202,
-          body: answer(pending, await getUser(store, app, userId), {
+          body: answer(/** @type {DeviceRow} */ (pending), await getUser(store, app, userId), {
             changed: true,
             ...(formerOwner ? { movedFrom: formerOwner } : {}),
             error: { code: e.code, message: e.message },
@@ -322,7 +381,11 @@ export async function putDevice({ store, client, env, identity, input, requestId
       const done = await getDevice(store, app, provider, token);
       return {
         status: 200,
-        body: answer(done, user, { changed: true, ...(formerOwner ? { movedFrom: formerOwner } : {}), warnings }),
+        body: answer(/** @type {DeviceRow} */ (done), user, {
+          changed: true,
+          ...(formerOwner ? { movedFrom: formerOwner } : {}),
+          warnings,
+        }),
       };
     });
     if (result) return result;
@@ -334,6 +397,12 @@ export async function putDevice({ store, client, env, identity, input, requestId
  * DELETE /devices (sign-out or uninstall): the caller's device leaves the directory's user
  * and the user's Twilio registration; the row stays (status signed_out) for the history.
  * A token the caller does not own is left alone: `{ removed: false }`, same as a repeat.
+ * `actorUserId` (admin): the owner to remove the device from, instead of the caller's.
+ * @param {{
+ *   store: Store, client: PushClient, identity: Identity, input: DeviceInput, requestId: string,
+ *   actorUserId?: string | null,
+ * }} ctx
+ * @returns {Promise<Outcome>}
  */
 export async function deleteDevice({ store, client, identity, input, requestId, actorUserId = null }) {
   const { appName: app, current } = input;

@@ -1,3 +1,4 @@
+// @ts-check
 // JSON answers and request bodies for the directory Worker. Every answer is JSON with
 // `Cache-Control: no-store`; errors are `{ code, message, status, ...extra }`.
 
@@ -10,7 +11,7 @@ export class HttpError extends Error {
    * @param {number} status
    * @param {string} code
    * @param {string} message
-   * @param {object} [extra] more fields for the answer (field, position, ...)
+   * @param {Record<string, unknown>} [extra] more fields for the answer (field, position, ...)
    */
   constructor(status, code, message, extra = {}) {
     super(message);
@@ -38,7 +39,7 @@ export function json(status, body, headers = {}) {
  * @param {number} status
  * @param {string} code
  * @param {string} message
- * @param {object} [extra]
+ * @param {Record<string, unknown>} [extra]
  * @param {Record<string, string>} [headers]
  */
 export function problem(status, code, message, extra = {}, headers = {}) {
@@ -60,6 +61,7 @@ export async function readJsonBody(request, limit) {
   }
   const declared = Number(request.headers.get("content-length"));
   const tooLarge = () => new HttpError(413, "PAYLOAD_TOO_LARGE", `The body is larger than ${limit} bytes.`);
+  /** @type {Uint8Array[]} */
   const chunks = [];
   let size = 0;
   if (request.body) {
@@ -68,9 +70,9 @@ export async function readJsonBody(request, limit) {
     // instead of the 413, so a too-large body is read (and dropped) up to DRAIN_BYTES first.
     const refuse = async () => {
       while (size <= DRAIN_BYTES) {
-        const { done, value } = await reader.read().catch(() => ({ done: true }));
-        if (done) return tooLarge();
-        size += value.byteLength;
+        const chunk = await reader.read().catch(() => null);
+        if (!chunk || chunk.done) return tooLarge();
+        size += chunk.value.byteLength;
       }
       await reader.cancel().catch(() => {});
       return tooLarge();

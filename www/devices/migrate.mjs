@@ -1,3 +1,4 @@
+// @ts-check
 // Applies the directory's migrations (migrations/NNNN_name.sql, in order) to a D1 database the
 // way `wrangler d1 migrations apply` does: each file once, recorded in the `d1_migrations` table
 // (the same table and columns Wrangler uses, so a database prepared here and one prepared by
@@ -40,7 +41,8 @@ export async function applyMigrations(db, dir = MIGRATIONS_DIR) {
       "CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)",
     )
     .run();
-  const done = new Set((await db.prepare("SELECT name FROM d1_migrations").all()).results.map((r) => r.name));
+  const recorded = await db.prepare("SELECT name FROM d1_migrations").all();
+  const done = new Set(recorded.results.map((r) => r.name));
   const files = (await readdir(dir)).filter((f) => /^\d{4}_.+\.sql$/.test(f)).sort();
   const applied = [];
   for (const name of files) {

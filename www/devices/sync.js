@@ -1,3 +1,4 @@
+// @ts-check
 // Keeps each user's Twilio DeviceRegistration equal to the user's live devices in D1.
 //
 // The API keeps one registration per user per app and can only add a device to it (register)
@@ -12,8 +13,18 @@
 // D1 write, or D1 failing after Twilio succeeded. The caller must hold the user's lease.
 import { LIVE, getUser, liveDevices, markPendingStmt } from "./store.js";
 
+/** @typedef {import("./store.js").Store} Store */
+/** @typedef {import("./store.js").DeviceRow} DeviceRow */
+/** @typedef {import("./store.js").UserRow} UserRow */
+/** @typedef {import("twilio-push-wasm").PushClient} PushClient */
+
 /** A Twilio failure while rewriting a registration (the user stays `pending`). */
 export class SyncError extends Error {
+  /**
+   * @param {string} code TWILIO_FAILED or TWILIO_CONFLICT
+   * @param {string} message
+   * @param {unknown} [cause] what the client threw
+   */
   constructor(code, message, cause) {
     super(message);
     this.code = code;
@@ -21,17 +32,24 @@ export class SyncError extends Error {
   }
 }
 
+/**
+ * How a device is compared between D1 and Twilio (APNs hex in any case is one device).
+ * @param {string | undefined} provider
+ * @param {string} token
+ */
 const deviceKey = (provider, token) => `${provider}:${provider === "APN" ? token.toLowerCase() : token}`;
+/** @param {any} e what the client threw */
 const isNotFound = (e) => e?.code === "API_ERROR" && e.status === 404;
 
 /**
  * Makes Twilio hold exactly the user's live devices; on success marks the user `synced` and its
  * devices `active`. Returns the user row as written. Throws SyncError (Twilio) or HttpError (D1);
  * on a Twilio failure the user is left `pending` with `last_error`.
- * @param {ReturnType<import("./store.js").openStore>} store
- * @param {import("twilio-push-wasm").PushClient} client
+ * @param {Store} store
+ * @param {PushClient} client
  * @param {string} app
  * @param {string} userId
+ * @returns {Promise<UserRow | null>} null when the user has no row
  */
 export async function syncUser(store, client, app, userId) {
   try {
@@ -52,6 +70,13 @@ export async function syncUser(store, client, app, userId) {
   }
 }
 
+/**
+ * Runs one Twilio call; any failure becomes a SyncError naming `what` was being done.
+ * @template T
+ * @param {string} what
+ * @param {() => Promise<T>} f
+ * @returns {Promise<T>}
+ */
 async function twilio(what, f) {
   try {
     return await f();
@@ -61,6 +86,15 @@ async function twilio(what, f) {
   }
 }
 
+/**
+ * One attempt of `syncUser`; `mayRecreate`: a user Twilio no longer knows may be replaced once.
+ * @param {Store} store
+ * @param {PushClient} client
+ * @param {string} app
+ * @param {string} userId
+ * @param {boolean} mayRecreate
+ * @returns {Promise<UserRow | null>}
+ */
 async function syncOnce(store, client, app, userId, mayRecreate) {
   const user = await getUser(store, app, userId);
   if (!user) return null;
@@ -77,6 +111,7 @@ async function syncOnce(store, client, app, userId, mayRecreate) {
     const registration = await twilio("Reading the new registration", () =>
       client.getDeviceRegistration({ deviceRegistrationId: written.resourceId }),
     );
+    /** @type {{ user_id: string } | null} */
     const owner = await store.first(
       "SELECT user_id FROM users WHERE app = ?1 AND twilio_user_id = ?2",
       app,
@@ -149,6 +184,14 @@ async function syncOnce(store, client, app, userId, mayRecreate) {
   return markSynced(store, app, userId, registrationId, desired);
 }
 
+/**
+ * Records that Twilio holds exactly `desired`: the user `synced`, those devices `active`.
+ * @param {Store} store
+ * @param {string} app
+ * @param {string} userId
+ * @param {string | null} registrationId
+ * @param {DeviceRow[]} desired
+ */
 async function markSynced(store, app, userId, registrationId, desired) {
   const at = Date.now();
   const ids = desired.map((d) => d.device_id);

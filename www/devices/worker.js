@@ -1,3 +1,4 @@
+// @ts-check
 // The directory: which of your users is which Twilio user, and which device tokens belong to
 // whom, in Cloudflare D1 (binding DB; schema in migrations/). Apps call it on every launch and
 // token change; the admin page reaches its admin routes through the admin Worker.
@@ -21,11 +22,34 @@ import { deleteDevice, putDevice, readDeviceBody } from "./devices.js";
 import { HttpError, json, problem, readJsonBody } from "./http.js";
 import { openStore } from "./store.js";
 
+/**
+ * The directory's bindings, secrets and variables (wrangler.toml; the README's "Directory").
+ * @typedef {{
+ *   DB?: D1Database,
+ *   ADMIN_TOKEN?: string, APP_API_KEY?: string, APP_NAMES?: string,
+ *   TWILIO_BASE_URL?: string, TWILIO_ACCOUNT_SID?: string, TWILIO_AUTH_TOKEN?: string,
+ *   TWILIO_API_KEY?: string, TWILIO_API_SECRET?: string,
+ *   JWT_ISSUER?: string, JWT_AUDIENCE?: string, JWT_JWKS?: string, JWT_JWKS_URL?: string,
+ *   JWT_ALGORITHMS?: string, JWT_USER_CLAIM?: string, JWT_CLOCK_TOLERANCE_S?: string,
+ *   MAX_BODY_BYTES?: string, MAX_DEVICES_PER_USER?: string, LAST_SEEN_WRITE_INTERVAL_S?: string,
+ * }} Env
+ */
+/**
+ * The Twilio client of this isolate, and until when each app is known to exist (ms).
+ * @typedef {{ key: string, client: PushClient, apps: Map<string, number> }} Twilio
+ */
+
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 const ADMIN_MAX_BODY_BYTES = 2 * 1024 * 1024;
 const APP_CACHE_MS = 5 * 60 * 1000;
 
+/** @type {Twilio | null} */
 let cached = null;
+/**
+ * The client for the configured credentials (made again only when they change).
+ * @param {Env} env
+ * @returns {Twilio}
+ */
 function clientFor(env) {
   const key = `${env.TWILIO_BASE_URL}|${env.TWILIO_ACCOUNT_SID ?? env.TWILIO_API_KEY}`;
   if (cached?.key !== key) {
@@ -50,6 +74,10 @@ function clientFor(env) {
 
 // An app that does not exist at Twilio is refused before anything is stored (positive answers
 // are cached for a few minutes per isolate; there are at most 10 apps).
+/**
+ * @param {Twilio} twilio
+ * @param {string} appName
+ */
 async function ensureApp(twilio, appName) {
   if ((twilio.apps.get(appName) ?? 0) > Date.now()) return;
   try {
@@ -65,6 +93,7 @@ async function ensureApp(twilio, appName) {
   twilio.apps.set(appName, Date.now() + APP_CACHE_MS);
 }
 
+/** @type {Record<string, string[] | undefined>} */
 const ROUTES = {
   "/devices": ["PUT", "POST", "DELETE"],
   "/admin/lookup": ["GET"],
@@ -77,6 +106,11 @@ const ROUTES = {
   "/health": ["GET"],
 };
 
+/**
+ * @param {Request} request
+ * @param {Env} env
+ * @returns {Promise<Response>}
+ */
 async function route(request, env) {
   const url = new URL(request.url);
   const path = url.pathname;
@@ -151,7 +185,9 @@ async function route(request, env) {
         }
         const twilio = clientFor(env);
         await ensureApp(twilio, input.appName);
-        const identity = { userId: body.userId ?? null, actor: "admin:import", mode: "import" };
+        // userId is a valid user ID (checked above) or absent.
+        const userId = /** @type {string | null} */ (body.userId ?? null);
+        const identity = { userId, actor: "admin:import", mode: /** @type {const} */ ("import") };
         const { status, body: answer } = await putDevice({
           store,
           client: twilio.client,
@@ -183,14 +219,18 @@ async function route(request, env) {
 }
 
 export default {
-  /** @param {Request} request @param {Record<string, any>} env */
+  /**
+   * @param {Request} request
+   * @param {Env} env
+   */
   async fetch(request, env) {
     try {
       return await route(request, env);
     } catch (e) {
       if (e instanceof HttpError) {
         if (e.code === "DIRECTORY_UNAVAILABLE") {
-          console.error(JSON.stringify({ directory: "d1_error", message: String(e.cause?.message ?? e.message) }));
+          const cause = /** @type {{ message?: unknown } | undefined} */ (e.cause);
+          console.error(JSON.stringify({ directory: "d1_error", message: String(cause?.message ?? e.message) }));
         }
         return problem(e.status, e.code, e.message, e.extra);
       }
@@ -200,6 +240,10 @@ export default {
   },
 
   /** Cron Trigger (wrangler.toml [triggers]): finishes pending changes. */
+  /**
+   * @param {unknown} _event
+   * @param {Env} env
+   */
   async scheduled(_event, env) {
     try {
       const result = await reconcile(openStore(env.DB), clientFor(env).client, { limit: 200 });
