@@ -14,9 +14,22 @@
 //!
 //! Everything that decides anything is plain Rust taking `&str`/`&[u8]` and returning
 //! `Result`; the JS facade only converts.
+//!
+//! ## Features
+//!
+//! | feature | gives | default |
+//! |---|---|---|
+//! | `api` | request builders and response parsing, with their serde types | yes |
+//! | `proxy` | the edge proxy's decisions (needs `api`) | yes |
+//! | `js` | the `#[wasm_bindgen]` facade: JS exports, JS errors, the panic hook | yes |
+//! | `client` | the wasm32 HTTP client (needs `api` and `js`) | yes |
+//!
+//! The defaults build the npm package. A Rust crate that wants the Rust API only depends on
+//! this one with `default-features = false, features = ["api", "proxy"]`: the token core,
+//! the batch, the builders, response parsing and the proxy decisions, with no wasm-bindgen,
+//! js-sys, JS exports, panic hook or global allocator. No feature installs a global allocator:
+//! the package uses the standard library's, and a crate depending on this one keeps its own.
 
-#[cfg(any(target_arch = "wasm32", test))]
-mod allocator;
 #[cfg(feature = "api")]
 pub mod api;
 pub mod batch;
@@ -28,4 +41,5 @@ pub mod json;
 pub mod proxy;
 pub mod token;
 
+#[cfg(feature = "js")]
 pub mod js;

@@ -166,9 +166,11 @@ pub fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str
         .filter(|v| !v.is_empty())
 }
 
-/// Seconds since the Unix epoch, now.
+/// Seconds since the Unix epoch, now. On wasm32 without the `js` feature there is no clock to
+/// ask (`std::time` panics there), so this is 0: such callers pass the time to
+/// [`parse_response_at`] themselves.
 pub fn now_unix() -> u64 {
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(all(target_arch = "wasm32", feature = "js"))]
     {
         let ms = js_sys::Date::now();
         if ms.is_finite() && ms > 0.0 {
@@ -176,6 +178,10 @@ pub fn now_unix() -> u64 {
         } else {
             0
         }
+    }
+    #[cfg(all(target_arch = "wasm32", not(feature = "js")))]
+    {
+        0
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
