@@ -849,46 +849,34 @@ fn parse_query(op: Operation, query: &str, params: &mut Map) -> Result<(), Proxy
 
 /// Decodes `%XX` escapes (RFC 3986); `None` for a malformed escape or invalid UTF-8.
 pub fn percent_decode(s: &str) -> Option<String> {
-    decode(s, false)
+    decode(s)
 }
 
 /// As [`percent_decode`], with `+` as a space, as `URLSearchParams` reads a query.
 fn percent_decode_query(s: &str) -> Option<String> {
-    decode(s, true)
+    if s.contains('+') {
+        decode(&s.replace('+', " "))
+    } else {
+        decode(s)
+    }
 }
 
-fn decode(s: &str, plus_is_space: bool) -> Option<String> {
+/// The `percent-encoding` crate keeps a malformed escape as it is; the proxy refuses it, so
+/// every `%` must start an escape of two hex digits.
+fn decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' => {
-                let hi = hex_value(*bytes.get(i + 1)?)?;
-                let lo = hex_value(*bytes.get(i + 2)?)?;
-                out.push(hi << 4 | lo);
-                i += 3;
-            }
-            b'+' if plus_is_space => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
+    let well_formed = bytes.iter().enumerate().all(|(i, &b)| {
+        b != b'%'
+            || (bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    });
+    if !well_formed {
+        return None;
     }
-    String::from_utf8(out).ok()
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|text| text.into_owned())
 }
 
 #[cfg(test)]

@@ -497,8 +497,8 @@ fn percent_decoding() {
     assert_eq!(percent_decode("%"), None);
     assert_eq!(percent_decode("%g0"), None);
     assert_eq!(percent_decode("%ff"), None);
-    assert_eq!(decode("a+b", true).as_deref(), Some("a b"));
-    assert_eq!(decode("a+b", false).as_deref(), Some("a+b"));
+    assert_eq!(percent_decode_query("a+b").as_deref(), Some("a b"));
+    assert_eq!(percent_decode("a+b").as_deref(), Some("a+b"));
 }
 
 #[test]
