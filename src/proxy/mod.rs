@@ -94,6 +94,9 @@ pub struct Proxy {
 }
 
 /// Builds the JSON error answer every refusal uses: `{ code, message, status, retryable, … }`.
+///
+/// `retryable` is true for 429 and 503, except for the proxy's own configuration errors
+/// (`*_NOT_CONFIGURED`): those stay until someone sets the variable, so retrying cannot help.
 pub fn error_response(
     status: u16,
     code: &str,
@@ -105,7 +108,10 @@ pub fn error_response(
     o.str("code", code);
     o.str("message", message);
     o.u64("status", u64::from(status));
-    o.bool("retryable", matches!(status, 429 | 503));
+    o.bool(
+        "retryable",
+        matches!(status, 429 | 503) && !code.ends_with("_NOT_CONFIGURED"),
+    );
     for (k, v) in extra {
         o.value(k, v);
     }
@@ -154,7 +160,7 @@ impl Proxy {
         let cors = self.cors(req)?;
         if req.path == HEALTH_PATH {
             return match req.method {
-                "GET" | "HEAD" => Err(with_headers(self.health(), &cors)),
+                "GET" | "HEAD" => Err(with_headers(self.health(req), &cors)),
                 "OPTIONS" if cors_preflight(req) => Err(preflight(&cors, &["GET"])),
                 _ => Err(with_headers(method_not_allowed(&["GET"]), &cors)),
             };
@@ -260,16 +266,26 @@ impl Proxy {
         )
     }
 
-    fn health(&self) -> ProxyResponse {
-        // The size of this module's linear memory: it never shrinks, so a leak shows here.
-        #[cfg(target_arch = "wasm32")]
-        let wasm_memory = core::arch::wasm32::memory_size(0) * 65536;
-        #[cfg(not(target_arch = "wasm32"))]
-        let wasm_memory = 0usize;
+    /// `{ status, upstream, upstreamConfigured, adminTokenConfigured }` for anyone;
+    /// `wasmMemoryBytes` too for a request bearing the admin token (the memory size tells an
+    /// outsider how busy the proxy is, and only operators need it to watch for leaks).
+    fn health(&self, req: &Incoming<'_>) -> ProxyResponse {
+        let admin = self
+            .config
+            .admin_token
+            .as_deref()
+            .is_some_and(|token| check_bearer(req.header("Authorization"), token).is_ok());
         let mut body = String::new();
         let mut o = ObjectWriter::new(&mut body);
         o.str("status", "ok");
-        o.u64("wasmMemoryBytes", wasm_memory as u64);
+        if admin {
+            // The size of this module's linear memory: it never shrinks, so a leak shows here.
+            #[cfg(target_arch = "wasm32")]
+            let wasm_memory = core::arch::wasm32::memory_size(0) * 65536;
+            #[cfg(not(target_arch = "wasm32"))]
+            let wasm_memory = 0usize;
+            o.u64("wasmMemoryBytes", wasm_memory as u64);
+        }
         o.str("upstream", &self.config.upstream_name);
         o.bool("upstreamConfigured", self.config.upstream.auth.is_some());
         o.bool("adminTokenConfigured", self.config.admin_token.is_some());

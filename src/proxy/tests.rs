@@ -126,6 +126,21 @@ fn health_needs_no_token_and_reveals_no_secret() {
     assert_eq!(body["upstream"], "twilio");
     let text = body.to_string();
     assert!(!text.contains("twilio-secret") && !text.contains(ADMIN));
+    assert!(body.get("wasmMemoryBytes").is_none(), "{text}");
+}
+
+#[test]
+fn health_shows_the_memory_size_only_with_the_admin_token() {
+    let p = proxy();
+    let (status, body, _) = refused(req("GET", "/api/health").run(&p, ""));
+    assert_eq!(status, 200);
+    assert!(body["wasmMemoryBytes"].is_number(), "{body}");
+    let (_, body, _) = refused(
+        req("GET", "/api/health")
+            .header("Authorization", "Bearer not-the-admin-token-at-all")
+            .run(&p, ""),
+    );
+    assert!(body.get("wasmMemoryBytes").is_none(), "{body}");
 }
 
 #[test]
@@ -192,6 +207,13 @@ fn missing_twilio_credentials_fail_closed() {
     assert_eq!(
         (status, body["code"].as_str()),
         (503, Some("UPSTREAM_NOT_CONFIGURED"))
+    );
+    assert_eq!(body["retryable"], false, "a configuration error: {body}");
+    let p = Proxy::new(config(&[("ADMIN_TOKEN", "")]));
+    let (status, body, _) = refused(req("GET", "/api/v1/PushNotifications/Apps").run(&p, ""));
+    assert_eq!(
+        (status, body["code"].as_str(), body["retryable"].as_bool()),
+        (503, Some("ADMIN_TOKEN_NOT_CONFIGURED"), Some(false))
     );
 }
 
