@@ -7,7 +7,6 @@
 //! |---|---|
 //! | [`token`] | recognise, normalize, validate and classify one APNs or FCM token |
 //! | [`batch`] | the same for many tokens in one pass, with duplicates found by canonical form |
-//! | `json` | the JSON model, strict parser and compact writer the API and the proxy use |
 //! | `api` | request builders and response parsing for every Push API operation (no I/O) |
 //! | [`proxy`] | the edge proxy's decisions: routes, auth, CORS, limits, upstream request |
 //! | `js` | the `#[wasm_bindgen]` facade: conversions and JS errors with a `code` |
@@ -35,8 +34,6 @@ pub mod api;
 pub mod batch;
 #[cfg(all(target_arch = "wasm32", feature = "client"))]
 pub mod client;
-#[cfg(feature = "api")]
-pub mod json;
 #[cfg(feature = "proxy")]
 pub mod proxy;
 pub mod token;

@@ -1,6 +1,6 @@
 //! `/PushNotifications/Apps`: list, fetch, update. An App is addressed by its name.
 
-use crate::json::Value;
+use serde_json::Value;
 
 use super::model::{ListAppsParams, UpdateAppParams};
 use super::path::Query;

@@ -1,12 +1,13 @@
 //! `/PushNotifications/Credentials`: list, create, fetch, update, delete.
 
-use crate::json::{ObjectWriter, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::apps::bool_str;
 use super::credential_content::check_service_account;
 use super::model::{
-    write_tags, CreateCredentialParams, CredentialContent, CredentialType, ListCredentialsParams,
-    UpdateCredentialParams,
+    serialize_opt_tags, CreateCredentialParams, CredentialContent, CredentialType,
+    ListCredentialsParams, Tags, UpdateCredentialParams,
 };
 use super::path::{self, Query};
 use super::push_notifications::push_dates_and_page;
@@ -244,17 +245,37 @@ pub fn create(p: &CreateCredentialParams, config: &ApiConfig) -> Result<HttpRequ
         }
     }
     v::app_name(&root.key("appName"), &p.app_name)?;
-    // { credentialType, content, appName, isDefault? }
-    let mut body = String::new();
-    let mut o = ObjectWriter::new(&mut body);
-    o.str("credentialType", p.credential_type.as_str());
-    p.content.write(o.key("content"));
-    o.str("appName", &p.app_name);
-    if let Some(d) = p.is_default {
-        o.bool("isDefault", d);
-    }
-    o.end();
+    let body = super::to_json(&CreateBody {
+        credential_type: p.credential_type,
+        content: &p.content,
+        app_name: &p.app_name,
+        is_default: p.is_default,
+    });
     assemble("POST", config, COLLECTION, &Query::new(), Some(body))
+}
+
+/// `{ credentialType, content, appName, isDefault? }`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateBody<'a> {
+    credential_type: CredentialType,
+    content: &'a CredentialContent,
+    app_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_default: Option<bool>,
+}
+
+/// `{ isDefault?, tags? }`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdateBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_default: Option<bool>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_opt_tags"
+    )]
+    tags: &'a Option<Tags>,
 }
 
 fn item_path(credential_id: &str) -> Result<String, ApiError> {
@@ -305,16 +326,10 @@ pub fn update(p: &UpdateCredentialParams, config: &ApiConfig) -> Result<HttpRequ
     if let Some(tags) = &p.tags {
         v::tag_limits(&root.key("tags"), tags)?;
     }
-    // { isDefault?, tags? }
-    let mut body = String::new();
-    let mut o = ObjectWriter::new(&mut body);
-    if let Some(d) = p.is_default {
-        o.bool("isDefault", d);
-    }
-    if let Some(tags) = &p.tags {
-        write_tags(o.key("tags"), tags);
-    }
-    o.end();
+    let body = super::to_json(&UpdateBody {
+        is_default: p.is_default,
+        tags: &p.tags,
+    });
     assemble("PATCH", config, &path, &Query::new(), Some(body))
 }
 

@@ -1,6 +1,7 @@
 //! `/PushNotifications/DeviceRegistrations`: list, register, get, delete.
 
-use crate::json::{ObjectWriter, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::model::{
     parse_provider, ListDeviceRegistrationsParams, RegisterDeviceParams, PROVIDER_NAMES,
@@ -68,15 +69,24 @@ pub fn register(p: &RegisterDeviceParams, config: &ApiConfig) -> Result<HttpRequ
     if let Some(user) = &p.user_id {
         v::identifier(&root.key("userId"), user)?;
     }
-    // { appName, token, provider, userId? }
-    let mut body = String::new();
-    let mut o = ObjectWriter::new(&mut body);
-    o.str("appName", &p.app_name);
-    o.str("token", &token);
-    o.str("provider", p.provider.as_str());
-    o.opt_str("userId", p.user_id.as_deref());
-    o.end();
+    let body = super::to_json(&RegisterBody {
+        app_name: &p.app_name,
+        token: &token,
+        provider: p.provider,
+        user_id: p.user_id.as_deref(),
+    });
     assemble("POST", config, COLLECTION, &Query::new(), Some(body))
+}
+
+/// `{ appName, token, provider, userId? }`, the token canonical.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RegisterBody<'a> {
+    app_name: &'a str,
+    token: &'a str,
+    provider: crate::token::Provider,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_id: Option<&'a str>,
 }
 
 fn item(method: &'static str, id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {

@@ -29,7 +29,10 @@ pub mod validate;
 
 use core::fmt;
 
-use crate::json::{Map, Value};
+use serde::Serialize;
+use serde_json::Value;
+
+use validate::Map;
 
 pub use response::{parse_response, parse_response_at, ApiResult};
 
@@ -802,6 +805,12 @@ pub(crate) fn assemble(
         headers,
         body,
     })
+}
+
+/// Compact JSON text of a body. Serializing these types into a `String` cannot fail (string
+/// keys, no floats that are not finite).
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 /// The `Authorization` header value.

@@ -1,6 +1,6 @@
 //! `/PushNotifications/Operations`: list, fetch, and the (undocumented) errors of one operation.
 
-use crate::json::Value;
+use serde_json::Value;
 
 use super::model::{ListOperationErrorsParams, ListOperationsParams, OperationStatus, Page};
 use super::path::{self, Query};
@@ -87,8 +87,6 @@ pub fn list_errors(
 pub(crate) fn push_page(q: &mut Query, page: &Page) {
     q.push_opt("pageToken", page.page_token.as_deref());
     if let Some(size) = page.page_size {
-        let mut text = String::new();
-        crate::json::push_u64(&mut text, u64::from(size));
-        q.push("pageSize", &text);
+        q.push("pageSize", &size.to_string());
     }
 }

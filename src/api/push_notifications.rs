@@ -1,8 +1,11 @@
 //! `/PushNotifications`: send, list, fetch.
 
+use serde::Serialize;
+use serde_json::Value;
+
 use super::model::{
-    parse_provider, tags_from_pairs, write_tags, Content, ListPushNotificationsParams,
-    NotificationStatus, Priority, Recipient, Schedule, SendPushParams, Sender, TagFilter,
+    parse_provider, serialize_opt_tags, tags_from_pairs, Content, ListPushNotificationsParams,
+    NotificationStatus, Priority, Recipient, Schedule, SendPushParams, Sender, TagFilter, Tags,
     PROVIDER_NAMES,
 };
 use super::operations::push_page;
@@ -10,7 +13,6 @@ use super::path::Query;
 use super::validate::{self as v, invalid, Path};
 use super::Operation;
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
-use crate::json::{ObjectWriter, Value};
 use crate::token::{self, Provider};
 
 // ------------------------------------------------------------------------------------------
@@ -205,53 +207,50 @@ pub fn list_params(params: &Value) -> Result<ListPushNotificationsParams, ApiErr
 // ------------------------------------------------------------------------------------------
 // Building
 
+/// A checked recipient as sent: `{ token, provider }` (the token canonical) or `{ userId }`.
+#[derive(Serialize)]
+#[serde(untagged)]
 enum RecipientOut<'a> {
-    Device { token: String, provider: Provider },
-    User { user_id: &'a str },
-}
-
-impl RecipientOut<'_> {
-    /// `{ token, provider }` or `{ userId }`.
-    fn write(&self, out: &mut String) {
-        let mut o = ObjectWriter::new(out);
-        match self {
-            RecipientOut::Device { token, provider } => {
-                o.str("token", token);
-                o.str("provider", provider.as_str());
-            }
-            RecipientOut::User { user_id } => o.str("userId", user_id),
-        }
-        o.end();
-    }
+    Device {
+        token: String,
+        provider: Provider,
+    },
+    #[serde(rename_all = "camelCase")]
+    User {
+        user_id: &'a str,
+    },
 }
 
 /// The body of a send: `{ to, content, from?, priority?, sound?, tags?, schedule? }`.
+#[derive(Serialize)]
+struct SendBody<'a> {
+    to: &'a [RecipientOut<'a>],
+    content: &'a Content,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: &'a Option<Sender>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    priority: Option<Priority>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sound: &'a Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_opt_tags"
+    )]
+    tags: &'a Option<Tags>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schedule: &'a Option<Schedule>,
+}
+
 fn send_body(p: &SendPushParams, to: &[RecipientOut<'_>]) -> String {
-    let mut out = String::with_capacity(64 + to.len() * 96);
-    let mut o = ObjectWriter::new(&mut out);
-    let list = o.key("to");
-    list.push('[');
-    for (i, r) in to.iter().enumerate() {
-        if i > 0 {
-            list.push(',');
-        }
-        r.write(list);
-    }
-    list.push(']');
-    p.content.write(o.key("content"));
-    if let Some(from) = &p.from {
-        from.write(o.key("from"));
-    }
-    o.opt_str("priority", p.priority.map(Priority::as_str));
-    o.opt_str("sound", p.sound.as_deref());
-    if let Some(tags) = &p.tags {
-        write_tags(o.key("tags"), tags);
-    }
-    if let Some(schedule) = &p.schedule {
-        schedule.write(o.key("schedule"));
-    }
-    o.end();
-    out
+    super::to_json(&SendBody {
+        to,
+        content: &p.content,
+        from: &p.from,
+        priority: p.priority,
+        sound: &p.sound,
+        tags: &p.tags,
+        schedule: &p.schedule,
+    })
 }
 
 /// Checks everything but the recipients.
@@ -355,7 +354,7 @@ pub(crate) fn token_error(path: &Path<'_>, e: &token::TokenError) -> ApiError {
 
 fn count_error(n: usize) -> ApiError {
     let mut detail = String::from("has ");
-    crate::json::push_u64(&mut detail, n as u64);
+    v::push_u64(&mut detail, n as u64);
     detail.push_str(" recipients; a send takes 1 to 10,000 (use sendPushInBatches for more)");
     invalid(&Path::Root.key("to"), &detail)
 }

@@ -1,6 +1,6 @@
 //! `/PushNotifications/Users`: list, fetch, delete.
 
-use crate::json::Value;
+use serde_json::Value;
 
 use super::model::ListUsersParams;
 use super::operations::push_page;

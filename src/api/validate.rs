@@ -6,7 +6,15 @@
 
 use super::model::{tags_from_pairs, DateRange, Page, Tags};
 use super::ApiError;
-use crate::json::{push_u64, write_str, Map, Value};
+use serde_json::Value;
+
+/// A JSON object, in the order its keys were given.
+pub type Map = serde_json::Map<String, Value>;
+
+/// Appends the decimal digits of `n`.
+pub(crate) fn push_u64(out: &mut String, n: u64) {
+    out.push_str(&n.to_string());
+}
 
 /// Where a value sits in the params. Built on the stack while walking; rendered on error.
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +59,7 @@ impl<'a> Path<'a> {
                     out.push_str(key);
                 } else {
                     out.push('[');
-                    write_str(out, &clip(key, 40));
+                    out.push_str(&serde_json::to_string(&clip(key, 40)).unwrap_or_default());
                     out.push(']');
                 }
             }
@@ -118,10 +126,10 @@ fn wrong_type(path: &Path<'_>, expected: &str, got: &Value) -> ApiError {
 
 /// The object at `path`. `null` params (not nested objects) count as `{}`.
 pub fn object<'v>(value: &'v Value, path: &Path<'_>) -> Result<&'v Map, ApiError> {
-    static EMPTY: Map = Map::new();
+    static EMPTY: std::sync::OnceLock<Map> = std::sync::OnceLock::new();
     match value {
         Value::Object(map) => Ok(map),
-        Value::Null if matches!(path, Path::Root) => Ok(&EMPTY),
+        Value::Null if matches!(path, Path::Root) => Ok(EMPTY.get_or_init(Map::new)),
         other => Err(wrong_type(path, "an object", other)),
     }
 }
@@ -187,13 +195,19 @@ pub fn req_bool(map: &Map, path: &Path<'_>, key: &str) -> Result<bool, ApiError>
 }
 
 /// A JSON number that is a whole number below 10³⁰ in magnitude (`50`, `50.0` or `5e1`), as
-/// i128 so nothing overflows. Decided on the number's text, exactly (see
-/// [`crate::json::Number::as_whole`]): no float parsing.
+/// i128 so nothing overflows.
 pub fn as_integer(v: &Value) -> Option<i128> {
-    match v {
-        Value::Number(n) => n.as_whole(),
-        _ => None,
+    let Value::Number(n) = v else {
+        return None;
+    };
+    if let Some(i) = n.as_i64() {
+        return Some(i128::from(i));
     }
+    if let Some(u) = n.as_u64() {
+        return Some(i128::from(u));
+    }
+    let f = n.as_f64()?;
+    (f.fract() == 0.0 && f.abs() < 1e30).then_some(f as i128)
 }
 
 /// An optional integer in `min..=max`.
@@ -280,10 +294,15 @@ fn quoted_list(allowed: &[&str]) -> String {
 
 /// "must be one of …".
 pub fn enum_error(path: &Path<'_>, allowed: &[&str]) -> ApiError {
+    invalid(path, &enum_message(allowed))
+}
+
+/// `must be one of "A", "B" (exact spelling)`.
+pub fn enum_message(allowed: &[&str]) -> String {
     let mut detail = String::from("must be one of ");
     detail.push_str(&quoted_list(allowed));
     detail.push_str(" (exact spelling)");
-    invalid(path, &detail)
+    detail
 }
 
 /// Reads a params object that holds exactly one ID, e.g. `{ credentialId }`.
