@@ -3,14 +3,12 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::model::{
-    parse_provider, ListDeviceRegistrationsParams, RegisterDeviceParams, PROVIDER_NAMES,
-};
+use super::model::{ListDeviceRegistrationsParams, RegisterDeviceParams, PROVIDER_NAMES};
 use super::operations::push_page;
+use super::params;
 use super::path::Query;
 use super::push_notifications::token_error;
-use super::validate::{self as v, Path};
-use super::Operation;
+use super::validate::{self as v, quoted, Path};
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
 use crate::token;
 
@@ -18,13 +16,11 @@ const COLLECTION: &str = "/PushNotifications/DeviceRegistrations";
 
 /// Reads `listDeviceRegistrations` params: `{ userId, appName?, pageToken?, pageSize? }`.
 pub fn list_params(params: &Value) -> Result<ListDeviceRegistrationsParams, ApiError> {
-    let root = Path::Root;
-    let map = v::object(params, &root)?;
-    v::known_fields(map, &root, Operation::ListDeviceRegistrations.params())?;
+    let w: params::ListDeviceRegistrationsWire = params::from_value(params)?;
     Ok(ListDeviceRegistrationsParams {
-        user_id: v::req_str(map, &root, "userId")?,
-        app_name: v::opt_str(map, &root, "appName")?,
-        page: v::page(map, &root)?,
+        user_id: params::required(w.user_id, "userId", "is required")?,
+        app_name: w.app_name,
+        page: params::page(w.page_token, w.page_size),
     })
 }
 
@@ -48,14 +44,16 @@ pub fn list(
 
 /// Reads `registerDevice` params: `{ appName, token, provider, userId? }`.
 pub fn register_params(params: &Value) -> Result<RegisterDeviceParams, ApiError> {
-    let root = Path::Root;
-    let map = v::object(params, &root)?;
-    v::known_fields(map, &root, Operation::RegisterDevice.params())?;
+    let w: params::RegisterDeviceWire = params::from_value(params)?;
     Ok(RegisterDeviceParams {
-        app_name: v::req_str(map, &root, "appName")?,
-        token: v::req_str(map, &root, "token")?,
-        provider: v::req_enum(map, &root, "provider", parse_provider, PROVIDER_NAMES)?,
-        user_id: v::opt_str(map, &root, "userId")?,
+        app_name: params::required(w.app_name, "appName", "is required")?,
+        token: params::required(w.token, "token", "is required")?,
+        provider: params::required(
+            w.provider,
+            "provider",
+            &["is required; one of ", &quoted(PROVIDER_NAMES)].concat(),
+        )?,
+        user_id: w.user_id,
     })
 }
 

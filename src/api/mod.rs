@@ -6,8 +6,9 @@
 //! [`response::ApiResult`] or an [`ApiError`]. Sending is somebody else's job: the wasm client
 //! (`client`), the edge proxy, or any HTTP library.
 //!
-//! Validation lives in exactly one place. [`build_request`] reads params strictly (unknown fields
-//! are refused, naming the field) into the typed structs of [`model`], and the typed builders of
+//! Validation lives in exactly one place. [`build_request`] reads params with serde into the wire
+//! structs of [`params`] (unknown fields are refused, naming the field, and every error says where
+//! it is), turns them into the typed structs of [`model`], and the typed builders of
 //! each resource module ([`push_notifications`], [`operations`], [`device_registrations`],
 //! [`credentials`], [`apps`], [`users`]) check every rule before anything is encoded. Rust callers
 //! that construct the structs themselves go through the same checks.
@@ -20,6 +21,7 @@ pub mod credentials;
 pub mod device_registrations;
 pub mod model;
 pub mod operations;
+pub mod params;
 pub mod path;
 pub mod push_notifications;
 pub mod response;
