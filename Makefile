@@ -9,10 +9,11 @@ export NEXT_TELEMETRY_DISABLED := 1
 
 NODE_TESTS ?= tests/js/*.test.mjs
 WASM_PACK_BUILD := wasm-pack --quiet build --release --target web --out-name twilio_push_wasm
-# The package's features: the Rust API, the JS facade and the client. `pkg-core` builds the token
-# core alone with the JS facade (`js`) and nothing else.
-PKG_FEATURES := api,proxy,js,client
-CORE_FEATURES := js
+# The package's features: the Rust API, the JS facade, the client and talc as the allocator
+# (`talc`: only the package build installs it). `pkg-core` builds the token core alone with the
+# JS facade (`js`) and the allocator.
+PKG_FEATURES := api,proxy,js,client,talc
+CORE_FEATURES := js,talc
 
 .PHONY: bootstrap pkg pkg-core page dev test test-rust test-downstream test-wasm test-js test-e2e lint bench demo clean fuzz
 

@@ -22,12 +22,24 @@
 //! | `proxy` | the edge proxy's decisions (needs `api`) | yes |
 //! | `js` | the `#[wasm_bindgen]` facade: JS exports, JS errors, the panic hook | yes |
 //! | `client` | the wasm32 HTTP client (needs `api` and `js`) | yes |
+//! | `talc` | talc as the global allocator on wasm32 without atomics (the package build) | no |
 //!
 //! The defaults build the npm package. A Rust crate that wants the Rust API only depends on
 //! this one with `default-features = false, features = ["api", "proxy"]`: the token core,
 //! the batch, the builders, response parsing and the proxy decisions, with no wasm-bindgen,
-//! js-sys, JS exports, panic hook or global allocator. No feature installs a global allocator:
-//! the package uses the standard library's, and a crate depending on this one keeps its own.
+//! js-sys, JS exports, panic hook or global allocator. Only the `talc` feature installs a global
+//! allocator (talc, on wasm32 without atomics); only the package build turns it on, so a crate
+//! depending on this one keeps its own.
+
+/// The package's allocator (feature `talc`, which only the package build turns on): smaller and
+/// faster than std's dlmalloc on wasm. Never installed on threaded wasm or outside wasm.
+#[cfg(all(
+    feature = "talc",
+    target_arch = "wasm32",
+    not(target_feature = "atomics")
+))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 #[cfg(feature = "api")]
 pub mod api;
