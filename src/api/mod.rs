@@ -856,6 +856,21 @@ mod tests {
             assert_eq!(op.params(), [op.item().0], "{op:?}");
         }
         assert_eq!(FetchApp.params(), ["appName"]);
+        // The wire structs serde reads (params.rs) take exactly the params of the table: an
+        // unknown field's error lists the allowed ones.
+        for op in Operation::ALL {
+            let params = serde_json::json!({ "notAParam": 1 });
+            let e = super::build_request(op, &params, &super::ApiConfig::default()).unwrap_err();
+            let allowed = e.message().split("allowed: ").nth(1).unwrap_or("");
+            let allowed: Vec<&str> = allowed
+                .split(" (")
+                .next()
+                .unwrap_or("")
+                .split(", ")
+                .collect();
+            assert_eq!(e.field(), Some("notAParam"), "{op:?}: {e}");
+            assert_eq!(allowed, op.params(), "{op:?}: {e}");
+        }
         assert!(Operation::ALL.iter().all(|op| !op.params().is_empty()));
         for op in Operation::ALL {
             for p in op.params() {

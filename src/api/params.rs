@@ -86,6 +86,7 @@ fn error_at(mut field: String, text: &str) -> ApiError {
         let allowed = expected
             .trim_start_matches(", expected ")
             .trim_start_matches("one of ")
+            .replace("` or `", ", ")
             .replace('`', "");
         if allowed.is_empty() || allowed.starts_with(", there are no fields") {
             "is not a known field (no fields are allowed here)".to_string()
