@@ -185,7 +185,7 @@ fn field(u: &mut Unstructured<'_>, op: Operation, key: &str) -> Result<Value> {
             let mut c = Map::new();
             for k in ["title", "body"] {
                 if u.arbitrary()? {
-                    c.insert(k, Value::String(string(u)?));
+                    c.insert(k.to_string(), Value::String(string(u)?));
                 }
             }
             Value::Object(c)
@@ -200,7 +200,7 @@ fn field(u: &mut Unstructured<'_>, op: Operation, key: &str) -> Result<Value> {
             };
             let mut f = Map::new();
             for &k in keys {
-                f.insert(k, pick(u, IDS)?);
+                f.insert(k.to_string(), pick(u, IDS)?);
             }
             Value::Object(f)
         }
