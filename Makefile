@@ -9,15 +9,20 @@ export NEXT_TELEMETRY_DISABLED := 1
 
 NODE_TESTS ?= tests/js/*.test.mjs
 WASM_PACK_BUILD := wasm-pack --quiet build --release --target web --out-name twilio_push_wasm
+# The package's features: the Rust API, the JS facade, the client and talc as the allocator
+# (`talc`: only the package build installs it). `pkg-core` builds the token core alone with the
+# JS facade (`js`) and the allocator.
+PKG_FEATURES := api,proxy,js,client,talc
+CORE_FEATURES := js,talc
 
-.PHONY: bootstrap pkg pkg-core page dev test test-rust test-wasm test-js test-e2e lint lint-rust lint-js bench demo clean fuzz
+.PHONY: bootstrap pkg pkg-core page dev test test-rust test-downstream test-wasm test-js test-e2e lint lint-rust lint-js bench demo clean fuzz
 
 bootstrap:
 	@scripts/bootstrap.sh
 
 ## pkg: build the npm package into pkg/ and install it into node_modules as a user would.
 pkg: bootstrap
-	$(WASM_PACK_BUILD) --out-dir pkg
+	$(WASM_PACK_BUILD) --out-dir pkg -- --no-default-features --features $(PKG_FEATURES)
 	node scripts/build-pkg.mjs pkg
 	@# npm skips a reinstall of the same version, so remove the previous copy first.
 	rm -rf node_modules/twilio-push-wasm
@@ -25,7 +30,7 @@ pkg: bootstrap
 
 ## pkg-core: the token core alone (no API client), to measure its size.
 pkg-core: bootstrap
-	$(WASM_PACK_BUILD) --out-dir pkg-core -- --no-default-features
+	$(WASM_PACK_BUILD) --out-dir pkg-core -- --no-default-features --features $(CORE_FEATURES)
 	node scripts/build-pkg.mjs pkg-core
 
 ## page: build the admin page (www/ → www/dist) with Vite, importing the package by name.
@@ -47,6 +52,8 @@ lint-rust: bootstrap
 	cargo fmt --all -- --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy --no-default-features --features api,proxy --all-targets -- -D warnings
+	cargo clippy --no-default-features --all-targets -- -D warnings
 
 # Folders whose Biome lint findings are still being fixed: only their formatting is checked
 # (`make lint-js LINT_JS_PENDING=` lints everything). Empty it once they are clean.
@@ -62,12 +69,22 @@ lint-js: pkg
 	npx tsc -p tsconfig.checkjs.json
 	npx tsc -p tsconfig.checkjs-node.json
 
-test-rust: bootstrap
+test-rust: bootstrap test-downstream
 	cargo test
 
+## test-downstream: crates that depend on this one with the plain features: natively (no
+## wasm-bindgen in their tree), and as a wasm32 cdylib with its own #[global_allocator].
+test-downstream: bootstrap
+	CARGO_TARGET_DIR=target/downstream cargo test --manifest-path tests/downstream-native/Cargo.toml
+	! cargo tree --manifest-path tests/downstream-native/Cargo.toml -e normal --prefix none \
+		| grep -E '^(wasm-bindgen|js-sys|web-sys|gloo)'
+	CARGO_TARGET_DIR=target/downstream cargo build --release --target wasm32-unknown-unknown \
+		--manifest-path tests/downstream-wasm/Cargo.toml
+	node tests/downstream-wasm/check.mjs target/downstream/wasm32-unknown-unknown/release/downstream_wasm.wasm
+
 test-wasm: bootstrap
-	wasm-pack test --node -- --test node
-	wasm-pack test --headless --chrome -- --test browser
+	wasm-pack test --node -- --no-default-features --features $(PKG_FEATURES) --test node
+	wasm-pack test --headless --chrome -- --no-default-features --features $(PKG_FEATURES) --test browser
 
 ## test-js: needs the page too (the dry-run deploy of www/ bundles its static assets).
 test-js: page

@@ -10,7 +10,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 # The wasm-bindgen CLI must be exactly the version Cargo.toml pins, or wasm-pack would try to
 # download one.
-wb_version=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml)
+wb_version=$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
 [ -n "$wb_version" ] || { echo "bootstrap: wasm-bindgen is not pinned with = in Cargo.toml" >&2; exit 1; }
 
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then

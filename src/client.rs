@@ -19,8 +19,8 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use crate::json::Value;
 use js_sys::{Function, Object, Promise, Reflect};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;

@@ -8,8 +8,8 @@ mod checks;
 
 use std::path::Path;
 
-use twilio_push_wasm::json;
-use twilio_push_wasm::json::Value;
+use serde_json::json;
+use serde_json::Value;
 
 use checks::{check_batch, check_build, check_proxy, check_response, check_token, proxies};
 use twilio_push_wasm::api::Operation;
@@ -48,7 +48,7 @@ fn an_upstream_redirect_is_an_unexpected_answer_not_a_redirect() {
     for status in [300, 301, 302, 304, 307, 308, 399] {
         let answer = proxy.complete(Operation::FetchApp, &[], status, &[], "");
         assert_eq!(answer.status, 502, "{status}");
-        let body: Value = json::parse(&answer.body).unwrap();
+        let body: Value = serde_json::from_str::<Value>(&answer.body).unwrap();
         assert_eq!(body["code"], "INVALID_UPSTREAM_RESPONSE", "{status}");
     }
 }
@@ -75,7 +75,7 @@ fn ids_sent_in_headers_only_reach_the_client() {
         "",
     );
     assert_eq!(answer.status, 202);
-    let body: Value = json::parse(&answer.body).unwrap();
+    let body: Value = serde_json::from_str::<Value>(&answer.body).unwrap();
     assert_eq!(body["operationId"], "op_2");
     // A body that already has everything is passed on byte for byte.
     let sent = r#"{ "operationId": "op_3", "operationLocation": "/v1/x/op_3", "extra": 1 }"#;
@@ -172,7 +172,7 @@ fn build_request_seeds() {
         // Non-JSON seeds are turned into params with `arbitrary`, which only the fuzz crate has.
         if let Some(params) = std::str::from_utf8(&data)
             .ok()
-            .and_then(|t| json::parse(t).ok())
+            .and_then(|t| serde_json::from_str::<Value>(t).ok())
         {
             check_build(&params);
         } else {

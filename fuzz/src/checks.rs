@@ -7,7 +7,7 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use twilio_push_wasm::json::{self, Value};
+use serde_json::Value;
 
 use twilio_push_wasm::api::{
     self, build_request, parse_response, parse_response_at, ApiConfig, ApiError, ApiResult, Auth,
@@ -451,7 +451,7 @@ fn check_request(op: Operation, req: &HttpRequest, config: &ApiConfig, ctx: &dyn
         ctx()
     );
     if let Some(body) = &req.body {
-        match json::parse(body) {
+        match serde_json::from_str::<Value>(body) {
             Ok(Value::Object(_)) => {}
             _ => panic!("body {body:?} is not a JSON object: {}", ctx()),
         }
@@ -521,7 +521,7 @@ fn check_rebuild(
     ctx: &dyn Fn() -> String,
 ) {
     let Some(body) = &req.body else { return };
-    let Ok(Value::Object(mut again)) = json::parse(body) else {
+    let Ok(Value::Object(mut again)) = serde_json::from_str::<Value>(body) else {
         unreachable!("checked by check_request")
     };
     if let Some(key) = update_key(op) {
@@ -770,7 +770,7 @@ fn check_answer(r: &ProxyResponse, request: &[u8], ctx: &dyn Fn() -> String) {
     if r.status == 204 {
         assert!(r.body.is_empty(), "a 204 with a body: {}", ctx());
     } else {
-        let body: Value = json::parse(&r.body)
+        let body: Value = serde_json::from_str::<Value>(&r.body)
             .unwrap_or_else(|e| panic!("answer {} is not JSON ({e}): {}", r.body, ctx()));
         if r.status >= 400 {
             let code = body.get("code").and_then(Value::as_str);
@@ -793,9 +793,11 @@ fn check_answer(r: &ProxyResponse, request: &[u8], ctx: &dyn Fn() -> String) {
                 "{}",
                 ctx()
             );
+            // The proxy's own configuration errors (`*_NOT_CONFIGURED`) are never retryable.
+            let configuration = code.is_some_and(|c| c.ends_with("_NOT_CONFIGURED"));
             assert_eq!(
                 body.get("retryable").and_then(Value::as_bool),
-                Some(matches!(r.status, 429 | 503)),
+                Some(matches!(r.status, 429 | 503) && !configuration),
                 "{}",
                 ctx()
             );

@@ -5,7 +5,9 @@ pub mod checks;
 
 use arbitrary::{Result, Unstructured};
 use twilio_push_wasm::api::{Operation, FIELD_NAMES};
-use twilio_push_wasm::json::{self, Map, Number, Value};
+use serde_json::{Number, Value};
+
+type Map = serde_json::Map<String, Value>;
 
 /// Every enum spelling the params use, and a near miss.
 const ENUMS: &[&str] = &[
@@ -96,7 +98,7 @@ const BASE64: &[&str] = &[
 pub fn params_from_bytes(data: &[u8]) -> Value {
     if let Some(v) = std::str::from_utf8(data)
         .ok()
-        .and_then(|t| json::parse(t).ok())
+        .and_then(|t| serde_json::from_str::<Value>(t).ok())
     {
         return v;
     }
@@ -141,13 +143,13 @@ fn device(u: &mut Unstructured<'_>, map: &mut Map) -> Result<()> {
     } else {
         (FCM_TOKENS, "FCM")
     };
-    map.insert("token", pick(u, tokens)?);
+    map.insert("token".into(), pick(u, tokens)?);
     let provider = if u.ratio(7, 8)? {
         Value::from(provider)
     } else {
         pick(u, ENUMS)?
     };
-    map.insert("provider", provider);
+    map.insert("provider".into(), provider);
     Ok(())
 }
 
@@ -163,7 +165,7 @@ fn field(u: &mut Unstructured<'_>, op: Operation, key: &str) -> Result<Value> {
             for _ in 0..n {
                 let mut r = Map::new();
                 if u.ratio(1, 4)? {
-                    r.insert("userId", pick(u, IDS)?);
+                    r.insert("userId".into(), pick(u, IDS)?);
                 } else {
                     device(u, &mut r)?;
                 }
@@ -174,16 +176,16 @@ fn field(u: &mut Unstructured<'_>, op: Operation, key: &str) -> Result<Value> {
         "content" if op == Operation::CreateCredential => {
             let mut c = Map::new();
             if u.arbitrary()? {
-                c.insert("certificate", pick(u, BASE64)?);
+                c.insert("certificate".into(), pick(u, BASE64)?);
             }
-            c.insert("privateKey", pick(u, BASE64)?);
+            c.insert("privateKey".into(), pick(u, BASE64)?);
             Value::Object(c)
         }
         "content" => {
             let mut c = Map::new();
             for k in ["title", "body"] {
                 if u.arbitrary()? {
-                    c.insert(k, Value::String(string(u)?));
+                    c.insert(k.to_string(), Value::String(string(u)?));
                 }
             }
             Value::Object(c)
@@ -198,7 +200,7 @@ fn field(u: &mut Unstructured<'_>, op: Operation, key: &str) -> Result<Value> {
             };
             let mut f = Map::new();
             for &k in keys {
-                f.insert(k, pick(u, IDS)?);
+                f.insert(k.to_string(), pick(u, IDS)?);
             }
             Value::Object(f)
         }
@@ -209,7 +211,7 @@ fn field(u: &mut Unstructured<'_>, op: Operation, key: &str) -> Result<Value> {
                 at.push(pick(u, DATES)?);
             }
             let mut s = Map::new();
-            s.insert("sendAt", Value::Array(at));
+            s.insert("sendAt".into(), Value::Array(at));
             Value::Object(s)
         }
         "tags" if op == Operation::ListPushNotifications && u.ratio(1, 3)? => {

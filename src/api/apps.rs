@@ -1,25 +1,23 @@
 //! `/PushNotifications/Apps`: list, fetch, update. An App is addressed by its name.
 
-use crate::json::Value;
+use serde_json::Value;
 
 use super::model::{ListAppsParams, UpdateAppParams};
+use super::params;
 use super::path::Query;
 use super::push_notifications::push_dates_and_page;
 use super::validate::{self as v, Path};
-use super::Operation;
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
 
 const COLLECTION: &str = "/PushNotifications/Apps";
 
 /// Reads `listApps` params: `{ isDefault?, startDate?, endDate?, pageToken?, pageSize? }`.
 pub fn list_params(params: &Value) -> Result<ListAppsParams, ApiError> {
-    let root = Path::Root;
-    let map = v::object(params, &root)?;
-    v::known_fields(map, &root, Operation::ListApps.params())?;
+    let w: params::ListAppsWire = params::from_value(params)?;
     Ok(ListAppsParams {
-        is_default: v::opt_bool(map, &root, "isDefault")?,
-        dates: v::date_range(map, &root)?,
-        page: v::page(map, &root)?,
+        is_default: w.is_default,
+        dates: params::dates(w.start_date, w.end_date),
+        page: params::page(w.page_token, w.page_size),
     })
 }
 
@@ -59,12 +57,10 @@ pub fn fetch(app_name: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError
 
 /// Reads `updateApp` params: `{ appName, isDefault }`.
 pub fn update_params(params: &Value) -> Result<UpdateAppParams, ApiError> {
-    let root = Path::Root;
-    let map = v::object(params, &root)?;
-    v::known_fields(map, &root, Operation::UpdateApp.params())?;
+    let w: params::UpdateAppWire = params::from_value(params)?;
     Ok(UpdateAppParams {
-        app_name: v::req_str(map, &root, "appName")?,
-        is_default: v::req_bool(map, &root, "isDefault")?,
+        app_name: params::required(w.app_name, "appName", "is required")?,
+        is_default: params::required(w.is_default, "isDefault", "is required (true or false)")?,
     })
 }
 

@@ -8,7 +8,7 @@
 //! Errors are `VALIDATION_ERROR`s naming the argument. They never contain any part of the
 //! inputs: these are secrets.
 
-use crate::json::Value;
+use serde_json::Value;
 
 use super::model::CredentialContent;
 use super::path::base64_encode;
@@ -133,12 +133,11 @@ pub(crate) fn check_service_account(
     let field_key = |key: &str| [field, ".", key].concat();
     #[allow(non_snake_case)]
     let FIELD = field;
-    let value: Value = crate::json::parse(service_account_json).map_err(|e| {
-        let (line, column) = e.line_column(service_account_json);
+    let value: Value = serde_json::from_str(service_account_json).map_err(|e| {
         let mut detail = String::from("is not valid JSON (line ");
-        crate::json::push_u64(&mut detail, line as u64);
+        detail.push_str(&e.line().to_string());
         detail.push_str(", column ");
-        crate::json::push_u64(&mut detail, column as u64);
+        detail.push_str(&e.column().to_string());
         detail.push_str(
             "); pass the contents of the service-account .json file from the Firebase console",
         );

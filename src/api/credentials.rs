@@ -1,17 +1,18 @@
 //! `/PushNotifications/Credentials`: list, create, fetch, update, delete.
 
-use crate::json::{ObjectWriter, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::apps::bool_str;
 use super::credential_content::check_service_account;
 use super::model::{
-    write_tags, CreateCredentialParams, CredentialContent, CredentialType, ListCredentialsParams,
-    UpdateCredentialParams,
+    serialize_opt_tags, CreateCredentialParams, CredentialContent, CredentialType,
+    ListCredentialsParams, Tags, UpdateCredentialParams,
 };
+use super::params;
 use super::path::{self, Query};
 use super::push_notifications::push_dates_and_page;
 use super::validate::{self as v, invalid, Path};
-use super::Operation;
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
 
 const COLLECTION: &str = "/PushNotifications/Credentials";
@@ -21,21 +22,13 @@ pub const MAX_CONTENT_CHARS: usize = 64 * 1024;
 
 /// Reads `listCredentials` params.
 pub fn list_params(params: &Value) -> Result<ListCredentialsParams, ApiError> {
-    let root = Path::Root;
-    let map = v::object(params, &root)?;
-    v::known_fields(map, &root, Operation::ListCredentials.params())?;
+    let w: params::ListCredentialsWire = params::from_value(params)?;
     Ok(ListCredentialsParams {
-        app_name: v::opt_str(map, &root, "appName")?,
-        credential_type: v::opt_enum(
-            map,
-            &root,
-            "credentialType",
-            CredentialType::parse,
-            CredentialType::NAMES,
-        )?,
-        is_default: v::opt_bool(map, &root, "isDefault")?,
-        dates: v::date_range(map, &root)?,
-        page: v::page(map, &root)?,
+        app_name: w.app_name,
+        credential_type: w.credential_type,
+        is_default: w.is_default,
+        dates: params::dates(w.start_date, w.end_date),
+        page: params::page(w.page_token, w.page_size),
     })
 }
 
@@ -68,51 +61,48 @@ pub fn list(p: &ListCredentialsParams, config: &ApiConfig) -> Result<HttpRequest
 /// fields of `content` depend on the type: `{ certificate, privateKey }` for `APN` and
 /// `APN_SANDBOX`, `{ privateKey }` for `FCM`.
 pub fn create_params(params: &Value) -> Result<CreateCredentialParams, ApiError> {
+    let w: params::CreateCredentialWire = params::from_value(params)?;
     let root = Path::Root;
-    let map = v::object(params, &root)?;
-    v::known_fields(map, &root, Operation::CreateCredential.params())?;
-    let credential_type = v::req_enum(
-        map,
-        &root,
+    let credential_type = params::required(
+        w.credential_type,
         "credentialType",
-        CredentialType::parse,
-        CredentialType::NAMES,
+        &["is required; one of ", &v::quoted(CredentialType::NAMES)].concat(),
     )?;
     let content_path = root.key("content");
-    let content_map = match v::get(map, "content") {
-        None => {
-            return Err(invalid(
-                &content_path,
-                match credential_type {
-                    CredentialType::Fcm => {
-                        "is required: { privateKey } (see fcmCredentialContent())"
-                    }
-                    _ => "is required: { certificate, privateKey } (see apnCredentialContent())",
-                },
-            ))
-        }
-        Some(c) => v::object(c, &content_path)?,
+    let Some(c) = w.content else {
+        return Err(invalid(
+            &content_path,
+            match credential_type {
+                CredentialType::Fcm => "is required: { privateKey } (see fcmCredentialContent())",
+                _ => "is required: { certificate, privateKey } (see apnCredentialContent())",
+            },
+        ));
+    };
+    let required = |value: Option<String>, key: &str| {
+        value.ok_or_else(|| invalid(&content_path.key(key), "is required"))
     };
     let content = match credential_type {
-        CredentialType::Apn | CredentialType::ApnSandbox => {
-            v::known_fields(content_map, &content_path, &["certificate", "privateKey"])?;
-            CredentialContent::Apn {
-                certificate: v::req_str(content_map, &content_path, "certificate")?,
-                private_key: v::req_str(content_map, &content_path, "privateKey")?,
-            }
-        }
+        CredentialType::Apn | CredentialType::ApnSandbox => CredentialContent::Apn {
+            certificate: required(c.certificate, "certificate")?,
+            private_key: required(c.private_key, "privateKey")?,
+        },
         CredentialType::Fcm => {
-            v::known_fields(content_map, &content_path, &["privateKey"])?;
+            if c.certificate.is_some() {
+                return Err(invalid(
+                    &content_path.key("certificate"),
+                    "is not a known field; allowed: privateKey (an FCM credential has no certificate)",
+                ));
+            }
             CredentialContent::Fcm {
-                private_key: v::req_str(content_map, &content_path, "privateKey")?,
+                private_key: required(c.private_key, "privateKey")?,
             }
         }
     };
     Ok(CreateCredentialParams {
         credential_type,
         content,
-        app_name: v::req_str(map, &root, "appName")?,
-        is_default: v::opt_bool(map, &root, "isDefault")?,
+        app_name: params::required(w.app_name, "appName", "is required")?,
+        is_default: w.is_default,
     })
 }
 
@@ -244,17 +234,37 @@ pub fn create(p: &CreateCredentialParams, config: &ApiConfig) -> Result<HttpRequ
         }
     }
     v::app_name(&root.key("appName"), &p.app_name)?;
-    // { credentialType, content, appName, isDefault? }
-    let mut body = String::new();
-    let mut o = ObjectWriter::new(&mut body);
-    o.str("credentialType", p.credential_type.as_str());
-    p.content.write(o.key("content"));
-    o.str("appName", &p.app_name);
-    if let Some(d) = p.is_default {
-        o.bool("isDefault", d);
-    }
-    o.end();
+    let body = super::to_json(&CreateBody {
+        credential_type: p.credential_type,
+        content: &p.content,
+        app_name: &p.app_name,
+        is_default: p.is_default,
+    });
     assemble("POST", config, COLLECTION, &Query::new(), Some(body))
+}
+
+/// `{ credentialType, content, appName, isDefault? }`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateBody<'a> {
+    credential_type: CredentialType,
+    content: &'a CredentialContent,
+    app_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_default: Option<bool>,
+}
+
+/// `{ isDefault?, tags? }`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdateBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_default: Option<bool>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_opt_tags"
+    )]
+    tags: &'a Option<Tags>,
 }
 
 fn item_path(credential_id: &str) -> Result<String, ApiError> {
@@ -275,17 +285,11 @@ pub fn fetch(credential_id: &str, config: &ApiConfig) -> Result<HttpRequest, Api
 
 /// Reads `updateCredential` params: `{ credentialId, isDefault?, tags? }`.
 pub fn update_params(params: &Value) -> Result<UpdateCredentialParams, ApiError> {
-    let root = Path::Root;
-    let map = v::object(params, &root)?;
-    v::known_fields(map, &root, Operation::UpdateCredential.params())?;
-    let tags = match v::get(map, "tags") {
-        None => None,
-        Some(t) => Some(v::tags(t, &root.key("tags"))?),
-    };
+    let w: params::UpdateCredentialWire = params::from_value(params)?;
     Ok(UpdateCredentialParams {
-        credential_id: v::req_str(map, &root, "credentialId")?,
-        is_default: v::opt_bool(map, &root, "isDefault")?,
-        tags,
+        credential_id: params::required(w.credential_id, "credentialId", "is required")?,
+        is_default: w.is_default,
+        tags: w.tags.map(|t| t.0),
     })
 }
 
@@ -305,16 +309,10 @@ pub fn update(p: &UpdateCredentialParams, config: &ApiConfig) -> Result<HttpRequ
     if let Some(tags) = &p.tags {
         v::tag_limits(&root.key("tags"), tags)?;
     }
-    // { isDefault?, tags? }
-    let mut body = String::new();
-    let mut o = ObjectWriter::new(&mut body);
-    if let Some(d) = p.is_default {
-        o.bool("isDefault", d);
-    }
-    if let Some(tags) = &p.tags {
-        write_tags(o.key("tags"), tags);
-    }
-    o.end();
+    let body = super::to_json(&UpdateBody {
+        is_default: p.is_default,
+        tags: &p.tags,
+    });
     assemble("PATCH", config, &path, &Query::new(), Some(body))
 }
 

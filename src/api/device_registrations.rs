@@ -1,15 +1,14 @@
 //! `/PushNotifications/DeviceRegistrations`: list, register, get, delete.
 
-use crate::json::{ObjectWriter, Value};
+use serde::Serialize;
+use serde_json::Value;
 
-use super::model::{
-    parse_provider, ListDeviceRegistrationsParams, RegisterDeviceParams, PROVIDER_NAMES,
-};
+use super::model::{ListDeviceRegistrationsParams, RegisterDeviceParams, PROVIDER_NAMES};
 use super::operations::push_page;
+use super::params;
 use super::path::Query;
 use super::push_notifications::token_error;
-use super::validate::{self as v, Path};
-use super::Operation;
+use super::validate::{self as v, quoted, Path};
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
 use crate::token;
 
@@ -17,13 +16,11 @@ const COLLECTION: &str = "/PushNotifications/DeviceRegistrations";
 
 /// Reads `listDeviceRegistrations` params: `{ userId, appName?, pageToken?, pageSize? }`.
 pub fn list_params(params: &Value) -> Result<ListDeviceRegistrationsParams, ApiError> {
-    let root = Path::Root;
-    let map = v::object(params, &root)?;
-    v::known_fields(map, &root, Operation::ListDeviceRegistrations.params())?;
+    let w: params::ListDeviceRegistrationsWire = params::from_value(params)?;
     Ok(ListDeviceRegistrationsParams {
-        user_id: v::req_str(map, &root, "userId")?,
-        app_name: v::opt_str(map, &root, "appName")?,
-        page: v::page(map, &root)?,
+        user_id: params::required(w.user_id, "userId", "is required")?,
+        app_name: w.app_name,
+        page: params::page(w.page_token, w.page_size),
     })
 }
 
@@ -47,14 +44,16 @@ pub fn list(
 
 /// Reads `registerDevice` params: `{ appName, token, provider, userId? }`.
 pub fn register_params(params: &Value) -> Result<RegisterDeviceParams, ApiError> {
-    let root = Path::Root;
-    let map = v::object(params, &root)?;
-    v::known_fields(map, &root, Operation::RegisterDevice.params())?;
+    let w: params::RegisterDeviceWire = params::from_value(params)?;
     Ok(RegisterDeviceParams {
-        app_name: v::req_str(map, &root, "appName")?,
-        token: v::req_str(map, &root, "token")?,
-        provider: v::req_enum(map, &root, "provider", parse_provider, PROVIDER_NAMES)?,
-        user_id: v::opt_str(map, &root, "userId")?,
+        app_name: params::required(w.app_name, "appName", "is required")?,
+        token: params::required(w.token, "token", "is required")?,
+        provider: params::required(
+            w.provider,
+            "provider",
+            &["is required; one of ", &quoted(PROVIDER_NAMES)].concat(),
+        )?,
+        user_id: w.user_id,
     })
 }
 
@@ -68,15 +67,24 @@ pub fn register(p: &RegisterDeviceParams, config: &ApiConfig) -> Result<HttpRequ
     if let Some(user) = &p.user_id {
         v::identifier(&root.key("userId"), user)?;
     }
-    // { appName, token, provider, userId? }
-    let mut body = String::new();
-    let mut o = ObjectWriter::new(&mut body);
-    o.str("appName", &p.app_name);
-    o.str("token", &token);
-    o.str("provider", p.provider.as_str());
-    o.opt_str("userId", p.user_id.as_deref());
-    o.end();
+    let body = super::to_json(&RegisterBody {
+        app_name: &p.app_name,
+        token: &token,
+        provider: p.provider,
+        user_id: p.user_id.as_deref(),
+    });
     assemble("POST", config, COLLECTION, &Query::new(), Some(body))
+}
+
+/// `{ appName, token, provider, userId? }`, the token canonical.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RegisterBody<'a> {
+    app_name: &'a str,
+    token: &'a str,
+    provider: crate::token::Provider,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_id: Option<&'a str>,
 }
 
 fn item(method: &'static str, id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {

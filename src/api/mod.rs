@@ -6,8 +6,9 @@
 //! [`response::ApiResult`] or an [`ApiError`]. Sending is somebody else's job: the wasm client
 //! (`client`), the edge proxy, or any HTTP library.
 //!
-//! Validation lives in exactly one place. [`build_request`] reads params strictly (unknown fields
-//! are refused, naming the field) into the typed structs of [`model`], and the typed builders of
+//! Validation lives in exactly one place. [`build_request`] reads params with serde into the wire
+//! structs of [`params`] (unknown fields are refused, naming the field, and every error says where
+//! it is), turns them into the typed structs of [`model`], and the typed builders of
 //! each resource module ([`push_notifications`], [`operations`], [`device_registrations`],
 //! [`credentials`], [`apps`], [`users`]) check every rule before anything is encoded. Rust callers
 //! that construct the structs themselves go through the same checks.
@@ -20,6 +21,7 @@ pub mod credentials;
 pub mod device_registrations;
 pub mod model;
 pub mod operations;
+pub mod params;
 pub mod path;
 pub mod push_notifications;
 pub mod response;
@@ -29,7 +31,10 @@ pub mod validate;
 
 use core::fmt;
 
-use crate::json::{Map, Value};
+use serde::Serialize;
+use serde_json::Value;
+
+use validate::Map;
 
 pub use response::{parse_response, parse_response_at, ApiResult};
 
@@ -804,6 +809,12 @@ pub(crate) fn assemble(
     })
 }
 
+/// Compact JSON text of a body. Serializing these types into a `String` cannot fail (string
+/// keys, no floats that are not finite).
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
 /// The `Authorization` header value.
 pub fn authorization(auth: &Auth) -> String {
     match auth {
@@ -845,6 +856,21 @@ mod tests {
             assert_eq!(op.params(), [op.item().0], "{op:?}");
         }
         assert_eq!(FetchApp.params(), ["appName"]);
+        // The wire structs serde reads (params.rs) take exactly the params of the table: an
+        // unknown field's error lists the allowed ones.
+        for op in Operation::ALL {
+            let params = serde_json::json!({ "notAParam": 1 });
+            let e = super::build_request(op, &params, &super::ApiConfig::default()).unwrap_err();
+            let allowed = e.message().split("allowed: ").nth(1).unwrap_or("");
+            let allowed: Vec<&str> = allowed
+                .split(" (")
+                .next()
+                .unwrap_or("")
+                .split(", ")
+                .collect();
+            assert_eq!(e.field(), Some("notAParam"), "{op:?}: {e}");
+            assert_eq!(allowed, op.params(), "{op:?}: {e}");
+        }
         assert!(Operation::ALL.iter().all(|op| !op.params().is_empty()));
         for op in Operation::ALL {
             for p in op.params() {

@@ -1,9 +1,12 @@
 //! Typed params of every operation, and the request bodies as they go on the wire (camelCase).
 //!
 //! The structs hold what the caller gave; the builders in the resource modules check them
-//! (and, for device tokens, canonicalize them) before anything is serialized.
+//! (and, for device tokens, canonicalize them) before anything is serialized. Bodies are
+//! written by serde (`Serialize`, camelCase, absent options left out).
 
-use crate::json::{write_str, ObjectWriter};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
 use crate::token::Provider;
 
 /// String enums spelled exactly as the API spells them.
@@ -27,7 +30,44 @@ macro_rules! str_enum {
                 match s { $($text => Some($name::$variant),)+ _ => None }
             }
         }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                wire_enum(deserializer, $name::parse, $name::NAMES)
+            }
+        }
     };
+}
+
+/// Reads a string enum by its exact wire spelling; anything else is an error that lists the
+/// allowed values (see [`super::validate::enum_message`]).
+fn wire_enum<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    parse: fn(&str) -> Option<T>,
+    names: &'static [&'static str],
+) -> Result<T, D::Error> {
+    let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+    parse(&text).ok_or_else(|| serde::de::Error::custom(super::validate::enum_message(names)))
+}
+
+impl Serialize for Provider {
+    /// `"APN"` or `"FCM"`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Provider {
+    /// Exactly `"APN"` or `"FCM"` (see [`parse_provider`]).
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire_enum(deserializer, parse_provider, PROVIDER_NAMES)
+    }
 }
 
 str_enum! {
@@ -83,13 +123,10 @@ pub type Tags = Vec<(String, String)>;
 /// Tags from pairs in any order: sorted by key, a repeated key keeping its last value.
 pub fn tags_from_pairs(pairs: Vec<(String, String)>) -> Tags {
     // Stable: pairs with the same key stay in input order, so the last one is the last given.
-    let order = {
-        let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
-        crate::json::sorted_order(&keys)
-    };
-    let mut slots: Vec<Option<(String, String)>> = pairs.into_iter().map(Some).collect();
-    let mut out: Tags = Vec::with_capacity(slots.len());
-    for pair in order.into_iter().filter_map(|i| slots[i].take()) {
+    let mut pairs = pairs;
+    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out: Tags = Vec::with_capacity(pairs.len());
+    for pair in pairs {
         match out.last_mut() {
             Some(last) if last.0 == pair.0 => *last = pair,
             _ => out.push(pair),
@@ -98,13 +135,24 @@ pub fn tags_from_pairs(pairs: Vec<(String, String)>) -> Tags {
     out
 }
 
-/// Writes tags as a JSON object (in key order).
-pub(crate) fn write_tags(out: &mut String, tags: &Tags) {
-    let mut o = ObjectWriter::new(out);
+/// Serializes tags as an object (in key order); for `#[serde(serialize_with)]`.
+pub(crate) fn serialize_tags<S: Serializer>(tags: &Tags, serializer: S) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(Some(tags.len()))?;
     for (k, v) in tags {
-        o.str(k, v);
+        map.serialize_entry(k, v)?;
     }
-    o.end();
+    map.end()
+}
+
+/// As [`serialize_tags`], for an optional field (skipped when `None`).
+pub(crate) fn serialize_opt_tags<S: Serializer>(
+    tags: &Option<Tags>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match tags {
+        Some(tags) => serialize_tags(tags, serializer),
+        None => serializer.serialize_none(),
+    }
 }
 
 /// `pageToken` and `pageSize` (1–1000; the API's default is 50).
@@ -134,47 +182,31 @@ pub enum Recipient {
 ///
 /// Only `{ title, body }` is accepted: the image and template variants named by one crawl of
 /// Twilio's docs have no published field names.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Content {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
 }
 
-impl Content {
-    /// `{ title?, body? }`.
-    pub(crate) fn write(&self, out: &mut String) {
-        let mut o = ObjectWriter::new(out);
-        o.opt_str("title", self.title.as_deref());
-        o.opt_str("body", self.body.as_deref());
-        o.end();
-    }
-}
-
 /// Who sends. Omitted: the account's default App.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// On the wire `{ apn?, fcm? }` or `{ appName }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
 pub enum Sender {
     /// One credential per provider (the credential's type must match the provider).
     Credentials {
+        #[serde(skip_serializing_if = "Option::is_none")]
         apn: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
         fcm: Option<String>,
     },
     /// An App by name: its default credentials.
+    #[serde(rename_all = "camelCase")]
     App { app_name: String },
-}
-
-impl Sender {
-    /// `{ apn?, fcm? }` or `{ appName }`.
-    pub(crate) fn write(&self, out: &mut String) {
-        let mut o = ObjectWriter::new(out);
-        match self {
-            Sender::Credentials { apn, fcm } => {
-                o.opt_str("apn", apn.as_deref());
-                o.opt_str("fcm", fcm.as_deref());
-            }
-            Sender::App { app_name } => o.str("appName", app_name),
-        }
-        o.end();
-    }
 }
 
 /// When to send.
@@ -184,26 +216,10 @@ impl Sender {
 /// time zone are localized per recipient) and push has a `SCHEDULED` status, so that shape is
 /// accepted and passed through unchanged: a non-empty array of ISO 8601 date-times, with or
 /// without a time zone. Any other field is refused rather than guessed at.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Schedule {
     pub send_at: Vec<String>,
-}
-
-impl Schedule {
-    /// `{ sendAt: [...] }`.
-    pub(crate) fn write(&self, out: &mut String) {
-        let mut o = ObjectWriter::new(out);
-        let list = o.key("sendAt");
-        list.push('[');
-        for (i, at) in self.send_at.iter().enumerate() {
-            if i > 0 {
-                list.push(',');
-            }
-            write_str(list, at);
-        }
-        list.push(']');
-        o.end();
-    }
 }
 
 /// Params of `sendPush`.
@@ -286,8 +302,10 @@ pub struct ListCredentialsParams {
 }
 
 /// The secret part of a credential, each value base64 of the provider's file (see
-/// [`super::credential_content`]).
-#[derive(Clone, PartialEq, Eq)]
+/// [`super::credential_content`]). On the wire `{ certificate, privateKey }` or
+/// `{ privateKey }`.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged, rename_all_fields = "camelCase")]
 pub enum CredentialContent {
     /// `APN`/`APN_SANDBOX`: base64 of the PEM certificate and of the PEM private key.
     Apn {
@@ -296,24 +314,6 @@ pub enum CredentialContent {
     },
     /// `FCM`: base64 of the whole service-account JSON file.
     Fcm { private_key: String },
-}
-
-impl CredentialContent {
-    /// `{ certificate, privateKey }` or `{ privateKey }`.
-    pub fn write(&self, out: &mut String) {
-        let mut o = ObjectWriter::new(out);
-        match self {
-            CredentialContent::Apn {
-                certificate,
-                private_key,
-            } => {
-                o.str("certificate", certificate);
-                o.str("privateKey", private_key);
-            }
-            CredentialContent::Fcm { private_key } => o.str("privateKey", private_key),
-        }
-        o.end();
-    }
 }
 
 impl core::fmt::Debug for CredentialContent {

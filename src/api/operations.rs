@@ -1,29 +1,21 @@
 //! `/PushNotifications/Operations`: list, fetch, and the (undocumented) errors of one operation.
 
-use crate::json::Value;
+use serde_json::Value;
 
 use super::model::{ListOperationErrorsParams, ListOperationsParams, OperationStatus, Page};
+use super::params;
 use super::path::{self, Query};
 use super::push_notifications::push_dates_and_page;
 use super::validate::{self as v, Path};
-use super::Operation;
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
 
 /// Reads `listOperations` params: `{ status?, startDate?, endDate?, pageToken?, pageSize? }`.
 pub fn list_params(params: &Value) -> Result<ListOperationsParams, ApiError> {
-    let root = Path::Root;
-    let map = v::object(params, &root)?;
-    v::known_fields(map, &root, Operation::ListOperations.params())?;
+    let w: params::ListOperationsWire = params::from_value(params)?;
     Ok(ListOperationsParams {
-        status: v::opt_enum(
-            map,
-            &root,
-            "status",
-            OperationStatus::parse,
-            OperationStatus::NAMES,
-        )?,
-        dates: v::date_range(map, &root)?,
-        page: v::page(map, &root)?,
+        status: w.status,
+        dates: params::dates(w.start_date, w.end_date),
+        page: params::page(w.page_token, w.page_size),
     })
 }
 
@@ -51,12 +43,10 @@ pub fn fetch(operation_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiE
 
 /// Reads `listOperationErrors` params: `{ operationId, pageToken?, pageSize? }`.
 pub fn list_errors_params(params: &Value) -> Result<ListOperationErrorsParams, ApiError> {
-    let root = Path::Root;
-    let map = v::object(params, &root)?;
-    v::known_fields(map, &root, Operation::ListOperationErrors.params())?;
+    let w: params::ListOperationErrorsWire = params::from_value(params)?;
     Ok(ListOperationErrorsParams {
-        operation_id: v::req_str(map, &root, "operationId")?,
-        page: v::page(map, &root)?,
+        operation_id: params::required(w.operation_id, "operationId", "is required")?,
+        page: params::page(w.page_token, w.page_size),
     })
 }
 
@@ -87,8 +77,6 @@ pub fn list_errors(
 pub(crate) fn push_page(q: &mut Query, page: &Page) {
     q.push_opt("pageToken", page.page_token.as_deref());
     if let Some(size) = page.page_size {
-        let mut text = String::new();
-        crate::json::push_u64(&mut text, u64::from(size));
-        q.push("pageSize", &text);
+        q.push("pageSize", &size.to_string());
     }
 }

@@ -11,67 +11,36 @@
 use super::validate::{self, Path};
 use super::ApiError;
 
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
+use base64::engine::DecodePaddingMode;
+use base64::Engine;
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// Everything but the RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`).
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// Longest path parameter accepted, in characters.
 pub const MAX_SEGMENT_CHARS: usize = 256;
 
-fn unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
-}
-
 /// Appends `value` percent-encoded (unreserved characters kept).
 pub fn encode_into(value: &str, out: &mut String) {
-    for &b in value.as_bytes() {
-        if unreserved(b) {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[(b >> 4) as usize] as char);
-            out.push(HEX[(b & 15) as usize] as char);
-        }
-    }
+    out.extend(utf8_percent_encode(value, NOT_UNRESERVED));
 }
 
 /// `value` percent-encoded (unreserved characters kept).
 pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    encode_into(value, &mut out);
-    out
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
+    utf8_percent_encode(value, NOT_UNRESERVED).to_string()
 }
 
 /// Decodes `%XX` sequences (a `%` not followed by two hex digits is kept as it is). `+` is kept:
 /// RFC 3986 decoding, not form decoding, so base64 page tokens survive. Invalid UTF-8 becomes
 /// U+FFFD.
 pub fn percent_decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'%' {
-            if let (Some(h), Some(l)) = (
-                bytes.get(i + 1).copied().and_then(hex_value),
-                bytes.get(i + 2).copied().and_then(hex_value),
-            ) {
-                out.push(h << 4 | l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_decode_str(value).decode_utf8_lossy().into_owned()
 }
 
 /// Checks a path parameter and returns it percent-encoded.
@@ -202,75 +171,39 @@ pub fn query_value(url: &str, name: &str) -> Option<String> {
     })
 }
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// Standard base64 read leniently: padding optional, trailing bits ignored (what people paste).
+const LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// Standard base64 with canonical padding, trailing bits ignored.
+const PADDED: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::RequireCanonical)
+        .with_decode_allow_trailing_bits(true),
+);
 
 /// Appends standard base64 (with padding) of `bytes`.
 pub fn base64_encode_into(bytes: &[u8], out: &mut String) {
-    out.reserve(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b0 = chunk.first().copied().unwrap_or(0);
-        let b1 = chunk.get(1).copied().unwrap_or(0);
-        let b2 = chunk.get(2).copied().unwrap_or(0);
-        let n = (u32::from(b0) << 16) | (u32::from(b1) << 8) | u32::from(b2);
-        out.push(B64[(n >> 18) as usize & 63] as char);
-        out.push(B64[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 {
-            B64[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if chunk.len() > 2 {
-            B64[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
+    STANDARD.encode_string(bytes, out);
 }
 
 /// Standard base64 (with padding) of `bytes`.
 pub fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    base64_encode_into(bytes, &mut out);
-    out
+    STANDARD.encode(bytes)
 }
 
 /// Decodes standard base64 (padding optional); `None` if it is not base64.
 pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let body = text.trim_end_matches('=');
-    let mut out = Vec::with_capacity(body.len() * 3 / 4);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for b in body.bytes() {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    LENIENT.decode(text).ok()
 }
 
 /// Whether `text` is standard base64 with correct padding (no whitespace), decoding to at least
 /// one byte. Used to catch PEM text pasted where its base64 belongs.
 pub fn is_base64(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    if bytes.is_empty() || bytes.len() % 4 != 0 {
-        return false;
-    }
-    let body = text.trim_end_matches('=');
-    let padding = bytes.len() - body.len();
-    padding <= 2
-        && body
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+    !text.is_empty() && PADDED.decode(text).is_ok_and(|bytes| !bytes.is_empty())
 }

@@ -1,16 +1,17 @@
 //! `/PushNotifications`: send, list, fetch.
 
+use serde::Serialize;
+use serde_json::Value;
+
 use super::model::{
-    parse_provider, tags_from_pairs, write_tags, Content, ListPushNotificationsParams,
-    NotificationStatus, Priority, Recipient, Schedule, SendPushParams, Sender, TagFilter,
-    PROVIDER_NAMES,
+    serialize_opt_tags, tags_from_pairs, Content, ListPushNotificationsParams, NotificationStatus,
+    Priority, Recipient, Schedule, SendPushParams, Sender, TagFilter, Tags, PROVIDER_NAMES,
 };
 use super::operations::push_page;
+use super::params;
 use super::path::Query;
 use super::validate::{self as v, invalid, Path};
-use super::Operation;
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
-use crate::json::{ObjectWriter, Value};
 use crate::token::{self, Provider};
 
 // ------------------------------------------------------------------------------------------
@@ -22,101 +23,78 @@ use crate::token::{self, Provider};
 /// rules. The number of recipients is not limited here so that [`send_batches`] can split a
 /// longer list.
 pub fn send_params(params: &Value) -> Result<SendPushParams, ApiError> {
+    let w: params::SendPushWire = params::from_value(params)?;
     let root = Path::Root;
-    let map = v::object(params, &root)?;
-    v::known_fields(map, &root, Operation::SendPush.params())?;
     let to_path = root.key("to");
-    let to = match v::get(map, "to") {
-        None => {
-            return Err(invalid(
-                &to_path,
-                "is required: an array of { token, provider } or { userId }",
-            ))
-        }
-        Some(Value::Array(items)) => {
-            // A plain loop: collecting into a `Result` costs a generic adapter per use.
-            let mut to = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                to.push(recipient(item, &to_path.index(i))?);
-            }
-            to
-        }
-        Some(other) => {
-            return Err(invalid(
-                &to_path,
-                &["must be an array of recipients, not ", v::type_name(other)].concat(),
-            ))
-        }
+    let Some(items) = w.to else {
+        return Err(invalid(
+            &to_path,
+            "is required: an array of { token, provider } or { userId }",
+        ));
     };
-    let content_path = root.key("content");
-    let content = match v::get(map, "content") {
-        None => return Err(invalid(&content_path, "is required: { title?, body? }")),
-        Some(c) => content(c, &content_path)?,
+    // A plain loop: collecting into a `Result` costs a generic adapter per use.
+    let mut to = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        to.push(recipient(item, &to_path.index(i))?);
+    }
+    let Some(content) = w.content else {
+        return Err(invalid(
+            &root.key("content"),
+            "is required: { title?, body? }",
+        ));
     };
-    let from = match v::get(map, "from") {
+    let from = match w.from {
         None => None,
         Some(f) => Some(sender(f, &root.key("from"))?),
     };
-    let tags = match v::get(map, "tags") {
+    let schedule = match w.schedule {
         None => None,
-        Some(t) => Some(v::tags(t, &root.key("tags"))?),
-    };
-    let schedule = match v::get(map, "schedule") {
-        None => None,
-        Some(s) => Some(schedule(s, &root.key("schedule"))?),
+        Some(s) => Some(Schedule {
+            send_at: s.send_at.ok_or_else(|| {
+                invalid(
+                    &root.key("schedule").key("sendAt"),
+                    "is required: an array of ISO 8601 date-times",
+                )
+            })?,
+        }),
     };
     Ok(SendPushParams {
         to,
         content,
         from,
-        priority: v::opt_enum(map, &root, "priority", Priority::parse, Priority::NAMES)?,
-        sound: v::opt_str(map, &root, "sound")?,
-        tags,
+        priority: w.priority,
+        sound: w.sound,
+        tags: w.tags.map(|t| t.0),
         schedule,
     })
 }
 
-fn recipient(value: &Value, path: &Path<'_>) -> Result<Recipient, ApiError> {
-    let map = v::object(value, path)?;
-    v::known_fields(map, path, &["token", "provider", "userId"])?;
-    if v::get(map, "userId").is_some() {
-        if v::get(map, "token").is_some() || v::get(map, "provider").is_some() {
+fn recipient(w: params::RecipientWire, path: &Path<'_>) -> Result<Recipient, ApiError> {
+    if let Some(user_id) = w.user_id {
+        if w.token.is_some() || w.provider.is_some() {
             return Err(invalid(
                 path,
                 "a recipient is either { token, provider } or { userId }, not both",
             ));
         }
-        return Ok(Recipient::User {
-            user_id: v::req_str(map, path, "userId")?,
-        });
+        return Ok(Recipient::User { user_id });
     }
-    if v::get(map, "token").is_none() && v::get(map, "provider").is_none() {
-        return Err(invalid(
+    match (w.token, w.provider) {
+        (Some(token), Some(provider)) => Ok(Recipient::Device { token, provider }),
+        (None, None) => Err(invalid(
             path,
             "a recipient needs { token, provider } or { userId }",
-        ));
+        )),
+        (None, Some(_)) => Err(invalid(&path.key("token"), "is required")),
+        (Some(_), None) => Err(invalid(
+            &path.key("provider"),
+            &["is required; one of ", &v::quoted(PROVIDER_NAMES)].concat(),
+        )),
     }
-    let token = v::req_str(map, path, "token")?;
-    let provider = v::req_enum(map, path, "provider", parse_provider, PROVIDER_NAMES)?;
-    Ok(Recipient::Device { token, provider })
 }
 
-fn content(value: &Value, path: &Path<'_>) -> Result<Content, ApiError> {
-    let map = v::object(value, path)?;
-    v::known_fields(map, path, &["title", "body"])?;
-    Ok(Content {
-        title: v::opt_str(map, path, "title")?,
-        body: v::opt_str(map, path, "body")?,
-    })
-}
-
-fn sender(value: &Value, path: &Path<'_>) -> Result<Sender, ApiError> {
-    let map = v::object(value, path)?;
-    v::known_fields(map, path, &["apn", "fcm", "appName"])?;
-    let app = v::opt_str(map, path, "appName")?;
-    let apn = v::opt_str(map, path, "apn")?;
-    let fcm = v::opt_str(map, path, "fcm")?;
-    match (app, apn, fcm) {
+fn sender(w: params::SenderWire, path: &Path<'_>) -> Result<Sender, ApiError> {
+    match (w.app_name, w.apn, w.fcm) {
         (Some(app_name), None, None) => Ok(Sender::App { app_name }),
         (Some(_), _, _) => Err(invalid(
             path,
@@ -130,128 +108,70 @@ fn sender(value: &Value, path: &Path<'_>) -> Result<Sender, ApiError> {
     }
 }
 
-fn schedule(value: &Value, path: &Path<'_>) -> Result<Schedule, ApiError> {
-    let map = v::object(value, path)?;
-    v::known_fields(map, path, &["sendAt"])?;
-    let at_path = path.key("sendAt");
-    match v::get(map, "sendAt") {
-        Some(Value::Array(items)) => {
-            let mut send_at = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                match item {
-                    Value::String(s) => send_at.push(s.clone()),
-                    other => {
-                        return Err(invalid(
-                            &at_path.index(i),
-                            &["must be a string, not ", v::type_name(other)].concat(),
-                        ))
-                    }
-                }
-            }
-            Ok(Schedule { send_at })
-        }
-        None => Err(invalid(
-            &at_path,
-            "is required: an array of ISO 8601 date-times",
-        )),
-        Some(other) => Err(invalid(
-            &at_path,
-            &[
-                "must be an array of ISO 8601 date-times, not ",
-                v::type_name(other),
-            ]
-            .concat(),
-        )),
-    }
-}
-
 /// Reads `listPushNotifications` params.
 pub fn list_params(params: &Value) -> Result<ListPushNotificationsParams, ApiError> {
-    let root = Path::Root;
-    let map = v::object(params, &root)?;
-    v::known_fields(map, &root, Operation::ListPushNotifications.params())?;
-    let tags = match v::get(map, "tags") {
-        None => None,
-        Some(Value::String(s)) => Some(TagFilter::Raw(s.clone())),
-        Some(t @ Value::Object(_)) => Some(TagFilter::Pairs(v::tags(t, &root.key("tags"))?)),
-        Some(other) => {
-            return Err(invalid(
-                &root.key("tags"),
-                &[
-                    "must be an object { key: value } or a \"key:value;\" string, not ",
-                    v::type_name(other),
-                ]
-                .concat(),
-            ))
-        }
-    };
+    let w: params::ListPushNotificationsWire = params::from_value(params)?;
     Ok(ListPushNotificationsParams {
-        operation_id: v::opt_str(map, &root, "operationId")?,
-        status: v::opt_enum(
-            map,
-            &root,
-            "status",
-            NotificationStatus::parse,
-            NotificationStatus::NAMES,
-        )?,
-        tags,
-        dates: v::date_range(map, &root)?,
-        user: v::opt_str(map, &root, "user")?,
-        provider: v::opt_enum(map, &root, "provider", parse_provider, PROVIDER_NAMES)?,
-        page: v::page(map, &root)?,
+        operation_id: w.operation_id,
+        status: w.status,
+        tags: w.tags.map(|t| match t {
+            params::TagFilterWire::Pairs(tags) => TagFilter::Pairs(tags),
+            params::TagFilterWire::Raw(text) => TagFilter::Raw(text),
+        }),
+        dates: params::dates(w.start_date, w.end_date),
+        user: w.user,
+        provider: w.provider,
+        page: params::page(w.page_token, w.page_size),
     })
 }
 
 // ------------------------------------------------------------------------------------------
 // Building
 
+/// A checked recipient as sent: `{ token, provider }` (the token canonical) or `{ userId }`.
+#[derive(Serialize)]
+#[serde(untagged)]
 enum RecipientOut<'a> {
-    Device { token: String, provider: Provider },
-    User { user_id: &'a str },
-}
-
-impl RecipientOut<'_> {
-    /// `{ token, provider }` or `{ userId }`.
-    fn write(&self, out: &mut String) {
-        let mut o = ObjectWriter::new(out);
-        match self {
-            RecipientOut::Device { token, provider } => {
-                o.str("token", token);
-                o.str("provider", provider.as_str());
-            }
-            RecipientOut::User { user_id } => o.str("userId", user_id),
-        }
-        o.end();
-    }
+    Device {
+        token: String,
+        provider: Provider,
+    },
+    #[serde(rename_all = "camelCase")]
+    User {
+        user_id: &'a str,
+    },
 }
 
 /// The body of a send: `{ to, content, from?, priority?, sound?, tags?, schedule? }`.
+#[derive(Serialize)]
+struct SendBody<'a> {
+    to: &'a [RecipientOut<'a>],
+    content: &'a Content,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: &'a Option<Sender>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    priority: Option<Priority>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sound: &'a Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_opt_tags"
+    )]
+    tags: &'a Option<Tags>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schedule: &'a Option<Schedule>,
+}
+
 fn send_body(p: &SendPushParams, to: &[RecipientOut<'_>]) -> String {
-    let mut out = String::with_capacity(64 + to.len() * 96);
-    let mut o = ObjectWriter::new(&mut out);
-    let list = o.key("to");
-    list.push('[');
-    for (i, r) in to.iter().enumerate() {
-        if i > 0 {
-            list.push(',');
-        }
-        r.write(list);
-    }
-    list.push(']');
-    p.content.write(o.key("content"));
-    if let Some(from) = &p.from {
-        from.write(o.key("from"));
-    }
-    o.opt_str("priority", p.priority.map(Priority::as_str));
-    o.opt_str("sound", p.sound.as_deref());
-    if let Some(tags) = &p.tags {
-        write_tags(o.key("tags"), tags);
-    }
-    if let Some(schedule) = &p.schedule {
-        schedule.write(o.key("schedule"));
-    }
-    o.end();
-    out
+    super::to_json(&SendBody {
+        to,
+        content: &p.content,
+        from: &p.from,
+        priority: p.priority,
+        sound: &p.sound,
+        tags: &p.tags,
+        schedule: &p.schedule,
+    })
 }
 
 /// Checks everything but the recipients.
@@ -355,7 +275,7 @@ pub(crate) fn token_error(path: &Path<'_>, e: &token::TokenError) -> ApiError {
 
 fn count_error(n: usize) -> ApiError {
     let mut detail = String::from("has ");
-    crate::json::push_u64(&mut detail, n as u64);
+    v::push_u64(&mut detail, n as u64);
     detail.push_str(" recipients; a send takes 1 to 10,000 (use sendPushInBatches for more)");
     invalid(&Path::Root.key("to"), &detail)
 }

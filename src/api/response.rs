@@ -21,21 +21,25 @@
 //!   status alone otherwise. `Retry-After` is integer seconds or an HTTP date. 429 and 503 are
 //!   retryable; 500 is not (Twilio: do not retry).
 
-use crate::json::{self, push_u64, Map, ObjectWriter, Value};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use serde_json::Value;
 
 use super::path;
-use super::validate::{self, clip};
+use super::validate::{self, clip, push_u64, Map};
 use super::{ApiError, Operation, OperationKind};
 
 /// An accepted send: track it with `fetchOperation`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OperationRef {
     pub operation_id: String,
     pub operation_location: Option<String>,
 }
 
 /// The resource a write created, changed or deleted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ResourceRef {
     /// Always present for `registerDevice` and `createCredential`.
     pub resource_id: Option<String>,
@@ -72,88 +76,74 @@ impl ApiResult {
     /// `{ operationId, operationLocation }`, `{ resourceId, resourceLocation }`, the resource,
     /// or `{ items, collection, pagination: { next, self }, nextPageToken, <collection>: items }`.
     pub fn to_json(&self) -> Value {
-        let text = |s: &Option<String>| s.clone().map(Value::String).unwrap_or(Value::Null);
-        let mut out = Map::new();
-        match self {
-            ApiResult::Accepted(r) => {
-                out.insert("operationId", Value::String(r.operation_id.clone()));
-                out.insert("operationLocation", text(&r.operation_location));
-            }
-            ApiResult::Resource(r) => {
-                out.insert("resourceId", text(&r.resource_id));
-                out.insert("resourceLocation", text(&r.resource_location));
-            }
-            ApiResult::Object(m) => return Value::Object(m.clone()),
-            ApiResult::Page(p) => {
-                let items = Value::Array(p.items.clone());
-                out.insert("items", items.clone());
-                out.insert("collection", Value::String(p.collection.clone()));
-                let mut pagination = Map::new();
-                pagination.insert("next", text(&p.next));
-                pagination.insert("self", text(&p.self_));
-                out.insert("pagination", Value::Object(pagination));
-                out.insert("nextPageToken", text(&p.next_page_token));
-                if !matches!(
-                    p.collection.as_str(),
-                    "items" | "collection" | "pagination" | "nextPageToken"
-                ) {
-                    out.insert(p.collection.clone(), items);
-                }
-            }
-        }
-        Value::Object(out)
+        serde_json::to_value(self).unwrap_or(Value::Null)
     }
-}
 
-impl ApiResult {
     /// Writes [`ApiResult::to_json`] as compact JSON text without building it. With
     /// `collection_key` false a page leaves out the collection's own key, for callers that
     /// alias it to `items` themselves (the JS facade, so the items are sent once).
     pub fn write_json(&self, out: &mut String, collection_key: bool) {
-        let mut o = ObjectWriter::new(out);
-        match self {
-            ApiResult::Accepted(r) => {
-                o.str("operationId", &r.operation_id);
-                o.str_or_null("operationLocation", r.operation_location.as_deref());
-            }
-            ApiResult::Resource(r) => {
-                o.str_or_null("resourceId", r.resource_id.as_deref());
-                o.str_or_null("resourceLocation", r.resource_location.as_deref());
-            }
-            ApiResult::Object(m) => {
-                for (k, v) in m {
-                    o.value(k, v);
-                }
-            }
+        out.push_str(&super::to_json(&ResultJson {
+            result: self,
+            collection_key,
+        }));
+    }
+}
+
+impl Serialize for ApiResult {
+    /// As [`ApiResult::to_json`].
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        ResultJson {
+            result: self,
+            collection_key: true,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// A result as JSON, with or without a page's collection key.
+struct ResultJson<'a> {
+    result: &'a ApiResult,
+    collection_key: bool,
+}
+
+/// `{ next, self }` of a page.
+#[derive(Serialize)]
+struct Pagination<'a> {
+    next: &'a Option<String>,
+    #[serde(rename = "self")]
+    self_: &'a Option<String>,
+}
+
+impl Serialize for ResultJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.result {
+            ApiResult::Accepted(r) => r.serialize(serializer),
+            ApiResult::Resource(r) => r.serialize(serializer),
+            ApiResult::Object(m) => m.serialize(serializer),
             ApiResult::Page(p) => {
-                let write_items = |out: &mut String| {
-                    out.push('[');
-                    for (i, item) in p.items.iter().enumerate() {
-                        if i > 0 {
-                            out.push(',');
-                        }
-                        json::write_value(out, item);
-                    }
-                    out.push(']');
-                };
-                write_items(o.key("items"));
-                o.str("collection", &p.collection);
-                let mut pagination = ObjectWriter::new(o.key("pagination"));
-                pagination.str_or_null("next", p.next.as_deref());
-                pagination.str_or_null("self", p.self_.as_deref());
-                pagination.end();
-                o.str_or_null("nextPageToken", p.next_page_token.as_deref());
-                if collection_key
+                let own_key = self.collection_key
                     && !matches!(
                         p.collection.as_str(),
                         "items" | "collection" | "pagination" | "nextPageToken"
-                    )
-                {
-                    write_items(o.key(&p.collection));
+                    );
+                let mut o = serializer.serialize_map(Some(4 + usize::from(own_key)))?;
+                o.serialize_entry("items", &p.items)?;
+                o.serialize_entry("collection", &p.collection)?;
+                o.serialize_entry(
+                    "pagination",
+                    &Pagination {
+                        next: &p.next,
+                        self_: &p.self_,
+                    },
+                )?;
+                o.serialize_entry("nextPageToken", &p.next_page_token)?;
+                if own_key {
+                    o.serialize_entry(&p.collection, &p.items)?;
                 }
+                o.end()
             }
         }
-        o.end();
     }
 }
 
@@ -166,9 +156,11 @@ pub fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str
         .filter(|v| !v.is_empty())
 }
 
-/// Seconds since the Unix epoch, now.
+/// Seconds since the Unix epoch, now. On wasm32 without the `js` feature there is no clock to
+/// ask (`std::time` panics there), so this is 0: such callers pass the time to
+/// [`parse_response_at`] themselves.
 pub fn now_unix() -> u64 {
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(all(target_arch = "wasm32", feature = "js"))]
     {
         let ms = js_sys::Date::now();
         if ms.is_finite() && ms > 0.0 {
@@ -176,6 +168,10 @@ pub fn now_unix() -> u64 {
         } else {
             0
         }
+    }
+    #[cfg(all(target_arch = "wasm32", not(feature = "js")))]
+    {
+        0
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -210,7 +206,7 @@ pub fn parse_response_at(
     let json = if body.trim().is_empty() {
         None
     } else {
-        match json::parse(body) {
+        match serde_json::from_str(body) {
             Ok(Value::Object(map)) => Some(map),
             Ok(other) => {
                 return Err(invalid(
@@ -364,7 +360,7 @@ fn page(op: Operation, status: u16, mut map: Map) -> Result<ListPage, ApiError> 
     let key = op
         .collection_keys()
         .iter()
-        .find(|k| map.get(k).is_some_and(Value::is_array))
+        .find(|k| map.get(**k).is_some_and(Value::is_array))
         .map(|k| k.to_string())
         .or_else(|| {
             // The single array-valued property other than `pagination`, if there is exactly one.
@@ -385,7 +381,7 @@ fn page(op: Operation, status: u16, mut map: Map) -> Result<ListPage, ApiError> 
         why.push(')');
         return Err(invalid(op, status, &why));
     };
-    let items = match map.remove(&collection) {
+    let items = match map.shift_remove(&collection) {
         Some(Value::Array(items)) => items,
         _ => Vec::new(),
     };
@@ -456,7 +452,7 @@ fn reason(status: u16) -> &'static str {
 
 /// The error for a non-2xx response.
 pub fn api_error(status: u16, headers: &[(String, String)], body: &str, now: u64) -> ApiError {
-    let json = match json::parse(body) {
+    let json = match serde_json::from_str(body) {
         Ok(Value::Object(map)) => Some(map),
         _ => None,
     };

@@ -10,7 +10,7 @@
 //!   the delay is at least that long. When `Retry-After` asks for longer than `maxMs`, the client
 //!   gives up at once and reports the error (with `retryAfter`) instead of sleeping for minutes.
 
-use crate::json::Value;
+use serde_json::Value;
 
 use super::validate::{self as v, Path};
 use super::{ApiConfig, ApiError, Operation};

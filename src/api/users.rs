@@ -1,23 +1,21 @@
 //! `/PushNotifications/Users`: list, fetch, delete.
 
-use crate::json::Value;
+use serde_json::Value;
 
 use super::model::ListUsersParams;
 use super::operations::push_page;
+use super::params;
 use super::path::Query;
 use super::validate::{self as v, Path};
-use super::Operation;
 use super::{assemble, ApiConfig, ApiError, HttpRequest};
 
 const COLLECTION: &str = "/PushNotifications/Users";
 
 /// Reads `listUsers` params: `{ pageToken?, pageSize? }`.
 pub fn list_params(params: &Value) -> Result<ListUsersParams, ApiError> {
-    let root = Path::Root;
-    let map = v::object(params, &root)?;
-    v::known_fields(map, &root, Operation::ListUsers.params())?;
+    let w: params::ListUsersWire = params::from_value(params)?;
     Ok(ListUsersParams {
-        page: v::page(map, &root)?,
+        page: params::page(w.page_token, w.page_size),
     })
 }
 

@@ -1,12 +1,22 @@
-//! Shared validation: reading JSON params strictly, and the rules every resource shares.
+//! Shared validation: the rules every resource shares, run on typed values (serde reads the
+//! params' shape, see [`super::params`]), and the small readers of the client's configuration
+//! object and of by-ID params.
 //!
 //! Errors are `VALIDATION_ERROR`s with a field path (`to[3].token`, `tags.region`, `pageSize`)
 //! that is rendered only when an error is reported, so valid input never pays for it. Messages
 //! say what is wrong and what is allowed, and never repeat secret values.
 
-use super::model::{tags_from_pairs, DateRange, Page, Tags};
+use super::model::{DateRange, Page, Tags};
 use super::ApiError;
-use crate::json::{push_u64, write_str, Map, Value};
+use serde_json::Value;
+
+/// A JSON object, in the order its keys were given.
+pub type Map = serde_json::Map<String, Value>;
+
+/// Appends the decimal digits of `n`.
+pub(crate) fn push_u64(out: &mut String, n: u64) {
+    out.push_str(&n.to_string());
+}
 
 /// Where a value sits in the params. Built on the stack while walking; rendered on error.
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +61,7 @@ impl<'a> Path<'a> {
                     out.push_str(key);
                 } else {
                     out.push('[');
-                    write_str(out, &clip(key, 40));
+                    out.push_str(&serde_json::to_string(&clip(key, 40)).unwrap_or_default());
                     out.push(']');
                 }
             }
@@ -118,10 +128,10 @@ fn wrong_type(path: &Path<'_>, expected: &str, got: &Value) -> ApiError {
 
 /// The object at `path`. `null` params (not nested objects) count as `{}`.
 pub fn object<'v>(value: &'v Value, path: &Path<'_>) -> Result<&'v Map, ApiError> {
-    static EMPTY: Map = Map::new();
+    static EMPTY: std::sync::OnceLock<Map> = std::sync::OnceLock::new();
     match value {
         Value::Object(map) => Ok(map),
-        Value::Null if matches!(path, Path::Root) => Ok(&EMPTY),
+        Value::Null if matches!(path, Path::Root) => Ok(EMPTY.get_or_init(Map::new)),
         other => Err(wrong_type(path, "an object", other)),
     }
 }
@@ -168,32 +178,20 @@ pub fn opt_str(map: &Map, path: &Path<'_>, key: &str) -> Result<Option<String>, 
     }
 }
 
-/// An optional boolean.
-pub fn opt_bool(map: &Map, path: &Path<'_>, key: &str) -> Result<Option<bool>, ApiError> {
-    match get(map, key) {
-        None => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(other) => Err(wrong_type(
-            &path.key(key),
-            "a boolean (true or false)",
-            other,
-        )),
-    }
-}
-
-/// A required boolean.
-pub fn req_bool(map: &Map, path: &Path<'_>, key: &str) -> Result<bool, ApiError> {
-    opt_bool(map, path, key)?.ok_or_else(|| invalid(&path.key(key), "is required (true or false)"))
-}
-
 /// A JSON number that is a whole number below 10³⁰ in magnitude (`50`, `50.0` or `5e1`), as
-/// i128 so nothing overflows. Decided on the number's text, exactly (see
-/// [`crate::json::Number::as_whole`]): no float parsing.
+/// i128 so nothing overflows.
 pub fn as_integer(v: &Value) -> Option<i128> {
-    match v {
-        Value::Number(n) => n.as_whole(),
-        _ => None,
+    let Value::Number(n) = v else {
+        return None;
+    };
+    if let Some(i) = n.as_i64() {
+        return Some(i128::from(i));
     }
+    if let Some(u) = n.as_u64() {
+        return Some(i128::from(u));
+    }
+    let f = n.as_f64()?;
+    (f.fract() == 0.0 && f.abs() < 1e30).then_some(f as i128)
 }
 
 /// An optional integer in `min..=max`.
@@ -234,38 +232,8 @@ fn push_i128(out: &mut String, n: i128) {
     push_u64(out, n.unsigned_abs() as u64);
 }
 
-/// An optional value of a string enum, exact spelling.
-pub fn opt_enum<T>(
-    map: &Map,
-    path: &Path<'_>,
-    key: &str,
-    parse: fn(&str) -> Option<T>,
-    allowed: &[&str],
-) -> Result<Option<T>, ApiError> {
-    match opt_str(map, path, key)? {
-        None => Ok(None),
-        Some(s) => parse(&s)
-            .map(Some)
-            .ok_or_else(|| enum_error(&path.key(key), allowed)),
-    }
-}
-
-/// A required value of a string enum.
-pub fn req_enum<T>(
-    map: &Map,
-    path: &Path<'_>,
-    key: &str,
-    parse: fn(&str) -> Option<T>,
-    allowed: &[&str],
-) -> Result<T, ApiError> {
-    opt_enum(map, path, key, parse, allowed)?.ok_or_else(|| {
-        let mut detail = String::from("is required; one of ");
-        detail.push_str(&quoted_list(allowed));
-        invalid(&path.key(key), &detail)
-    })
-}
-
-fn quoted_list(allowed: &[&str]) -> String {
+/// `"A", "B"`.
+pub(crate) fn quoted(allowed: &[&str]) -> String {
     let mut out = String::new();
     for (i, a) in allowed.iter().enumerate() {
         if i > 0 {
@@ -278,12 +246,12 @@ fn quoted_list(allowed: &[&str]) -> String {
     out
 }
 
-/// "must be one of …".
-pub fn enum_error(path: &Path<'_>, allowed: &[&str]) -> ApiError {
+/// `must be one of "A", "B" (exact spelling)`.
+pub fn enum_message(allowed: &[&str]) -> String {
     let mut detail = String::from("must be one of ");
-    detail.push_str(&quoted_list(allowed));
+    detail.push_str(&quoted(allowed));
     detail.push_str(" (exact spelling)");
-    invalid(path, &detail)
+    detail
 }
 
 /// Reads a params object that holds exactly one ID, e.g. `{ credentialId }`.
@@ -292,38 +260,6 @@ pub fn single_id(params: &Value, key: &'static str) -> Result<String, ApiError> 
     let map = object(params, &root)?;
     known_fields(map, &root, &[key])?;
     req_str(map, &root, key)
-}
-
-/// Reads `pageToken` and `pageSize`.
-pub fn page(map: &Map, path: &Path<'_>) -> Result<Page, ApiError> {
-    Ok(Page {
-        page_token: opt_str(map, path, "pageToken")?,
-        page_size: opt_int(map, path, "pageSize", 1, i128::from(MAX_PAGE_SIZE))?,
-    })
-}
-
-/// Reads `startDate` and `endDate`.
-pub fn date_range(map: &Map, path: &Path<'_>) -> Result<DateRange, ApiError> {
-    Ok(DateRange {
-        start_date: opt_str(map, path, "startDate")?,
-        end_date: opt_str(map, path, "endDate")?,
-    })
-}
-
-/// Reads a `{ key: "value" }` object of strings.
-pub fn tags(value: &Value, path: &Path<'_>) -> Result<Tags, ApiError> {
-    let map = match value {
-        Value::Object(m) => m,
-        other => return Err(wrong_type(path, "an object of string values", other)),
-    };
-    let mut out = Vec::with_capacity(map.len());
-    for (k, v) in map {
-        match v {
-            Value::String(s) => out.push((k.clone(), s.clone())),
-            other => return Err(wrong_type(&path.key(k), "a string", other)),
-        }
-    }
-    Ok(tags_from_pairs(out))
 }
 
 // ------------------------------------------------------------------------------------------

@@ -19,9 +19,10 @@ use super::api::{api_error_to_js, json_arg, operation_arg, result_to_js, value_t
 use super::set;
 use crate::api::response::ApiResult;
 use crate::api::retry::ClientConfig;
+use crate::api::validate::Map;
 use crate::api::{ApiError, Operation};
 use crate::client::{BatchOutcome, Client, Failure};
-use crate::json::{Map, Value};
+use serde_json::Value;
 
 /// What every async method runs: a boxed future, so `future_to_promise` and its task machinery
 /// are compiled once for all of them instead of once per future type.
@@ -315,7 +316,7 @@ async fn next_item(state: &Rc<RefCell<IterState>>) -> Result<JsValue, JsValue> {
             let mut params = s.params.clone();
             match &s.next_token {
                 Some(t) => {
-                    params.insert("pageToken", Value::String(t.clone()));
+                    params.insert("pageToken".into(), Value::String(t.clone()));
                 }
                 None if s.started => {
                     s.done = true;

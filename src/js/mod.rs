@@ -13,3 +13,13 @@ pub mod token;
 mod types;
 
 pub(crate) use errors::*;
+
+/// Plain JS data from a serde value (serde-wasm-bindgen): objects for structs and maps, `null`
+/// for `None`, arrays for sequences and tuples, as `JSON.parse` would make them.
+pub(crate) fn to_js<T: serde::Serialize + ?Sized>(
+    value: &T,
+) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(Into::into)
+}

@@ -4,9 +4,10 @@ use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::api::json_to_js;
+use serde::Serialize;
+
+use super::to_js;
 use crate::api::Operation;
-use crate::json::{write_str, ObjectWriter};
 use crate::proxy::{Head, Incoming, Prepared, Proxy, ProxyConfig, ProxyResponse, UpstreamFailure};
 
 /// Names of the environment values the proxy reads.
@@ -41,34 +42,29 @@ impl ProxyCore {
     }
 }
 
-/// `[[name, value], …]`.
-fn write_pairs(out: &mut String, pairs: &[(String, String)]) {
-    out.push('[');
-    for (i, (k, v)) in pairs.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push('[');
-        write_str(out, k);
-        out.push(',');
-        write_str(out, v);
-        out.push(']');
-    }
-    out.push(']');
+/// `{ status, headers: [[name, value], …], body }`.
+#[derive(Serialize)]
+struct Answer<'a> {
+    status: u16,
+    headers: &'a [(String, String)],
+    body: &'a str,
 }
 
-/// `{ respond: { status, headers: [[name, value], …], body } }`, as JSON text made into plain
-/// data by one `JSON.parse`.
+/// `{ respond: { status, headers, body } }`.
+#[derive(Serialize)]
+struct Respond<'a> {
+    respond: Answer<'a>,
+}
+
+/// `{ respond: { status, headers: [[name, value], …], body } }` as plain data.
 fn respond(r: &ProxyResponse) -> Result<JsValue, JsValue> {
-    let mut text = String::with_capacity(64 + r.body.len());
-    let mut o = ObjectWriter::new(&mut text);
-    let mut inner = ObjectWriter::new(o.key("respond"));
-    inner.u64("status", u64::from(r.status));
-    write_pairs(inner.key("headers"), &r.headers);
-    inner.str("body", &r.body);
-    inner.end();
-    o.end();
-    json_to_js(&text)
+    to_js(&Respond {
+        respond: Answer {
+            status: r.status,
+            headers: &r.headers,
+            body: &r.body,
+        },
+    })
 }
 
 /// The answer and, when the policy says so, the delay before the next attempt. A final error
@@ -106,21 +102,35 @@ fn prepared_js(prepared: &Prepared) -> Result<JsValue, JsValue> {
         Prepared::Respond(r) => return respond(r),
         Prepared::Forward(f) => f,
     };
-    let mut text = String::with_capacity(
-        256 + f.request.url.len() + f.request.body.as_ref().map_or(0, |b| b.len()),
-    );
-    let mut o = ObjectWriter::new(&mut text);
-    let mut forward = ObjectWriter::new(o.key("forward"));
-    forward.str("method", f.request.method);
-    forward.str("url", &f.request.url);
-    write_pairs(forward.key("headers"), &f.request.headers);
-    forward.str_or_null("body", f.request.body.as_deref());
-    forward.end();
-    o.str("operation", f.operation.name());
-    o.bool("retryable", f.retryable);
-    write_pairs(o.key("cors"), &f.cors);
-    o.end();
-    json_to_js(&text)
+    to_js(&ForwardJs {
+        forward: Request {
+            method: f.request.method,
+            url: &f.request.url,
+            headers: &f.request.headers,
+            body: f.request.body.as_deref(),
+        },
+        operation: f.operation.name(),
+        retryable: f.retryable,
+        cors: &f.cors,
+    })
+}
+
+/// `{ method, url, headers: [[name, value], …], body: string | null }`.
+#[derive(Serialize)]
+struct Request<'a> {
+    method: &'a str,
+    url: &'a str,
+    headers: &'a [(String, String)],
+    body: Option<&'a str>,
+}
+
+/// `{ forward, operation, retryable, cors }`.
+#[derive(Serialize)]
+struct ForwardJs<'a> {
+    forward: Request<'a>,
+    operation: &'a str,
+    retryable: bool,
+    cors: &'a [(String, String)],
 }
 
 /// Headers from JS: `[[name, value], …]`, or the same as one string of `name:value` lines

@@ -17,7 +17,11 @@ pub use auth::{check_bearer, constant_time_eq, AuthFailure};
 pub use config::{ConfigError, ProxyConfig};
 pub use route::{query_params, route, Matched, QueryType, Route};
 
-use crate::json::{self, Map, ObjectWriter, Value};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+use crate::api::validate::Map;
+use core::fmt;
 
 use crate::api::{self, ApiError, HttpRequest, Operation};
 
@@ -94,23 +98,32 @@ pub struct Proxy {
 }
 
 /// Builds the JSON error answer every refusal uses: `{ code, message, status, retryable, … }`.
+///
+/// `retryable` is true for 429 and 503, except for the proxy's own configuration errors
+/// (`*_NOT_CONFIGURED`): those stay until someone sets the variable, so retrying cannot help.
 pub fn error_response(
     status: u16,
     code: &str,
     message: &str,
     extra: &[(&str, Value)],
 ) -> ProxyResponse {
-    let mut body = String::with_capacity(64 + message.len());
-    let mut o = ObjectWriter::new(&mut body);
-    o.str("code", code);
-    o.str("message", message);
-    o.u64("status", u64::from(status));
-    o.bool("retryable", matches!(status, 429 | 503));
+    let mut body = Map::new();
+    body.insert("code".into(), code.into());
+    body.insert("message".into(), message.into());
+    body.insert("status".into(), status.into());
+    body.insert(
+        "retryable".into(),
+        (matches!(status, 429 | 503) && !code.ends_with("_NOT_CONFIGURED")).into(),
+    );
     for (k, v) in extra {
-        o.value(k, v);
+        body.insert((*k).into(), v.clone());
     }
-    o.end();
-    json_response(status, body)
+    json_response(status, to_text(&body))
+}
+
+/// Compact JSON text of an answer.
+fn to_text(body: &Map) -> String {
+    serde_json::to_string(body).unwrap_or_default()
 }
 
 fn json_response(status: u16, body: String) -> ProxyResponse {
@@ -154,7 +167,7 @@ impl Proxy {
         let cors = self.cors(req)?;
         if req.path == HEALTH_PATH {
             return match req.method {
-                "GET" | "HEAD" => Err(with_headers(self.health(), &cors)),
+                "GET" | "HEAD" => Err(with_headers(self.health(req), &cors)),
                 "OPTIONS" if cors_preflight(req) => Err(preflight(&cors, &["GET"])),
                 _ => Err(with_headers(method_not_allowed(&["GET"]), &cors)),
             };
@@ -260,21 +273,35 @@ impl Proxy {
         )
     }
 
-    fn health(&self) -> ProxyResponse {
-        // The size of this module's linear memory: it never shrinks, so a leak shows here.
-        #[cfg(target_arch = "wasm32")]
-        let wasm_memory = core::arch::wasm32::memory_size(0) * 65536;
-        #[cfg(not(target_arch = "wasm32"))]
-        let wasm_memory = 0usize;
-        let mut body = String::new();
-        let mut o = ObjectWriter::new(&mut body);
-        o.str("status", "ok");
-        o.u64("wasmMemoryBytes", wasm_memory as u64);
-        o.str("upstream", &self.config.upstream_name);
-        o.bool("upstreamConfigured", self.config.upstream.auth.is_some());
-        o.bool("adminTokenConfigured", self.config.admin_token.is_some());
-        o.end();
-        json_response(200, body)
+    /// `{ status, upstream, upstreamConfigured, adminTokenConfigured }` for anyone;
+    /// `wasmMemoryBytes` too for a request bearing the admin token (the memory size tells an
+    /// outsider how busy the proxy is, and only operators need it to watch for leaks).
+    fn health(&self, req: &Incoming<'_>) -> ProxyResponse {
+        let admin = self
+            .config
+            .admin_token
+            .as_deref()
+            .is_some_and(|token| check_bearer(req.header("Authorization"), token).is_ok());
+        let mut body = Map::new();
+        body.insert("status".into(), "ok".into());
+        if admin {
+            // The size of this module's linear memory: it never shrinks, so a leak shows here.
+            #[cfg(target_arch = "wasm32")]
+            let wasm_memory = core::arch::wasm32::memory_size(0) * 65536;
+            #[cfg(not(target_arch = "wasm32"))]
+            let wasm_memory = 0usize;
+            body.insert("wasmMemoryBytes".into(), wasm_memory.into());
+        }
+        body.insert("upstream".into(), self.config.upstream_name.as_str().into());
+        body.insert(
+            "upstreamConfigured".into(),
+            self.config.upstream.auth.is_some().into(),
+        );
+        body.insert(
+            "adminTokenConfigured".into(),
+            self.config.admin_token.is_some().into(),
+        );
+        json_response(200, to_text(&body))
     }
 
     /// CORS: same-origin and origin-less requests pass with no headers; other origins only if
@@ -336,7 +363,7 @@ impl Proxy {
                     &cors,
                 )
             })?;
-            if params.contains_key(name) {
+            if params.contains_key(*name) {
                 return Err(with_headers(
                     validation(name, "is given in the path; it cannot also be in the body."),
                     &cors,
@@ -512,14 +539,14 @@ pub fn with_unknown_outcome(mut r: ProxyResponse, earlier_unknown: bool) -> Prox
     if !earlier_unknown || r.status < 400 {
         return r;
     }
-    if let Ok(Value::Object(mut body)) = json::parse(&r.body) {
+    if let Ok(Value::Object(mut body)) = serde_json::from_str(&r.body) {
         let message = body
             .get("message")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
         body.insert(
-            "message",
+            "message".into(),
             Value::from(
                 [
                     &message,
@@ -528,8 +555,8 @@ pub fn with_unknown_outcome(mut r: ProxyResponse, earlier_unknown: bool) -> Prox
                 .concat(),
             ),
         );
-        body.insert("outcomeUnknown", Value::Bool(true));
-        r.body = json::to_string(&Value::Object(body));
+        body.insert("outcomeUnknown".into(), Value::Bool(true));
+        r.body = to_text(&body);
     }
     r
 }
@@ -552,10 +579,10 @@ fn success_body(result: &api::ApiResult, status: u16, body: &str) -> String {
         return body.to_string();
     };
     if body.trim().is_empty() {
-        return json::to_string(&Value::Object(ids));
+        return to_text(&ids);
     }
     // parse_response accepted it, so a non-blank body is a JSON object.
-    let Ok(Value::Object(mut map)) = json::parse(body) else {
+    let Ok(Value::Object(mut map)) = serde_json::from_str(body) else {
         return body.to_string();
     };
     let mut changed = false;
@@ -566,7 +593,7 @@ fn success_body(result: &api::ApiResult, status: u16, body: &str) -> String {
         }
     }
     if changed {
-        json::to_string(&Value::Object(map))
+        to_text(&map)
     } else {
         body.to_string()
     }
@@ -755,8 +782,8 @@ fn parse_body(body: &[u8]) -> Result<Map, ProxyResponse> {
             &[],
         ));
     }
-    match json::parse_strict(text) {
-        Ok(Value::Object(map)) => Ok(map),
+    match serde_json::from_str::<Strict>(text) {
+        Ok(Strict(Value::Object(map))) => Ok(map),
         Ok(_) => Err(error_response(
             400,
             "INVALID_JSON",
@@ -766,9 +793,77 @@ fn parse_body(body: &[u8]) -> Result<Map, ProxyResponse> {
         Err(e) => Err(error_response(
             400,
             "INVALID_JSON",
-            &["The body is not valid JSON: ", &e.describe(text), "."].concat(),
+            &["The body is not valid JSON: ", &e.to_string(), "."].concat(),
             &[],
         )),
+    }
+}
+
+/// A JSON value read with serde_json, refusing a key repeated in one object at any depth
+/// (serde_json's own `Value` keeps the last one silently). A body with a repeated key is
+/// ambiguous — another reader may take the first one — so the proxy answers 400 instead of
+/// choosing.
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Value, E> {
+        serde_json::Number::from_f64(n)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("a number is not finite"))
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                let mut message = String::from("the key ");
+                message.push_str(
+                    &serde_json::to_string(&api::validate::clip(&key, 40)).unwrap_or_default(),
+                );
+                message.push_str(" is repeated");
+                return Err(de::Error::custom(message));
+            }
+            let Strict(value) = map.next_value()?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
     }
 }
 
@@ -812,7 +907,7 @@ fn parse_query(op: Operation, query: &str, params: &mut Map) -> Result<(), Proxy
                 &[("field", Value::from(api::validate::clip(&key, 40)))],
             ));
         };
-        if params.contains_key(name) {
+        if params.contains_key(*name) {
             return Err(validation(name, "is given more than once."));
         }
         let value = percent_decode_query(raw_value)
@@ -849,46 +944,34 @@ fn parse_query(op: Operation, query: &str, params: &mut Map) -> Result<(), Proxy
 
 /// Decodes `%XX` escapes (RFC 3986); `None` for a malformed escape or invalid UTF-8.
 pub fn percent_decode(s: &str) -> Option<String> {
-    decode(s, false)
+    decode(s)
 }
 
 /// As [`percent_decode`], with `+` as a space, as `URLSearchParams` reads a query.
 fn percent_decode_query(s: &str) -> Option<String> {
-    decode(s, true)
+    if s.contains('+') {
+        decode(&s.replace('+', " "))
+    } else {
+        decode(s)
+    }
 }
 
-fn decode(s: &str, plus_is_space: bool) -> Option<String> {
+/// The `percent-encoding` crate keeps a malformed escape as it is; the proxy refuses it, so
+/// every `%` must start an escape of two hex digits.
+fn decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' => {
-                let hi = hex_value(*bytes.get(i + 1)?)?;
-                let lo = hex_value(*bytes.get(i + 2)?)?;
-                out.push(hi << 4 | lo);
-                i += 3;
-            }
-            b'+' if plus_is_space => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
+    let well_formed = bytes.iter().enumerate().all(|(i, &b)| {
+        b != b'%'
+            || (bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    });
+    if !well_formed {
+        return None;
     }
-    String::from_utf8(out).ok()
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|text| text.into_owned())
 }
 
 #[cfg(test)]

@@ -92,7 +92,7 @@ fn refused(p: Prepared) -> (u16, Value, Vec<(String, String)>) {
             let body = if r.body.is_empty() {
                 Value::Null
             } else {
-                crate::json::parse(&r.body).unwrap()
+                serde_json::from_str::<Value>(&r.body).unwrap()
             };
             (r.status, body, r.headers)
         }
@@ -126,6 +126,21 @@ fn health_needs_no_token_and_reveals_no_secret() {
     assert_eq!(body["upstream"], "twilio");
     let text = body.to_string();
     assert!(!text.contains("twilio-secret") && !text.contains(ADMIN));
+    assert!(body.get("wasmMemoryBytes").is_none(), "{text}");
+}
+
+#[test]
+fn health_shows_the_memory_size_only_with_the_admin_token() {
+    let p = proxy();
+    let (status, body, _) = refused(req("GET", "/api/health").run(&p, ""));
+    assert_eq!(status, 200);
+    assert!(body["wasmMemoryBytes"].is_number(), "{body}");
+    let (_, body, _) = refused(
+        req("GET", "/api/health")
+            .header("Authorization", "Bearer not-the-admin-token-at-all")
+            .run(&p, ""),
+    );
+    assert!(body.get("wasmMemoryBytes").is_none(), "{body}");
 }
 
 #[test]
@@ -192,6 +207,13 @@ fn missing_twilio_credentials_fail_closed() {
     assert_eq!(
         (status, body["code"].as_str()),
         (503, Some("UPSTREAM_NOT_CONFIGURED"))
+    );
+    assert_eq!(body["retryable"], false, "a configuration error: {body}");
+    let p = Proxy::new(config(&[("ADMIN_TOKEN", "")]));
+    let (status, body, _) = refused(req("GET", "/api/v1/PushNotifications/Apps").run(&p, ""));
+    assert_eq!(
+        (status, body["code"].as_str(), body["retryable"].as_bool()),
+        (503, Some("ADMIN_TOKEN_NOT_CONFIGURED"), Some(false))
     );
 }
 
@@ -386,7 +408,7 @@ fn the_upstream_request_is_rebuilt_not_relayed() {
         .any(|(k, v)| k.eq_ignore_ascii_case("Cookie")
             || v.contains(ADMIN)
             || k.eq_ignore_ascii_case("X-Forwarded-For")));
-    let sent: Value = crate::json::parse(f.request.body.as_deref().unwrap()).unwrap();
+    let sent: Value = serde_json::from_str::<Value>(f.request.body.as_deref().unwrap()).unwrap();
     assert_eq!(sent["to"][0]["token"], HEX, "sent canonical");
 
     let r = req("GET", "/api/v1/PushNotifications/DeviceRegistrations")
@@ -449,7 +471,7 @@ fn upstream_answers_become_definite_json() {
         &[("Retry-After".into(), "3".into())],
         r#"{"code":20429,"message":"Too many requests","more_info":"https://www.twilio.com/docs/api/errors/20429"}"#,
     );
-    let body: Value = crate::json::parse(&limited.body).unwrap();
+    let body: Value = serde_json::from_str::<Value>(&limited.body).unwrap();
     assert_eq!(
         (
             limited.status,
@@ -476,7 +498,7 @@ fn upstream_answers_become_definite_json() {
     assert!(refused_creds.body.contains("UPSTREAM_AUTH_FAILED"));
 
     let html = p.complete(Operation::ListApps, &[], 500, &[], "<html>oops</html>");
-    let body: Value = crate::json::parse(&html.body).unwrap();
+    let body: Value = serde_json::from_str::<Value>(&html.body).unwrap();
     assert_eq!(
         (html.status, body["retryable"].as_bool()),
         (500, Some(false))
@@ -497,8 +519,8 @@ fn percent_decoding() {
     assert_eq!(percent_decode("%"), None);
     assert_eq!(percent_decode("%g0"), None);
     assert_eq!(percent_decode("%ff"), None);
-    assert_eq!(decode("a+b", true).as_deref(), Some("a b"));
-    assert_eq!(decode("a+b", false).as_deref(), Some("a+b"));
+    assert_eq!(percent_decode_query("a+b").as_deref(), Some("a b"));
+    assert_eq!(percent_decode("a+b").as_deref(), Some("a+b"));
 }
 
 #[test]
@@ -550,7 +572,8 @@ fn the_client_retry_policy_decides_repeats() {
 #[test]
 fn a_final_error_after_an_unanswered_attempt_says_it_may_have_been_applied() {
     let r = error_response(500, "API_ERROR", "boom", &[]);
-    let marked: Value = crate::json::parse(&with_unknown_outcome(r.clone(), true).body).unwrap();
+    let marked: Value =
+        serde_json::from_str::<Value>(&with_unknown_outcome(r.clone(), true).body).unwrap();
     assert_eq!(marked["outcomeUnknown"], true);
     assert!(marked["message"]
         .as_str()

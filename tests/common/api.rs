@@ -2,8 +2,9 @@
 //! every operation's request shape, every example of the reference (§10) and every validation
 //! rule, natively and as wasm.
 
-use twilio_push_wasm::json;
-use twilio_push_wasm::json::Value;
+use serde_json as json;
+use serde_json::json;
+use serde_json::Value;
 
 use twilio_push_wasm::api::credential_content::{apn_content, fcm_content};
 use twilio_push_wasm::api::model::CredentialContent;
@@ -67,7 +68,7 @@ fn field(op: Operation, params: Value) -> String {
 }
 
 fn body(r: &HttpRequest) -> Value {
-    json::parse(r.body.as_deref().expect("a body")).unwrap()
+    serde_json::from_str::<Value>(r.body.as_deref().expect("a body")).unwrap()
 }
 
 fn get(op: Operation, params: Value) -> String {
@@ -462,10 +463,10 @@ both! { fn providers_priorities_statuses_and_types_are_exact() {
 
 both! { fn tags_limits_count_characters() {
     let with_tags = |tags: Value| { let mut s = send(json!([fcm(0)])); s["tags"] = tags; s };
-    let ten: json::Map = (0..10).map(|i| (format!("k{i}"), json!("v"))).collect();
+    let ten: json::Map<String, Value> = (0..10).map(|i| (format!("k{i}"), json!("v"))).collect();
     build(Operation::SendPush, with_tags(Value::Object(ten.clone())));
     let mut eleven = ten;
-    eleven.insert("k10", json!("v"));
+    eleven.insert("k10".into(), json!("v"));
     assert_eq!(field(Operation::SendPush, with_tags(Value::Object(eleven))), "tags");
     build(Operation::SendPush, with_tags(json!({ "k".repeat(128): "é".repeat(256) })));
     let long_key = "k".repeat(129);
@@ -675,7 +676,7 @@ both! { fn fcm_content_checks_the_service_account_file() {
         CredentialContent::Fcm { private_key } => assert_eq!(private_key, base64_encode(file.as_bytes())),
         other => panic!("{other:?}"),
     }
-    let v: Value = json::parse(file).unwrap();
+    let v: Value = serde_json::from_str::<Value>(file).unwrap();
     let variant = |k: &str, val: Value| { let mut x = v.clone(); x[k] = val; x.to_string() };
     let cases = [
         (variant("type", json!("authorized_user")), "serviceAccountJson.type"),
@@ -746,7 +747,7 @@ both! { fn write_responses() {
     let reg = r#"{"resourceId": "comms_device_registration_01h9krwprkeee8fzqspvwy6nq8", "resourceLocation": "https://comms.twilio.com/v1/PushNotifications/DeviceRegistrations/comms_device_registration_01h9krwprkeee8fzqspvwy6nq8"}"#;
     for op in [Operation::RegisterDevice, Operation::DeleteDeviceRegistration] {
         let r = parse(op, 202, &[], reg).unwrap();
-        assert_eq!(r.to_json(), json::parse(reg).unwrap());
+        assert_eq!(r.to_json(), serde_json::from_str::<Value>(reg).unwrap());
     }
     // P9 (a different ID than the path's: taken as given).
     let r = parse(Operation::UpdateCredential, 200, &[], r#"{"resourceId": "comms_credential_02k8mnsqv7xj4b9r5t6wz1y3a", "resourceLocation": "https://comms.twilio.com/v1/PushNotifications/Credentials/comms_credential_02k8mnsqv7xj4b9r5t6wz1y3a"}"#).unwrap();
@@ -783,7 +784,7 @@ both! { fn fetch_responses_keep_every_field() {
       "somethingNew": {"nested": [1, 2]}
     }"#;
     let r = parse(Operation::FetchPushNotification, 200, &[], f2).unwrap();
-    assert_eq!(r.to_json(), json::parse(f2).unwrap());
+    assert_eq!(r.to_json(), serde_json::from_str::<Value>(f2).unwrap());
     let g3 = r#"{"id": "comms_operation_01h9krwprkeee8fzqspvwy6nq8", "status": "SCHEDULED",
       "stats": { "total": 150, "recipients": 145, "unaddressable": 3, "scheduled": 20, "queued": 50, "sent": 70, "failed": 5, "canceled": 2 },
       "createdAt": "2024-04-20T14:45:00Z", "updatedAt": "2024-04-20T15:10:00Z"}"#;

@@ -4,7 +4,7 @@
 #[cfg(feature = "api")]
 pub mod api;
 pub mod batch;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "js"))]
 pub mod js_facade;
 pub mod token;
 

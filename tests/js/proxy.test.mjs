@@ -77,6 +77,9 @@ test("health answers without a token and names the upstream", async () => {
   const r = await call("/api/health", { token: null });
   assert.equal(r.status, 200);
   assert.equal(r.body.upstream, "emulator");
+  assert.equal(r.body.wasmMemoryBytes, undefined, "the memory size is for the admin only");
+  const admin = await call("/api/health");
+  assert.ok(admin.body.wasmMemoryBytes > 0, JSON.stringify(admin.body));
 });
 
 test("every route refuses a missing token and a wrong token of the same length", async () => {

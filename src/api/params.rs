@@ -1,0 +1,428 @@
+//! Params as they come over the wire, read by serde.
+//!
+//! Each operation's params are a `Deserialize` struct in the API's camelCase with
+//! `deny_unknown_fields`, every field optional (`null` means "not given"), enums as their wire
+//! strings ([`super::model`]). serde checks the shape — types, unknown fields — and
+//! `serde_path_to_error` says where it broke (`to[3].token`, `tags.region`); [`from_value`]
+//! turns that into a `VALIDATION_ERROR` whose message says what is allowed. The resource
+//! modules then turn a wire struct into the typed params of [`super::model`], checking what
+//! serde cannot express (required fields, which of two shapes a recipient has), and their
+//! builders check every rule.
+
+use core::fmt;
+
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::model::{
+    tags_from_pairs, Content, CredentialType, DateRange, NotificationStatus, OperationStatus, Page,
+    Priority, Tags,
+};
+use super::validate::{clip, invalid, push_u64, MAX_PAGE_SIZE};
+use super::ApiError;
+use crate::token::Provider;
+
+/// Reads `params` into `T`; `null` params are `{}`. Errors are `VALIDATION_ERROR`s at the path
+/// where serde found the problem.
+pub fn from_value<T: DeserializeOwned>(params: &Value) -> Result<T, ApiError> {
+    let empty_object;
+    let params = if params.is_null() {
+        empty_object = Value::Object(serde_json::Map::new());
+        &empty_object
+    } else {
+        params
+    };
+    serde_path_to_error::deserialize(params).map_err(|e| {
+        let mut field = String::new();
+        for segment in e.path().iter() {
+            match segment {
+                serde_path_to_error::Segment::Seq { index } => {
+                    field.push('[');
+                    push_u64(&mut field, *index as u64);
+                    field.push(']');
+                }
+                serde_path_to_error::Segment::Map { key } => push_key(&mut field, key),
+                serde_path_to_error::Segment::Enum { variant } => push_key(&mut field, variant),
+                serde_path_to_error::Segment::Unknown => {}
+            }
+        }
+        error_at(field, &e.into_inner().to_string())
+    })
+}
+
+/// Appends `key` to a rendered path: `.key` when plain, `["odd key"]` otherwise.
+pub(crate) fn push_key(path: &mut String, key: &str) {
+    let plain = !key.is_empty()
+        && key.len() <= 64
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if plain {
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(key);
+    } else {
+        path.push('[');
+        path.push_str(&serde_json::to_string(&clip(key, 40)).unwrap_or_default());
+        path.push(']');
+    }
+}
+
+/// The `VALIDATION_ERROR` for serde's message `text` at `field`, in this crate's words: an
+/// unknown field is named in the path and the allowed ones listed; a wrong type says what is
+/// expected and what was given (its type only: values may be secrets).
+fn error_at(mut field: String, text: &str) -> ApiError {
+    let detail = if let Some(rest) = text.strip_prefix("unknown field `") {
+        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        // serde_path_to_error's path already ends with the unknown key; a deserializer that
+        // does not track it gets it here.
+        let mut with_name = String::new();
+        push_key(&mut with_name, name);
+        if !field.ends_with(with_name.trim_start_matches('.')) {
+            push_key(&mut field, name);
+        }
+        let allowed = expected
+            .trim_start_matches(", expected ")
+            .trim_start_matches("one of ")
+            .replace("` or `", ", ")
+            .replace('`', "");
+        if allowed.is_empty() || allowed.starts_with(", there are no fields") {
+            "is not a known field (no fields are allowed here)".to_string()
+        } else {
+            ["is not a known field; allowed: ", &allowed].concat()
+        }
+    } else if let Some(rest) = text.strip_prefix("invalid type: ") {
+        let (got, expected) = rest
+            .split_once(", expected ")
+            .unwrap_or((rest, "another type"));
+        [
+            "must be ",
+            &expected_name(expected),
+            ", not ",
+            got_name(got),
+        ]
+        .concat()
+    } else {
+        text.to_string()
+    };
+    let field = if field.is_empty() {
+        "params".to_string()
+    } else {
+        field
+    };
+    let mut error = invalid(&super::validate::Path::Root, "");
+    if let ApiError::Validation {
+        field: f, message, ..
+    } = &mut error
+    {
+        *message = [field.as_str(), ": ", &detail].concat();
+        *f = field;
+    }
+    error
+}
+
+/// serde's name of what was expected, in the words of this crate's messages.
+fn expected_name(expected: &str) -> String {
+    if expected.starts_with("struct ") || expected == "a map" {
+        "an object".to_string()
+    } else if expected == "a sequence" {
+        "an array".to_string()
+    } else if expected == "a boolean" {
+        "a boolean (true or false)".to_string()
+    } else {
+        expected.to_string()
+    }
+}
+
+/// The JSON type of serde's `Unexpected` text, without the value.
+fn got_name(got: &str) -> &'static str {
+    match got.split([' ', '`', '"']).next().unwrap_or("") {
+        "string" | "char" => "a string",
+        "integer" | "floating" => "a number",
+        "boolean" => "a boolean",
+        "map" => "an object",
+        "sequence" => "an array",
+        "null" | "unit" => "null",
+        _ => "another type",
+    }
+}
+
+/// Tags: an object of string values (at most 10 are allowed; see the builders), sorted by key.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TagsWire(pub Tags);
+
+impl<'de> Deserialize<'de> for TagsWire {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(TagsVisitor).map(TagsWire)
+    }
+}
+
+struct TagsVisitor;
+
+impl<'de> Visitor<'de> for TagsVisitor {
+    type Value = Tags;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of string values")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tags, A::Error> {
+        let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0).min(16));
+        while let Some((k, v)) = map.next_entry::<String, String>()? {
+            pairs.push((k, v));
+        }
+        Ok(tags_from_pairs(pairs))
+    }
+}
+
+/// The `tags` filter of `listPushNotifications`: an object or a `"key:value;"` string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagFilterWire {
+    Pairs(Tags),
+    Raw(String),
+}
+
+impl<'de> Deserialize<'de> for TagFilterWire {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FilterVisitor;
+        impl<'de> Visitor<'de> for FilterVisitor {
+            type Value = TagFilterWire;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object { key: value } or a \"key:value;\" string")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<TagFilterWire, E> {
+                Ok(TagFilterWire::Raw(s.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TagFilterWire, A::Error> {
+                TagsVisitor.visit_map(map).map(TagFilterWire::Pairs)
+            }
+        }
+        deserializer.deserialize_any(FilterVisitor)
+    }
+}
+
+/// `pageSize`: a whole number from 1 to 1000 (`50`, `50.0` and `5e1` are all 50).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageSize(pub u32);
+
+impl<'de> Deserialize<'de> for PageSize {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SizeVisitor;
+        impl SizeVisitor {
+            fn check<E: de::Error>(n: f64) -> Result<PageSize, E> {
+                if n.fract() == 0.0 && (1.0..=f64::from(MAX_PAGE_SIZE)).contains(&n) {
+                    Ok(PageSize(n as u32))
+                } else {
+                    Err(E::custom("must be an integer from 1 to 1000"))
+                }
+            }
+        }
+        impl<'de> Visitor<'de> for SizeVisitor {
+            type Value = PageSize;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an integer from 1 to 1000")
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<PageSize, E> {
+                Self::check(n.min(u64::from(u32::MAX)) as f64)
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<PageSize, E> {
+                Self::check(n.clamp(-1, i64::from(u32::MAX)) as f64)
+            }
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<PageSize, E> {
+                Self::check(n)
+            }
+        }
+        deserializer.deserialize_any(SizeVisitor)
+    }
+}
+
+/// One recipient as given: `{ token, provider }` or `{ userId }` (which one is decided in code,
+/// so that a missing field is named).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RecipientWire {
+    pub token: Option<String>,
+    pub provider: Option<Provider>,
+    pub user_id: Option<String>,
+}
+
+/// `from` as given: `{ apn?, fcm? }` or `{ appName }`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SenderWire {
+    pub apn: Option<String>,
+    pub fcm: Option<String>,
+    pub app_name: Option<String>,
+}
+
+/// `schedule` as given: `{ sendAt }`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ScheduleWire {
+    pub send_at: Option<Vec<String>>,
+}
+
+/// `sendPush` params.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SendPushWire {
+    pub to: Option<Vec<RecipientWire>>,
+    pub content: Option<Content>,
+    pub from: Option<SenderWire>,
+    pub priority: Option<Priority>,
+    pub sound: Option<String>,
+    pub tags: Option<TagsWire>,
+    pub schedule: Option<ScheduleWire>,
+}
+
+/// `listPushNotifications` params.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ListPushNotificationsWire {
+    pub operation_id: Option<String>,
+    pub status: Option<NotificationStatus>,
+    pub tags: Option<TagFilterWire>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub user: Option<String>,
+    pub provider: Option<Provider>,
+    pub page_token: Option<String>,
+    pub page_size: Option<PageSize>,
+}
+
+/// `listOperations` params.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ListOperationsWire {
+    pub status: Option<OperationStatus>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub page_token: Option<String>,
+    pub page_size: Option<PageSize>,
+}
+
+/// `listApps` params.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ListAppsWire {
+    pub is_default: Option<bool>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub page_token: Option<String>,
+    pub page_size: Option<PageSize>,
+}
+
+/// `listOperationErrors` params.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ListOperationErrorsWire {
+    pub operation_id: Option<String>,
+    pub page_token: Option<String>,
+    pub page_size: Option<PageSize>,
+}
+
+/// `listDeviceRegistrations` params.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ListDeviceRegistrationsWire {
+    pub user_id: Option<String>,
+    pub app_name: Option<String>,
+    pub page_token: Option<String>,
+    pub page_size: Option<PageSize>,
+}
+
+/// `registerDevice` params.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RegisterDeviceWire {
+    pub app_name: Option<String>,
+    pub token: Option<String>,
+    pub provider: Option<Provider>,
+    pub user_id: Option<String>,
+}
+
+/// `listCredentials` params.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ListCredentialsWire {
+    pub app_name: Option<String>,
+    pub credential_type: Option<CredentialType>,
+    pub is_default: Option<bool>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub page_token: Option<String>,
+    pub page_size: Option<PageSize>,
+}
+
+/// A credential's `content` as given; which fields it must have depends on the type.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CredentialContentWire {
+    pub certificate: Option<String>,
+    pub private_key: Option<String>,
+}
+
+impl fmt::Debug for CredentialContentWire {
+    /// Never prints the secrets.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CredentialContentWire { <redacted> }")
+    }
+}
+
+/// `createCredential` params.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CreateCredentialWire {
+    pub credential_type: Option<CredentialType>,
+    pub content: Option<CredentialContentWire>,
+    pub app_name: Option<String>,
+    pub is_default: Option<bool>,
+}
+
+/// `updateCredential` params.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct UpdateCredentialWire {
+    pub credential_id: Option<String>,
+    pub is_default: Option<bool>,
+    pub tags: Option<TagsWire>,
+}
+
+/// `updateApp` params.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct UpdateAppWire {
+    pub app_name: Option<String>,
+    pub is_default: Option<bool>,
+}
+
+/// `listUsers` params.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ListUsersWire {
+    pub page_token: Option<String>,
+    pub page_size: Option<PageSize>,
+}
+
+/// `pageToken` and `pageSize` as the typed model holds them.
+pub(crate) fn page(page_token: Option<String>, page_size: Option<PageSize>) -> Page {
+    Page {
+        page_token,
+        page_size: page_size.map(|s| s.0),
+    }
+}
+
+/// `startDate` and `endDate` as the typed model holds them.
+pub(crate) fn dates(start_date: Option<String>, end_date: Option<String>) -> DateRange {
+    DateRange {
+        start_date,
+        end_date,
+    }
+}
+
+/// A required field: `Ok` with its value, or "`key`: is required…".
+pub(crate) fn required<T>(value: Option<T>, key: &str, detail: &str) -> Result<T, ApiError> {
+    value.ok_or_else(|| invalid(&super::validate::Path::Root.key(key), detail))
+}
