@@ -68,7 +68,7 @@ export function importCsv(rows = 10_000) {
   expected.imported = expected.valid - expected.failed;
   expected.skipped = expected.invalid + expected.skippedProvider;
   expected.failures.sort((a, b) => a.line - b.line);
-  return { text: lines.join("\n") + "\n", expected };
+  return { text: `${lines.join("\n")}\n`, expected };
 }
 
 export async function writeFixture(name, content) {
