@@ -74,6 +74,15 @@ test("bulk import of 10,000 rows: report, progress, pause/resume, retries, every
     .first()
     .getByRole("cell", { name: String(firstInvalid.line), exact: true })
     .waitFor();
+  // Each problem shows its input line and the token as it was (shortened; whole in the tooltip).
+  const truncatedRow = report.locator("tr", { hasText: "TRUNCATED_DESCRIPTION" }).first();
+  assert.equal(
+    await truncatedRow.locator('td[data-label="Token"] code').getAttribute("title"),
+    "{length = 32, bytes = 0x965b251c 6cb1926d ... 5f857679 376eab7c }",
+  );
+  assert.match(await truncatedRow.locator('td[data-label="Token"]').textContent(), /…/);
+  // The page says that running an import again is safe.
+  await report.getByText(/Importing is safe to repeat/).waitFor();
   await screenshotsAtBothWidths(page, "import-report");
 
   // A few transient faults on registration: the client retries them; nothing is lost.
@@ -260,6 +269,9 @@ test("bulk import canceled midway: the rest is reported as canceled, nothing is 
   await paste(page, page.getByLabel("Tokens or CSV"), lines);
   const report = page.getByTestId("import-report");
   await report.getByText("One token per line").waitFor();
+  // The input box numbers its lines, so the report's line numbers can be found in it.
+  const gutter = await page.locator(".numbered .gutter").textContent();
+  assert.ok(gutter.startsWith("1\n2\n3\n") && gutter.includes("\n400\n"), "lines 1–400 numbered");
   await page.getByRole("button", { name: "Import 400 devices" }).click();
   const stats = page.getByTestId("import-stats");
   await eventually(async () => (await readCounts(stats)).imported >= 16, { message: "some imported" });
