@@ -3,7 +3,7 @@
 // the final accounting of every row. A resumed run first gives the rows the journal holds as
 // done their recorded result, so they are counted and never sent again.
 import { throttle } from "./dom.js";
-import { confirmDialog } from "./ui.js";
+import { confirmDialog, toast, errorMessage } from "./ui.js";
 import { createImportRunner } from "./import-runner.js";
 import { beginImport, updateImport, recordRow, doneRows, fingerprint } from "./import-journal.js";
 
@@ -86,20 +86,31 @@ export function importController({ ctx, checked, source, provider, defaultApp, p
 
   const render = () => run && progress.render(tally(), run.state, run.activeMs / 1000);
 
-  async function start() {
-    const { rows, knownUsers } = await applyJournal();
-    record =
-      resumeRecord ??
-      (await beginImport({
+  /** A new journal record; without storage (IndexedDB refused) the import runs unjournalled. */
+  async function begin() {
+    try {
+      return await beginImport({
         fingerprint: await sourceFingerprint(source, provider),
         sourceName: source.name,
         text: source.text,
         provider,
         defaultApp,
         pending: pending.length,
-      }));
-    if (resumeRecord) await updateImport(record.id, { state: "running" });
-    const importId = record.id;
+      });
+    } catch (err) {
+      toast(
+        `This import cannot be journalled in this browser (${errorMessage(err)}): a reload would stop it for good.`,
+        "error",
+      );
+      return null;
+    }
+  }
+
+  async function start() {
+    const { rows, knownUsers } = await applyJournal();
+    record = resumeRecord ?? (await begin());
+    if (resumeRecord) await updateImport(resumeRecord.id, { state: "running" });
+    const importId = record?.id;
     run = createImportRunner({
       rows,
       defaultApp,
@@ -107,8 +118,9 @@ export function importController({ ctx, checked, source, provider, defaultApp, p
       concurrency: CONCURRENCY,
       knownUsers,
       onChange: throttle(render, 100),
-      onRowDone: (/** @type {any} */ row) =>
-        recordRow({
+      onRowDone: async (/** @type {any} */ row) => {
+        if (!importId) return;
+        await recordRow({
           importId,
           line: row.line,
           status: row.status,
@@ -116,7 +128,8 @@ export function importController({ ctx, checked, source, provider, defaultApp, p
           code: row.code,
           message: row.message,
           userId: row.userId ?? null,
-        }),
+        });
+      },
     });
     progress.setControls(true);
     render();

@@ -97,8 +97,33 @@ function acceptDrops(drop, onFiles) {
   });
 }
 
-/** @param {any} ctx */
-export function credentialForm(ctx) {
+/**
+ * Shows the inputs of the selected type and what is loaded.
+ * @param {string} type
+ * @param {ReturnType<typeof fileInputs>} files
+ * @param {Loaded} loaded
+ */
+function renderFileState(type, files, loaded) {
+  const apn = type !== "FCM";
+  files.apnFields.hidden = !apn;
+  files.fcmFields.hidden = apn;
+  const item = (/** @type {string} */ label, /** @type {import("./credential-files.js").Slot} */ key) =>
+    h(
+      "li",
+      null,
+      loaded[key] ? chip("Loaded", "success") : chip("Missing", "neutral"),
+      ` ${label}${loaded.names[key] ? `: ${loaded.names[key]}` : ""}`,
+    );
+  replace(
+    files.state,
+    apn
+      ? [item("Certificate", "certificatePem"), item("Private key", "privateKeyPem")]
+      : item("Service account JSON", "serviceAccountJson"),
+  );
+}
+
+/** The form's own inputs: app name (with the existing names offered), type, default. */
+function formControls() {
   const appName = h("input", {
     type: "text",
     list: "app-names",
@@ -114,31 +139,53 @@ export function credentialForm(ctx) {
     null,
     Object.entries(TYPE_LABEL).map(([v, label]) => h("option", { value: v }, label)),
   );
-  const files = fileInputs();
   const isDefault = checkbox({ label: "Make it the default for its type in this app" });
+  const submit = h("button", { class: "btn btn-primary", type: "submit" }, "Add credential");
+  return { appName, appNames, type, isDefault, submit };
+}
+
+/**
+ * @param {ReturnType<typeof formControls>} c
+ * @param {HTMLElement} drop
+ */
+function formMarkup(c, drop) {
+  return h(
+    "form",
+    { class: "card", novalidate: true, "aria-labelledby": "add-credential-title" },
+    h("h2", { id: "add-credential-title" }, "Add a credential"),
+    h(
+      "p",
+      { class: "muted" },
+      "Files are read and base64-encoded in this browser and sent once through the proxy. They are never shown again: the API does not return secrets.",
+    ),
+    h(
+      "div",
+      { class: "grid-2" },
+      field({
+        label: "App name",
+        control: c.appName,
+        field: "appName",
+        hint: "An existing app, or a new name (a–z, 0–9, _): the app is created with its first credential.",
+        extra: c.appNames,
+      }),
+      field({ label: "Type", control: c.type, field: "credentialType" }),
+    ),
+    drop,
+    c.isDefault.el,
+    h("div", { class: "actions" }, c.submit),
+    h("div", { class: "form-error" }),
+  );
+}
+
+/** @param {any} ctx */
+export function credentialForm(ctx) {
+  const controls = formControls();
+  const { appName, appNames, type, isDefault, submit } = controls;
+  const files = fileInputs();
   /** @type {Loaded} */
   const loaded = { certificatePem: null, privateKeyPem: null, serviceAccountJson: null, names: {} };
-  const submit = h("button", { class: "btn btn-primary", type: "submit" }, "Add credential");
-
-  function renderFileState() {
-    const apn = type.value !== "FCM";
-    files.apnFields.hidden = !apn;
-    files.fcmFields.hidden = apn;
-    const item = (/** @type {string} */ label, /** @type {import("./credential-files.js").Slot} */ key) =>
-      h(
-        "li",
-        null,
-        loaded[key] ? chip("Loaded", "success") : chip("Missing", "neutral"),
-        ` ${label}${loaded.names[key] ? `: ${loaded.names[key]}` : ""}`,
-      );
-    replace(
-      files.state,
-      apn
-        ? [item("Certificate", "certificatePem"), item("Private key", "privateKeyPem")]
-        : item("Service account JSON", "serviceAccountJson"),
-    );
-  }
-  type.addEventListener("change", renderFileState);
+  const renderFiles = () => renderFileState(type.value, files, loaded);
+  type.addEventListener("change", renderFiles);
 
   /**
    * Reads files and files each under what it holds; a wrong file is refused now, by its input.
@@ -159,39 +206,14 @@ export function credentialForm(ctx) {
         setFieldError(form, outcome.problem.slot, outcome.problem.message);
       }
     }
-    renderFileState();
+    renderFiles();
   }
   files.cert.addEventListener("change", () => takeFiles([...files.cert.files], "certificatePem"));
   files.key.addEventListener("change", () => takeFiles([...files.key.files], "privateKeyPem"));
   files.json.addEventListener("change", () => takeFiles([...files.json.files], "serviceAccountJson"));
   acceptDrops(files.drop, (list) => takeFiles(list));
 
-  const form = h(
-    "form",
-    { class: "card", novalidate: true, "aria-labelledby": "add-credential-title" },
-    h("h2", { id: "add-credential-title" }, "Add a credential"),
-    h(
-      "p",
-      { class: "muted" },
-      "Files are read and base64-encoded in this browser and sent once through the proxy. They are never shown again: the API does not return secrets.",
-    ),
-    h(
-      "div",
-      { class: "grid-2" },
-      field({
-        label: "App name",
-        control: appName,
-        field: "appName",
-        hint: "An existing app, or a new name (a–z, 0–9, _): the app is created with its first credential.",
-        extra: appNames,
-      }),
-      field({ label: "Type", control: type, field: "credentialType" }),
-    ),
-    files.drop,
-    isDefault.el,
-    h("div", { class: "actions" }, submit),
-    h("div", { class: "form-error" }),
-  );
+  const form = formMarkup(controls, files.drop);
   const mapField = (/** @type {string} */ f) => fieldOf(f, type.value);
 
   /** The create parameters from the form, or throws a VALIDATION_ERROR. */
@@ -211,7 +233,7 @@ export function credentialForm(ctx) {
     Object.assign(loaded, { certificatePem: null, privateKeyPem: null, serviceAccountJson: null, names: {} });
     for (const i of [files.cert, files.key, files.json]) i.value = "";
     isDefault.input.checked = false;
-    renderFileState();
+    renderFiles();
   }
 
   form.addEventListener("submit", async (event) => {
@@ -248,6 +270,6 @@ export function credentialForm(ctx) {
     }
   }
   ctx.on("apps-changed", fillAppNames);
-  renderFileState();
+  renderFiles();
   return { el: form, fillAppNames };
 }

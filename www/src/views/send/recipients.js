@@ -123,27 +123,64 @@ function invalidLines(errors) {
 }
 
 /**
+ * Recipients `first`..`first + n - 1` as the person sees them: token lines and user numbers.
+ * @param {Checked} checked
+ * @param {number} first
+ * @param {number} n
+ */
+function describeRange(checked, first, n) {
+  const tokenCount = checked.recipients.length;
+  const parts = [];
+  const lastToken = Math.min(first + n, tokenCount) - 1;
+  if (first < tokenCount) parts.push(`token lines ${checked.lineOf[first]}–${checked.lineOf[lastToken]}`);
+  if (first + n > tokenCount)
+    parts.push(`users ${Math.max(first, tokenCount) - tokenCount + 1}–${first + n - tokenCount}`);
+  return parts.join(" and ");
+}
+
+/**
+ * Maps an error's `to[i]` field to the line or user it concerns.
+ * @param {Checked} checked
+ * @param {any} err
+ */
+function placeError(checked, err) {
+  const m = /^to\[(\d+)\]/.exec(err?.field ?? "");
+  if (!m) return err;
+  const i = Number(m[1]);
+  const tokenCount = checked.recipients.length;
+  if (i < tokenCount) return { ...err, message: `Line ${checked.lineOf[i]}: ${errorMessage(err)}`, field: "tokens" };
+  return { ...err, message: `User ${i - tokenCount + 1}: ${errorMessage(err)}`, field: "userIds" };
+}
+
+/** The card's inputs. */
+function recipientInputs() {
+  return {
+    tokens: h("textarea", {
+      rows: 6,
+      class: "mono",
+      spellcheck: "false",
+      autocomplete: "off",
+      autocapitalize: "off",
+      placeholder: "One device token per line",
+    }),
+    tokenCheck: h("div", { class: "line-check", "aria-live": "polite", "data-testid": "recipient-check" }),
+    userIds: h("textarea", {
+      rows: 3,
+      class: "mono",
+      spellcheck: "false",
+      autocomplete: "off",
+      placeholder: "comms_pushnotificationuser_…",
+    }),
+    count: h("p", { class: "recipient-count", "aria-live": "polite" }),
+  };
+}
+
+/**
  * The recipients card. `onCount(n)` is told the number of recipients after every change.
  * @param {{ onCount: (n: number) => void }} options
  */
 export function recipientsCard({ onCount }) {
-  const tokens = h("textarea", {
-    rows: 6,
-    class: "mono",
-    spellcheck: "false",
-    autocomplete: "off",
-    autocapitalize: "off",
-    placeholder: "One device token per line",
-  });
-  const tokenCheck = h("div", { class: "line-check", "aria-live": "polite", "data-testid": "recipient-check" });
-  const userIds = h("textarea", {
-    rows: 3,
-    class: "mono",
-    spellcheck: "false",
-    autocomplete: "off",
-    placeholder: "comms_pushnotificationuser_…",
-  });
-  const count = h("p", { class: "recipient-count", "aria-live": "polite" });
+  const { tokens, tokenCheck, userIds, count } = recipientInputs();
   /** @type {Checked} */
   let checked = EMPTY;
 
@@ -209,33 +246,10 @@ export function recipientsCard({ onCount }) {
     },
     users,
     hasTokens: () => Boolean(tokens.value.trim()),
-    /**
-     * Recipients `first`..`first + n - 1` as the person sees them: token lines and user numbers.
-     * @param {number} first
-     * @param {number} n
-     */
-    describeRange(first, n) {
-      const tokenCount = checked.recipients.length;
-      const parts = [];
-      const lastToken = Math.min(first + n, tokenCount) - 1;
-      if (first < tokenCount) parts.push(`token lines ${checked.lineOf[first]}–${checked.lineOf[lastToken]}`);
-      if (first + n > tokenCount)
-        parts.push(`users ${Math.max(first, tokenCount) - tokenCount + 1}–${first + n - tokenCount}`);
-      return parts.join(" and ");
-    },
-    /**
-     * Maps an error's `to[i]` field to the line or user it concerns.
-     * @param {any} err
-     */
-    placeError(err) {
-      const m = /^to\[(\d+)\]/.exec(err?.field ?? "");
-      if (!m) return err;
-      const i = Number(m[1]);
-      const tokenCount = checked.recipients.length;
-      if (i < tokenCount)
-        return { ...err, message: `Line ${checked.lineOf[i]}: ${errorMessage(err)}`, field: "tokens" };
-      return { ...err, message: `User ${i - tokenCount + 1}: ${errorMessage(err)}`, field: "userIds" };
-    },
+    /** @param {number} first @param {number} n */
+    describeRange: (first, n) => describeRange(checked, first, n),
+    /** @param {any} err */
+    placeError: (err) => placeError(checked, err),
     cancel: () => debouncedCheck.cancel(),
   };
 }
