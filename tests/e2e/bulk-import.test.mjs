@@ -204,6 +204,12 @@ test("bulk import of a Notify Bindings export: identities become users with all 
   };
   const { page, context, problems } = await openApp(browser, stack);
   await signIn(page, stack.adminToken);
+  // The users list, open before the import, is refreshed after it without asking.
+  await page.goto(`${stack.url}/#/registrations`);
+  await page.getByRole("button", { name: "Show users" }).click();
+  const usersNote = page.locator(".users-list .toolbar p");
+  await usersNote.getByText(/users?, newest first/).waitFor();
+  const usersBefore = Number((await usersNote.textContent()).replace(/\D/g, ""));
   await page.goto(`${stack.url}/#/import`);
   // Dropped onto the drop zone, as a person would from their file manager.
   const dataTransfer = await page.evaluateHandle((json) => {
@@ -222,6 +228,9 @@ test("bulk import of a Notify Bindings export: identities become users with all 
   const equation = page.getByTestId("import-equation");
   await equation.waitFor();
   assert.equal(await equation.textContent(), "9 rows = 5 imported + 0 failed + 3 skipped + 1 duplicates");
+  await page.goto(`${stack.url}/#/registrations`);
+  await usersNote.getByText(`${usersBefore + 3} users, newest first`).waitFor();
+  await page.goto(`${stack.url}/#/import`);
 
   // One user per identity, holding all of that identity's devices.
   const state = await emulatorState(stack);
