@@ -229,7 +229,7 @@ test("bulk import of a Notify Bindings export: identities become users with all 
   await equation.waitFor();
   assert.equal(await equation.textContent(), "9 rows = 5 imported + 0 failed + 3 skipped + 1 duplicates");
   await page.goto(`${stack.url}/#/registrations`);
-  await usersNote.getByText(`${usersBefore + 3} users, newest first`).waitFor();
+  await usersNote.getByText(`${(usersBefore + 3).toLocaleString("en-US")} users, newest first`).waitFor();
   await page.goto(`${stack.url}/#/import`);
 
   // One user per identity, holding all of that identity's devices.

@@ -5,31 +5,39 @@ import { h, replace, debounce, fmtNum } from "./dom.js";
 import { field, chip, errorBox, errorMessage } from "./ui.js";
 
 /**
- * A pasted text, or a file already read by the worker into rows (the file's text is not kept).
+ * A pasted text, or a file already read and validated by the worker (the file's text is not
+ * kept; `checked` is its validation for `checkedProvider`).
  * @typedef {{ kind: "text", name: null, text: string } |
- *   { kind: "file", name: string, text: null, parsed: any, fingerprint: string }} Source
+ *   { kind: "file", name: string, text: null, checked: any, checkedProvider: string, fingerprint: string }} Source
  */
 
 /**
- * Reads an import file in a Web Worker (Papa Parse for CSV), reporting bytes read.
+ * Reads and validates an import file in a Web Worker (Papa Parse for CSV), reporting bytes read.
  * @param {File} file
+ * @param {string} provider  for rows that do not say
  * @param {(bytes: number) => void} onProgress
- * @returns {Promise<{ parsed: any, fingerprint: string }>}
+ * @returns {Promise<{ checked: any, fingerprint: string }>}
  */
-export function readImportFile(file, onProgress) {
+export function readImportFile(file, provider, onProgress) {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./import-worker.js", import.meta.url), { type: "module" });
+    /** @type {any[]} */
+    const rows = [];
     worker.addEventListener("message", ({ data }) => {
       if (data.type === "progress") return onProgress(data.bytes);
+      if (data.type === "rows") {
+        for (const row of data.rows) rows.push(row);
+        return;
+      }
       worker.terminate();
-      if (data.type === "done") resolve({ parsed: data.parsed, fingerprint: data.fingerprint });
+      if (data.type === "done") resolve({ checked: { ...data.checked, rows }, fingerprint: data.fingerprint });
       else reject(new Error(data.message));
     });
     worker.addEventListener("error", (e) => {
       worker.terminate();
       reject(new Error(e.message || "The file could not be read."));
     });
-    worker.postMessage({ file });
+    worker.postMessage({ file, provider });
   });
 }
 
@@ -62,10 +70,10 @@ function withLineNumbers(textarea) {
 
 /**
  * The source card's inputs. `onSource(source)` is called with the current input (debounced while
- * typing).
- * @param {{ onSource: (source: Source) => void }} options
+ * typing); `provider()` is the provider choice a file is validated with.
+ * @param {{ onSource: (source: Source) => void, provider: () => string }} options
  */
-export function importSource({ onSource }) {
+export function importSource({ onSource, provider }) {
   const textarea = /** @type {HTMLTextAreaElement} */ (
     h("textarea", {
       rows: 8,
@@ -119,7 +127,8 @@ export function importSource({ onSource }) {
     const reading = h("p", { class: "muted" }, `Reading ${file.name}…`);
     replace(fileInfo, reading);
     try {
-      const { parsed, fingerprint } = await readImportFile(file, (bytes) => {
+      const checkedProvider = provider();
+      const { checked, fingerprint } = await readImportFile(file, checkedProvider, (bytes) => {
         reading.textContent = `Reading ${file.name}… ${Math.min(100, Math.floor((bytes / Math.max(1, file.size)) * 100))}%`;
       });
       textarea.value = "";
@@ -137,7 +146,7 @@ export function importSource({ onSource }) {
           h("button", { class: "btn btn-small btn-quiet", type: "button", onclick: clearFile }, "Clear file"),
         ),
       );
-      onSource({ kind: "file", name: file.name, text: null, parsed, fingerprint });
+      onSource({ kind: "file", name: file.name, text: null, checked, checkedProvider, fingerprint });
     } catch (err) {
       replace(fileInfo, errorBox({ message: `${file.name} could not be read: ${errorMessage(err)}` }));
     }

@@ -2,13 +2,18 @@
 // Reads a chosen or dropped import file off the main thread: CSV and Notify CSV exports are
 // streamed through Papa Parse chunk by chunk (the file is never held whole as a string), plain
 // token lists line by line, and a Notify JSON export (JSON cannot be streamed) parsed whole.
-// Posts { type: "progress", bytes } while reading and { type: "done", parsed, fingerprint } or
-// { type: "error", message } at the end. The fingerprint (name, size and a hash of the content)
-// lets a resumed import check that it was given the same file.
+// The rows are validated here too (the token library runs in the worker), so a large file
+// costs the page only the copy of the result. Posts { type: "progress", bytes } while reading
+// and { type: "done", checked, fingerprint } or { type: "error", message } at the end. The
+// fingerprint (size and a hash of the content) lets a resumed import check that it was given
+// the same file.
+import init from "twilio-push-wasm";
 import Papa from "papaparse";
 import { detectFormat, parseImport, csvRows, lineCounter } from "./import-parse.js";
+import { validateImport } from "./import-validate.js";
 
 const CHUNK = 1 << 20;
+const SLICE = 20_000;
 
 /** FNV-1a over the text seen so far, in two 32-bit lanes: cheap, streaming, good enough to tell files apart. */
 function hasher() {
@@ -94,7 +99,7 @@ function readCsv(file, format, hash) {
 }
 
 self.addEventListener("message", async (event) => {
-  const file = /** @type {File} */ (/** @type {MessageEvent} */ (event).data.file);
+  const { file, provider } = /** @type {{ file: File, provider: string }} */ (/** @type {MessageEvent} */ (event).data);
   const hash = hasher();
   try {
     const head = await file.slice(0, 64 * 1024).text();
@@ -106,7 +111,11 @@ self.addEventListener("message", async (event) => {
       parsed = parseImport(text, format);
     } else if (format === "lines") parsed = await readLines(file, hash);
     else parsed = await readCsv(file, format, hash);
-    post({ type: "done", parsed, fingerprint: `file:${file.size}:${hash.hex()}` });
+    await init();
+    const { rows, ...rest } = validateImport(parsed, "", provider);
+    // The rows go over in slices, so that copying them never holds the page for long.
+    for (let i = 0; i < rows.length; i += SLICE) post({ type: "rows", rows: rows.slice(i, i + SLICE) });
+    post({ type: "done", checked: { format: parsed.format, ...rest }, fingerprint: `file:${file.size}:${hash.hex()}` });
   } catch (err) {
     post({ type: "error", message: err instanceof Error ? err.message : String(err) });
   }

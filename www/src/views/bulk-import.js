@@ -14,6 +14,9 @@ import { progressCard, finishedSummary } from "../lib/import-progress.js";
 import { importController, sourceFingerprint, CONCURRENCY } from "../lib/import-controller.js";
 import { journalView } from "../lib/import-journal-view.js";
 
+/** Worker validations already handed out (their rows belong to an import since). */
+const usedChecks = new WeakSet();
+
 /**
  * Parses (pasted text; a file comes parsed by the worker) and validates the source; throws an
  * Error for input that cannot be read at all.
@@ -21,7 +24,16 @@ import { journalView } from "../lib/import-journal-view.js";
  * @param {string} provider
  */
 function check(source, provider) {
-  if (source.kind === "file") return { format: source.parsed.format, ...validateImport(source.parsed, "", provider) };
+  if (source.kind === "file") {
+    // The worker's validation is used once as it is (an import marks its rows); after that, or
+    // for another provider choice than the worker's, the rows are validated again here.
+    if (source.checkedProvider === provider && !usedChecks.has(source.checked)) {
+      usedChecks.add(source.checked);
+      return source.checked;
+    }
+    const { format, rows, skipped } = source.checked;
+    return { format, ...validateImport({ format, rows, skipped, lineMode: false }, "", provider) };
+  }
   const format = detectFormat(source.text);
   const parsed = parseImport(source.text, format);
   return { format, ...validateImport(parsed, source.text, provider) };
@@ -116,13 +128,14 @@ export function create(ctx) {
   /** @type {import("../lib/import-journal.js").ImportRecord | null} */
   let awaitingFile = null;
 
+  const provider = providerSelect();
   const input = importSource({
     onSource: (s) => {
       source = s;
       validate();
     },
+    provider: () => provider.value,
   });
-  const provider = providerSelect();
   provider.addEventListener("change", () => validate());
   /** @type {HTMLElement | undefined} */
   let form;
