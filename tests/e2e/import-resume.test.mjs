@@ -14,6 +14,7 @@ import {
   emulatorState,
   readCounts,
   eventually,
+  paste,
   unexpected,
 } from "./support/stack.mjs";
 import { writeFixture, apnToken } from "./support/fixtures.mjs";
@@ -134,5 +135,44 @@ test("a 2,000-row import with faults survives a reload: Resume sends each remain
   await finished.waitFor({ state: "detached" });
   await emulator(stack, "/__emulator/faults", { method: "DELETE" });
   assert.deepEqual(unexpected(problems, [429, 502, 503]), []);
+  await context.close();
+});
+
+test("a pasted import is kept with its journal: Resume needs nothing pasted again", { timeout: 120_000 }, async () => {
+  const tokens = Array.from({ length: 300 }, (_, i) => apnToken(i, 23));
+  await emulator(stack, "/__emulator/faults", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ rate: 1, kinds: ["slow"], slowMs: 120, match: { method: "POST", pathPrefix: REGISTER } }),
+  });
+  const { page, context, problems } = await openApp(browser, stack);
+  await signIn(page, stack.adminToken);
+  await page.goto(`${stack.url}/#/import`);
+  await paste(page, page.getByLabel("Tokens or CSV"), tokens.join("\n"));
+  await page.getByRole("button", { name: "Import 300 devices" }).click();
+  await eventually(async () => (await readCounts(page.getByTestId("import-stats"))).imported >= 40, {
+    message: "40 imported",
+  });
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.reload();
+  const interrupted = page.getByRole("region", { name: "Interrupted import" });
+  await interrupted.waitFor();
+  await page.waitForTimeout(500);
+  const done = (await journalledLines(page)).length;
+  await emulator(stack, "/__emulator/faults", { method: "DELETE" });
+  await interrupted.getByRole("button", { name: "Resume import" }).click();
+  const equation = page.getByTestId("import-equation");
+  await equation.waitFor({ timeout: 60_000 });
+  assert.equal(await equation.textContent(), "300 rows = 300 imported + 0 failed + 0 skipped + 0 duplicates");
+  await page.getByTestId("import-resumed").getByText(`Resumed: ${done} rows were done`).waitFor();
+  // The kept text is back in the box, with its line numbers.
+  assert.equal((await page.getByLabel("Tokens or CSV").inputValue()).split("\n").length, 300);
+  const state = await emulatorState(stack);
+  const registered = new Set(state.deviceRegistrations.flatMap((r) => r.devices.map((d) => d.token)));
+  assert.deepEqual(
+    tokens.filter((t) => !registered.has(t)),
+    [],
+  );
+  assert.deepEqual(unexpected(problems), []);
   await context.close();
 });
