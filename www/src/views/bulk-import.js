@@ -117,171 +117,194 @@ function sourceForm(input, provider, appsSelect) {
   );
 }
 
+/**
+ * The page's state and parts, shared by the functions below.
+ * @typedef {{ ctx: any, source: import("../lib/import-source.js").Source, checked: any,
+ *   active: ReturnType<typeof importController> | null,
+ *   awaitingFile: import("../lib/import-journal.js").ImportRecord | null,
+ *   provider: HTMLSelectElement, input: ReturnType<typeof importSource>, apps: ReturnType<typeof appSelect>,
+ *   validation: ReturnType<typeof validationCard>, progress: ReturnType<typeof progressCard>,
+ *   journal: ReturnType<typeof journalView> }} View
+ */
+
+/**
+ * Validates the current source and shows the report; a file chosen for a waiting Resume is
+ * checked against it.
+ * @param {View} v
+ */
+function validate(v) {
+  v.validation.showError(null);
+  v.checked = null;
+  if (v.source.kind === "text" && !v.source.text.trim()) return v.validation.empty();
+  try {
+    v.checked = check(v.source, v.provider.value);
+  } catch (err) {
+    return v.validation.unreadable(/** @type {Error} */ (err).message);
+  }
+  v.validation.show(v.checked, v.source.name, Boolean(v.active));
+  if (v.awaitingFile && v.source.kind === "file") resumeWithSource(v, v.awaitingFile);
+}
+
+/**
+ * Import clicked: the default app is needed for rows without one.
+ * @param {View} v
+ */
+function onStart(v) {
+  if (!v.checked || v.active) return;
+  const needsDefaultApp = v.checked.rows.some((/** @type {any} */ r) => r.status === "pending" && !r.appName);
+  if (needsDefaultApp && !v.apps.value()) {
+    v.validation.showError({
+      code: "VALIDATION_ERROR",
+      field: "appName",
+      message: "Choose the app to register the devices in.",
+    });
+    return;
+  }
+  startImport(v, v.apps.value(), null);
+}
+
+/**
+ * Resume clicked: kept text is put back and resumed at once; a file must be chosen again.
+ * @param {View} v
+ * @param {import("../lib/import-journal.js").ImportRecord} record
+ */
+function resume(v, record) {
+  if (v.active) return;
+  v.provider.value = record.provider;
+  if (record.text !== null) {
+    v.input.setText(record.text);
+    v.source = { kind: "text", name: null, text: record.text };
+    validate(v);
+    resumeWithSource(v, record);
+    return;
+  }
+  v.awaitingFile = record;
+  v.validation.showError({
+    code: "VALIDATION_ERROR",
+    message: `Choose ${record.sourceName ?? "the same file"} again to resume the import.`,
+  });
+  v.input.fileInput.focus();
+}
+
+/**
+ * Resumes `record` with the current source, if it is the same input.
+ * @param {View} v
+ * @param {import("../lib/import-journal.js").ImportRecord} record
+ */
+async function resumeWithSource(v, record) {
+  v.awaitingFile = null;
+  if (!v.checked || (await sourceFingerprint(v.source, v.provider.value)) !== record.fingerprint) {
+    v.validation.showError({
+      code: "VALIDATION_ERROR",
+      message:
+        "This is not the input of the interrupted import (its content differs), so it cannot be resumed. Import it as a new import instead.",
+    });
+    return;
+  }
+  startImport(v, record.defaultApp, record);
+}
+
+/**
+ * @param {View} v
+ * @param {boolean} disabled
+ */
+function setInputsDisabled(v, disabled) {
+  v.input.setDisabled(disabled);
+  v.provider.disabled = disabled;
+  v.apps.select.disabled = disabled;
+}
+
+/**
+ * Starts (or resumes) an import of the validated rows.
+ * @param {View} v
+ * @param {string} defaultApp
+ * @param {import("../lib/import-journal.js").ImportRecord | null} resumeRecord
+ */
+async function startImport(v, defaultApp, resumeRecord) {
+  setInputsDisabled(v, true);
+  v.validation.startBtn.disabled = true;
+  v.progress.reset();
+  v.progress.el.hidden = false;
+  v.active = importController({
+    ctx: v.ctx,
+    checked: v.checked,
+    source: v.source,
+    provider: v.provider.value,
+    defaultApp,
+    progress: v.progress,
+    resumeRecord,
+    onFinished: () => onFinished(v),
+  });
+  try {
+    await v.active.start();
+  } catch (err) {
+    v.active = null;
+    setInputsDisabled(v, false);
+    v.validation.showError(err);
+    return;
+  }
+  v.journal.refresh();
+  v.progress.el.scrollIntoView({ behavior: "smooth", block: "nearest" });
+}
+
+/** @param {View} v */
+function onFinished(v) {
+  const summary = v.active.summary();
+  const again = h("button", { class: "btn", type: "button", onclick: () => resetImport(v) }, "Start a new import");
+  replace(v.progress.finished, finishedSummary({ ...summary, actions: [again] }));
+  v.ctx.emit("registrations-changed");
+  const t = summary.tally;
+  toast(`Import finished: ${fmtNum(t.imported)} imported, ${fmtNum(t.failed)} failed.`, t.failed ? "error" : "success");
+}
+
+/** @param {View} v */
+function resetImport(v) {
+  v.active = null;
+  v.progress.el.hidden = true;
+  setInputsDisabled(v, false);
+  v.journal.refresh();
+  validate(v);
+}
+
 /** @param {any} ctx */
 export function create(ctx) {
-  /** @type {import("../lib/import-source.js").Source} */
-  let source = { kind: "text", name: null, text: "" };
-  /** @type {any} */
-  let checked = null;
-  /** @type {ReturnType<typeof importController> | null} */
-  let active = null;
-  /** @type {import("../lib/import-journal.js").ImportRecord | null} */
-  let awaitingFile = null;
-
-  const provider = providerSelect();
-  const input = importSource({
-    onSource: (s) => {
-      source = s;
-      validate();
-    },
-    provider: () => provider.value,
-  });
-  provider.addEventListener("change", () => validate());
   /** @type {HTMLElement | undefined} */
   let form;
-  const apps = appSelect(ctx, { onError: appErrorHandler(() => form?.querySelector('[data-field="appName"]')) });
-  const validation = validationCard();
-  const startBtn = validation.startBtn;
-  const progress = progressCard({
-    concurrency: CONCURRENCY,
-    onPause: () => active?.togglePause(),
-    onCancel: () => active?.cancel(),
-  });
-  const journal = journalView({ onResume: resume, isActive: (id) => active?.record?.id === id });
-
-  function validate() {
-    validation.showError(null);
-    checked = null;
-    if (source.kind === "text" && !source.text.trim()) return validation.empty();
-    try {
-      checked = check(source, provider.value);
-    } catch (err) {
-      return validation.unreadable(/** @type {Error} */ (err).message);
-    }
-    validation.show(checked, source.name, Boolean(active));
-    if (awaitingFile && source.kind === "file") resumeWithSource(awaitingFile);
-  }
-
-  startBtn.addEventListener("click", () => {
-    if (!checked || active) return;
-    const needsDefaultApp = checked.rows.some((/** @type {any} */ r) => r.status === "pending" && !r.appName);
-    if (needsDefaultApp && !apps.value()) {
-      validation.showError({
-        code: "VALIDATION_ERROR",
-        field: "appName",
-        message: "Choose the app to register the devices in.",
-      });
-      return;
-    }
-    startImport(apps.value(), null);
-  });
-
-  /** @param {import("../lib/import-journal.js").ImportRecord} record */
-  function resume(record) {
-    if (active) return;
-    if (record.text !== null) {
-      provider.value = record.provider;
-      input.setText(record.text);
-      source = { kind: "text", name: null, text: record.text };
-      validate();
-      resumeWithSource(record);
-    } else {
-      awaitingFile = record;
-      provider.value = record.provider;
-      validation.showError({
-        code: "VALIDATION_ERROR",
-        message: `Choose ${record.sourceName ?? "the same file"} again to resume the import.`,
-      });
-      input.fileInput.focus();
-    }
-  }
-
-  /** @param {import("../lib/import-journal.js").ImportRecord} record */
-  async function resumeWithSource(record) {
-    awaitingFile = null;
-    if (!checked || (await sourceFingerprint(source, provider.value)) !== record.fingerprint) {
-      validation.showError({
-        code: "VALIDATION_ERROR",
-        message:
-          "This is not the input of the interrupted import (its content differs), so it cannot be resumed. Import it as a new import instead.",
-      });
-      return;
-    }
-    startImport(record.defaultApp, record);
-  }
-
-  /**
-   * @param {string} defaultApp
-   * @param {import("../lib/import-journal.js").ImportRecord | null} resumeRecord
-   */
-  async function startImport(defaultApp, resumeRecord) {
-    setInputsDisabled(true);
-    startBtn.disabled = true;
-    progress.reset();
-    progress.el.hidden = false;
-    active = importController({
-      ctx,
-      checked,
-      source,
-      provider: provider.value,
-      defaultApp,
-      progress,
-      resumeRecord,
-      onFinished,
-    });
-    try {
-      await active.start();
-    } catch (err) {
-      active = null;
-      setInputsDisabled(false);
-      validation.showError(err);
-      return;
-    }
-    journal.refresh();
-    progress.el.scrollIntoView({ behavior: "smooth", block: "nearest" });
-  }
-
-  function onFinished() {
-    replace(
-      progress.finished,
-      finishedSummary({
-        ...active.summary(),
-        actions: [h("button", { class: "btn", type: "button", onclick: resetImport }, "Start a new import")],
-      }),
-    );
-    ctx.emit("registrations-changed");
-    const t = active.summary().tally;
-    toast(
-      `Import finished: ${fmtNum(t.imported)} imported, ${fmtNum(t.failed)} failed.`,
-      t.failed ? "error" : "success",
-    );
-  }
-
-  function resetImport() {
-    active = null;
-    progress.el.hidden = true;
-    setInputsDisabled(false);
-    journal.refresh();
-    validate();
-  }
-
-  /** @param {boolean} disabled */
-  function setInputsDisabled(disabled) {
-    input.setDisabled(disabled);
-    provider.disabled = disabled;
-    apps.select.disabled = disabled;
-  }
-
+  const provider = providerSelect();
+  /** @type {View} */
+  const v = {
+    ctx,
+    source: { kind: "text", name: null, text: "" },
+    checked: null,
+    active: null,
+    awaitingFile: null,
+    provider,
+    input: importSource({
+      onSource: (s) => {
+        v.source = s;
+        validate(v);
+      },
+      provider: () => provider.value,
+    }),
+    apps: appSelect(ctx, { onError: appErrorHandler(() => form?.querySelector('[data-field="appName"]')) }),
+    validation: validationCard(),
+    progress: progressCard({
+      concurrency: CONCURRENCY,
+      onPause: () => v.active?.togglePause(),
+      onCancel: () => v.active?.cancel(),
+    }),
+    journal: journalView({ onResume: (record) => resume(v, record), isActive: (id) => v.active?.record?.id === id }),
+  };
+  provider.addEventListener("change", () => validate(v));
+  v.validation.startBtn.addEventListener("click", () => onStart(v));
   const beforeUnload = (/** @type {BeforeUnloadEvent} */ e) => {
-    if (!active?.running()) return;
+    if (!v.active?.running()) return;
     // The journal lets the import resume, but leaving still stops it: ask first.
     e.preventDefault();
     e.returnValue = "";
   };
   window.addEventListener("beforeunload", beforeUnload);
-
-  form = sourceForm(input, provider, apps.select);
-
+  form = sourceForm(v.input, provider, v.apps.select);
   const el = h(
     "div",
     null,
@@ -289,21 +312,21 @@ export function create(ctx) {
       "Bulk import",
       "Register many devices at once — also for teams moving from Twilio Notify: identities become users, with all their devices.",
     ),
-    journal.el,
+    v.journal.el,
     form,
-    validation.el,
-    progress.el,
+    v.validation.el,
+    v.progress.el,
   );
-  validate();
-  journal.refresh();
+  validate(v);
+  v.journal.refresh();
   return {
     el,
     show() {
-      if (!active) journal.refresh();
+      if (!v.active) v.journal.refresh();
     },
     destroy() {
-      active?.stop();
-      input.cancel();
+      v.active?.stop();
+      v.input.cancel();
       window.removeEventListener("beforeunload", beforeUnload);
     },
   };
