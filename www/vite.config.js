@@ -17,6 +17,8 @@ export default {
     assetsInlineLimit: 0,
     sourcemap: false,
   },
+  // The import file reader (src/lib/import-worker.js) is a module worker that imports Papa Parse.
+  worker: { format: "es" },
   // `npx vite --config www/vite.config.js`: the dev server forwards /api to a running stack.
   server: {
     proxy: process.env.PUSH_ADMIN_API

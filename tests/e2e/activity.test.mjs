@@ -69,15 +69,40 @@ test("activity: 25 sends over two pages, newest first, next and previous, open o
   const row = page.locator(`tr[data-operation-id="${oldestOnPage.id}"]`);
   await row.getByText("COMPLETED").waitFor();
   assert.equal(
-    await row.locator("td.num").textContent(),
-    `${oldestOnPage.stats.sent} / ${oldestOnPage.stats.failed} / ${oldestOnPage.stats.total}`,
+    await row.getByTestId("delivery-counts").textContent(),
+    `${oldestOnPage.stats.sent} sent · ${oldestOnPage.stats.failed} failed · ${oldestOnPage.stats.total} total`,
   );
+  // What was sent, and when: the title from the operation's notifications, the creation time.
+  const sentIndex = newestFirst.length - newestFirst.indexOf(oldestOnPage.id);
+  await row.locator(".op-title").getByText(`Send ${sentIndex}`, { exact: true }).waitFor();
+  assert.equal(await row.locator("time").getAttribute("datetime"), oldestOnPage.createdAt);
+  // At 1280 px the table fits its card (no sideways scroll); at 390 px no label overlaps its value.
+  const overflow = await page
+    .locator("table.operations")
+    .evaluate((t) => t.parentElement.scrollWidth - t.parentElement.clientWidth);
+  assert.ok(overflow <= 0, `the Activity table scrolls sideways by ${overflow}px at 1280 px`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overlaps = await page
+    .locator("table.operations tbody tr")
+    .first()
+    .evaluate((tr) =>
+      [...tr.cells].flatMap((td) => {
+        const label = parseFloat(getComputedStyle(td, "::before").width) || 0;
+        const left = td.getBoundingClientRect().left + label;
+        return [...td.children].filter((c) => c.getBoundingClientRect().left < left - 0.5).map(() => td.dataset.label);
+      }),
+    );
+  assert.deepEqual(overlaps, [], "values start after their labels at 390 px");
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   // Open one: the operation view with its recipients.
   await row.getByRole("link").click();
   await page.getByRole("heading", { name: "Operation", level: 1 }).waitFor();
   const panel = page.locator(`section.operation[data-operation-id="${oldestOnPage.id}"]`);
   await panel.getByTestId("operation-status").getByText("COMPLETED").waitFor();
+  await panel.getByTestId("operation-title").getByText("Completed").waitFor();
+  await panel.getByTestId("operation-content").getByText(`Send ${sentIndex}`).waitFor();
+  assert.equal(await page.locator("#nav a", { hasText: "Activity" }).getAttribute("aria-current"), "location");
   await panel.locator("tbody tr").first().waitFor();
   assert.equal(await panel.locator("tbody tr").count(), oldestOnPage.stats.recipients);
   await screenshotsAtBothWidths(page, "operation");

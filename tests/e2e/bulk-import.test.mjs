@@ -74,6 +74,15 @@ test("bulk import of 10,000 rows: report, progress, pause/resume, retries, every
     .first()
     .getByRole("cell", { name: String(firstInvalid.line), exact: true })
     .waitFor();
+  // Each problem shows its input line and the token as it was (shortened; whole in the tooltip).
+  const truncatedRow = report.locator("tr", { hasText: "TRUNCATED_DESCRIPTION" }).first();
+  assert.equal(
+    await truncatedRow.locator('td[data-label="Token"] code').getAttribute("title"),
+    "{length = 32, bytes = 0x965b251c 6cb1926d ... 5f857679 376eab7c }",
+  );
+  assert.match(await truncatedRow.locator('td[data-label="Token"]').textContent(), /…/);
+  // The page says that running an import again is safe.
+  await report.getByText(/Importing is safe to repeat/).waitFor();
   await screenshotsAtBothWidths(page, "import-report");
 
   // A few transient faults on registration: the client retries them; nothing is lost.
@@ -195,6 +204,12 @@ test("bulk import of a Notify Bindings export: identities become users with all 
   };
   const { page, context, problems } = await openApp(browser, stack);
   await signIn(page, stack.adminToken);
+  // The users list, open before the import, is refreshed after it without asking.
+  await page.goto(`${stack.url}/#/registrations`);
+  await page.getByRole("button", { name: "Show users" }).click();
+  const usersNote = page.locator(".users-list .toolbar p");
+  await usersNote.getByText(/users?, newest first/).waitFor();
+  const usersBefore = Number((await usersNote.textContent()).replace(/\D/g, ""));
   await page.goto(`${stack.url}/#/import`);
   // Dropped onto the drop zone, as a person would from their file manager.
   const dataTransfer = await page.evaluateHandle((json) => {
@@ -213,6 +228,9 @@ test("bulk import of a Notify Bindings export: identities become users with all 
   const equation = page.getByTestId("import-equation");
   await equation.waitFor();
   assert.equal(await equation.textContent(), "9 rows = 5 imported + 0 failed + 3 skipped + 1 duplicates");
+  await page.goto(`${stack.url}/#/registrations`);
+  await usersNote.getByText(`${(usersBefore + 3).toLocaleString("en-US")} users, newest first`).waitFor();
+  await page.goto(`${stack.url}/#/import`);
 
   // One user per identity, holding all of that identity's devices.
   const state = await emulatorState(stack);
@@ -260,6 +278,9 @@ test("bulk import canceled midway: the rest is reported as canceled, nothing is 
   await paste(page, page.getByLabel("Tokens or CSV"), lines);
   const report = page.getByTestId("import-report");
   await report.getByText("One token per line").waitFor();
+  // The input box numbers its lines, so the report's line numbers can be found in it.
+  const gutter = await page.locator(".numbered .gutter").textContent();
+  assert.ok(gutter.startsWith("1\n2\n3\n") && gutter.includes("\n400\n"), "lines 1–400 numbered");
   await page.getByRole("button", { name: "Import 400 devices" }).click();
   const stats = page.getByTestId("import-stats");
   await eventually(async () => (await readCounts(stats)).imported >= 16, { message: "some imported" });

@@ -41,12 +41,21 @@ test("register a device: detect the provider, create the registration, show the 
   await page.getByText("DESCRIPTION_WITHOUT_BYTES").waitFor();
   await page.getByRole("button", { name: "Register device" }).click();
   await page.locator('[data-field="token"] .field-error').getByText("This token cannot be registered").waitFor();
+  // The explanation appears once (in the check), not again under the field.
+  const explanation = await page.locator('[data-field="token"] .error-message').textContent();
+  assert.equal(await page.getByText(explanation, { exact: false }).count(), 1);
   assert.equal((await emulator(stack, "/__emulator/log")).requests.length, 0, "nothing sent for an invalid token");
 
   // An FCM token: the provider follows the detection.
   await token.fill(FCM);
   await page.getByText("Detected: FCM").waitFor();
   assert.equal(await page.getByLabel("Provider").inputValue(), "FCM");
+  // Choosing APN for it: the hint never claims otherwise; the check explains the mismatch once.
+  await page.getByLabel("Provider").selectOption("APN");
+  await page.getByText("PROVIDER_MISMATCH").waitFor();
+  assert.equal(await page.locator(".detected").textContent(), "");
+  await page.getByLabel("Provider").selectOption("FCM");
+  await page.getByText("Detected: FCM").waitFor();
   await page.getByRole("button", { name: "Register device" }).click();
   const userId = await page.getByTestId("registered-user").textContent();
   assert.match(userId, /^comms_pushnotificationuser_/);
@@ -72,6 +81,7 @@ test("register a device: detect the provider, create the registration, show the 
   const listed = page.locator(".result section").last().locator("tbody tr");
   await listed.nth(1).waitFor();
   assert.equal(await listed.count(), 2);
+  assert.equal(await page.locator(".result [data-registration-id]").count(), 1, "the registration is drawn once");
   await screenshotsAtBothWidths(page, "register-result");
 
   state = await emulatorState(stack);

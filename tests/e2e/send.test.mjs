@@ -64,6 +64,9 @@ test("send a push: inline validation, operation followed to COMPLETED, failures 
   // Fixed list (with a duplicate, sent once) plus a user ID; no title or body → told where.
   await tokens.fill([seed.apn.toUpperCase(), seed.fcm, GONE, seed.apn].join("\n"));
   await check.getByText("1 duplicate (sent once)").waitFor();
+  // Duplicates are not extra valid recipients: 4 lines, 3 devices.
+  await check.getByText("3 valid", { exact: true }).waitFor();
+  await page.getByTestId("default-app").getByText("The default app (demo_app)").waitFor();
   await page.getByLabel("User IDs").fill(seed.userId);
   await page.getByText("4 recipients (3 tokens, 1 user)").waitFor();
   await page.getByLabel("Title").fill("");
@@ -85,6 +88,7 @@ test("send a push: inline validation, operation followed to COMPLETED, failures 
   await panel.waitFor();
   await panel.getByTestId("operation-status").getByText("COMPLETED").waitFor({ timeout: 20_000 });
   await page.locator('section.operation[data-final="true"]').waitFor();
+  await panel.getByTestId("operation-title").getByText("Completed").waitFor();
   // 3 tokens + the seed user's 2 devices = 5 notifications: 1 FAILED (Unregistered).
   const stat = async (key) => Number((await panel.locator(`[data-stat="${key}"]`).textContent()).replace(/\D/g, ""));
   assert.equal(await stat("total"), 4);

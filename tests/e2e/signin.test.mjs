@@ -78,7 +78,7 @@ test("sign in: wrong token refused with a clear message, right token kept for th
   assert.equal(await page.evaluate(() => localStorage.length), 0, "never in localStorage");
   assert.ok(!page.url().includes(stack.adminToken), "never in the URL");
   const visible = await page.evaluate(
-    // biome-ignore lint/performance/useDomNodeTextContent: the check is about what is displayed, i.e. rendered text
+    // biome-ignore lint/performance/useDomNodeTextContent: what is displayed is the point here
     () => document.body.innerText + [...document.querySelectorAll("input, textarea")].map((i) => i.value).join(" "),
   );
   assert.ok(!visible.includes(stack.adminToken), "never displayed (the input was cleared)");

@@ -81,7 +81,11 @@ test("token checker: recognises, explains, highlights, copies; responsive with 1
   await page.evaluate(() => performance.clearMeasures("token-check"));
   const t0 = Date.now();
   await paste(page, token, big);
-  await output.getByText("This looks like 10,000 tokens").waitFor();
+  await output.getByText("This looks like several tokens (10,000 lines)").waitFor();
+  // Several tokens: only that, and no error about a newline character.
+  assert.equal(await output.getByTestId("error-code").count(), 0);
+  assert.doesNotMatch(await output.textContent(), /newline|line break|NEWLINE/i);
+  await output.getByRole("link", { name: "use Bulk import" }).waitFor();
   await token.press("End");
   await token.pressSequentially("abc", { delay: 30 });
   await page.waitForFunction(() => performance.getEntriesByName("token-check").length >= 4);

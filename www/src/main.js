@@ -1,10 +1,12 @@
+// @ts-check
 // Boot, session and routing. Each feature is one module in ./views exporting `create(ctx)` →
 // { el, show?(params), hide?(), destroy?() }. Views are created once per session and kept, so a
 // half-filled form or a running import survives switching sections.
 import init from "twilio-push-wasm";
 import { h, replace } from "./lib/dom.js";
 import { createClient, forgetToken, storedToken, fetchHealth, loadApps, probe } from "./lib/api.js";
-import { errorBox, errorMessage, notice } from "./lib/ui.js";
+import { errorBox, errorMessage, notice, proxyAddress } from "./lib/ui.js";
+import { onConnectionChange, setConnection } from "./lib/connection.js";
 import * as signIn from "./views/sign-in.js";
 import * as tokenChecker from "./views/token-checker.js";
 import * as register from "./views/register.js";
@@ -25,7 +27,7 @@ const ROUTES = [
   { path: "import", label: "Bulk import", view: bulkImport, auth: true },
   { path: "apps", label: "Apps & credentials", view: apps, auth: true },
   { path: "activity", label: "Activity", view: activity, auth: true },
-  { path: "operations", label: "Operation", view: operation, auth: true, hidden: true },
+  { path: "operations", label: "Operation", view: operation, auth: true, hidden: true, within: "activity" },
 ];
 const HOME = "tokens";
 
@@ -69,7 +71,7 @@ const ctx = {
     renderNav();
     signOutButton.hidden = false;
     const { routeDef } = parseHash();
-    if (!routeDef || !routeDef.auth) ctx.navigate("#/register");
+    if (!routeDef?.auth) ctx.navigate("#/register");
     else route();
   },
   signOut,
@@ -94,22 +96,30 @@ function renderNav() {
       "ul",
       null,
       visible.map((r) =>
-        h(
-          "li",
-          null,
-          h("a", { href: `#/${r.path}`, "aria-current": routeDef?.path === r.path ? "page" : undefined }, r.label),
-        ),
+        h("li", null, h("a", { href: `#/${r.path}`, "aria-current": currentFor(routeDef, r) }, r.label)),
       ),
       session.client
         ? null
         : h("li", null, h("a", { href: "#/signin", "aria-current": routeDef ? undefined : "page" }, "Sign in")),
     ),
   );
-  // On phones the nav scrolls sideways: keep the current section in view.
-  const current = nav.querySelector('[aria-current="page"]');
+  revealCurrentSection();
+}
+
+/** On phones the nav scrolls sideways: keep the current section in view. */
+function revealCurrentSection() {
+  const current = nav.querySelector("[aria-current]");
   const list = nav.firstElementChild;
   if (current && list && list.scrollWidth > list.clientWidth)
     current.scrollIntoView({ block: "nearest", inline: "nearest" });
+}
+window.addEventListener("resize", revealCurrentSection);
+
+/** "page" for the current section; a hidden page (an operation) marks its section ("location"). */
+function currentFor(routeDef, r) {
+  if (routeDef?.path === r.path) return "page";
+  if (routeDef?.within === r.path) return "location";
+  return undefined;
 }
 
 function viewFor(routeDef) {
@@ -132,7 +142,7 @@ function route() {
   const target = routeDef && (!routeDef.auth || session.client) ? routeDef : null;
   if (!routeDef && session.client) return ctx.navigate(`#/${HOME}`);
   if (session.current && session.current !== target) session.views.get(session.current.path)?.hide?.();
-  for (const el of main.children) el.hidden = true;
+  for (const el of main.children) /** @type {HTMLElement} */ (el).hidden = true;
   if (!target) {
     signInView ??= signIn.create(ctx);
     if (!signInView.el.isConnected) main.append(signInView.el);
@@ -152,6 +162,7 @@ function route() {
   renderNav();
 }
 
+/** @param {{ reason?: string }} [options] */
 function signOut({ reason } = {}) {
   forgetToken();
   for (const view of session.views.values()) {
@@ -178,30 +189,63 @@ function onUnauthorized() {
   if (session.client) signOut({ reason: "The proxy no longer accepts your admin token (HTTP 401). Sign in again." });
 }
 
-async function showUpstream() {
-  try {
-    const health = await fetchHealth();
-    const live = health.upstream === "twilio";
-    const label = live
-      ? "Live: Twilio"
-      : health.upstream === "emulator"
-        ? "Emulator"
-        : `Upstream: ${health.upstream ?? "unknown"}`;
+let health = null;
+let recheckTimer = 0;
+
+/** The header's badge: where requests go (Live: Twilio / Emulator), or Offline. */
+function renderUpstream(state) {
+  clearTimeout(recheckTimer);
+  if (state === "offline") {
     replace(
       upstream,
       h(
         "span",
         {
-          class: `chip chip-${live ? "success" : "warning"}`,
-          title: `The proxy is ${health.status === "ok" ? "up" : health.status}; requests go to ${live ? "Twilio" : (health.upstream ?? "an unknown upstream")}.`,
+          class: "chip chip-danger",
+          "data-testid": "connection",
+          title: `Can't reach the proxy at ${proxyAddress()}.`,
         },
-        label,
+        "Offline",
       ),
     );
+    // Look again every few seconds; the badge comes back by itself once the proxy answers.
+    recheckTimer = setTimeout(showUpstream, 5000);
+    return;
+  }
+  if (!health) return;
+  const live = health.upstream === "twilio";
+  const label = live
+    ? "Live: Twilio"
+    : health.upstream === "emulator"
+      ? "Emulator"
+      : `Upstream: ${health.upstream ?? "unknown"}`;
+  replace(
+    upstream,
+    h(
+      "span",
+      {
+        class: `chip chip-${live ? "success" : "warning"}`,
+        "data-testid": "connection",
+        title: `The proxy is ${health.status === "ok" ? "up" : health.status}; requests go to ${live ? "Twilio" : (health.upstream ?? "an unknown upstream")}.`,
+      },
+      label,
+    ),
+  );
+}
+
+async function showUpstream() {
+  try {
+    health = await fetchHealth();
+    renderUpstream("online");
   } catch (err) {
-    replace(upstream, h("span", { class: "chip chip-danger", title: errorMessage(err) }, "Proxy unreachable"));
+    if (err?.code === "NETWORK_ERROR") renderUpstream("offline");
+    else replace(upstream, h("span", { class: "chip chip-danger", title: errorMessage(err) }, "Proxy unhealthy"));
   }
 }
+
+onConnectionChange((state) => (state === "online" && !health ? showUpstream() : renderUpstream(state)));
+window.addEventListener("offline", () => setConnection("offline"));
+window.addEventListener("online", showUpstream);
 
 async function boot() {
   signOutButton.addEventListener("click", () => signOut());

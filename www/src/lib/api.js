@@ -1,7 +1,9 @@
+// @ts-check
 // The one place that knows where the API is and how the page authenticates. The proxy serves
 // Twilio's paths under /api/v1 and wants `Authorization: Bearer <admin token>`; changing these
 // two things points the page at anything else that speaks the same API.
 import { PushClient } from "twilio-push-wasm";
+import { noteOutcome } from "./connection.js";
 
 export const API_BASE = "/api/v1";
 export const HEALTH_URL = "/api/health";
@@ -31,6 +33,10 @@ export function forgetToken() {
  * token is no longer accepted) ends the session wherever it happens: `onUnauthorized` is called
  * and the error is rethrown for the caller to show.
  */
+/**
+ * @param {string} adminToken
+ * @param {{ onUnauthorized?: (err: unknown) => void }} [options]
+ */
 export function createClient(adminToken, { onUnauthorized } = {}) {
   const client = new PushClient({ baseUrl: API_BASE, auth: { bearer: adminToken }, timeoutMs: 20_000 });
   return new Proxy(client, {
@@ -46,10 +52,17 @@ export function createClient(adminToken, { onUnauthorized } = {}) {
           return Promise.reject(err);
         }
         if (result && typeof result.then === "function") {
-          return result.catch((err) => {
-            if (err?.code === "API_ERROR" && err.status === 401) onUnauthorized?.(err);
-            throw err;
-          });
+          return result.then(
+            (value) => {
+              noteOutcome(null);
+              return value;
+            },
+            (err) => {
+              noteOutcome(err);
+              if (err?.code === "API_ERROR" && err.status === 401) onUnauthorized?.(err);
+              throw err;
+            },
+          );
         }
         return result;
       };
@@ -64,7 +77,15 @@ export async function probe(client) {
 
 /** GET /api/health → { status, upstream }. Throws with a readable message. */
 export async function fetchHealth() {
-  const res = await fetch(HEALTH_URL, { headers: { Accept: "application/json" } });
+  let res;
+  try {
+    res = await fetch(HEALTH_URL, { headers: { Accept: "application/json" }, cache: "no-store" });
+  } catch (err) {
+    const unreachable = Object.assign(new Error(String(err)), { code: "NETWORK_ERROR" });
+    noteOutcome(unreachable);
+    throw unreachable;
+  }
+  noteOutcome(null);
   if (!res.ok) throw new Error(`The proxy's health check answered HTTP ${res.status}.`);
   return res.json();
 }

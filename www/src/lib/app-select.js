@@ -1,3 +1,4 @@
+// @ts-check
 // A <select> of the account's apps (default first and pre-selected), kept fresh when apps change.
 import { h, replace } from "./dom.js";
 import { errorMessage } from "./ui.js";
@@ -5,6 +6,11 @@ import { errorMessage } from "./ui.js";
 /**
  * Returns { select, reload, value() }. `allowAll` adds a first "All apps" option (value "").
  * Loading problems are shown as a disabled option and in `onError`.
+ */
+/**
+ * @param {any} ctx
+ * @param {{ allowAll?: boolean, onError?: (err: unknown, retry?: () => void) => void,
+ *   onChange?: (value: string) => void }} [options]
  */
 export function appSelect(ctx, { allowAll = false, onError, onChange } = {}) {
   const select = h("select", { required: !allowAll, onchange: () => onChange?.(select.value) });
@@ -34,7 +40,7 @@ export function appSelect(ctx, { allowAll = false, onError, onChange } = {}) {
       onError?.(null);
     } catch (err) {
       replace(select, h("option", { value: "", disabled: true }, "Apps could not be loaded"));
-      onError?.(err);
+      onError?.(err, reload);
     }
   }
   reload();
@@ -44,12 +50,16 @@ export function appSelect(ctx, { allowAll = false, onError, onChange } = {}) {
 
 /** Shows an app-loading error under the select's field. */
 export function appErrorHandler(getField) {
-  return (err) => {
+  return (err, retry) => {
     const wrap = getField();
     if (!wrap) return;
     const slot = wrap.querySelector(":scope > .field-error");
     if (!slot) return;
     slot.hidden = !err;
-    slot.textContent = err ? `Apps could not be loaded: ${errorMessage(err)}` : "";
+    replace(
+      slot,
+      err ? `Apps could not be loaded: ${errorMessage(err)} ` : null,
+      err && retry ? h("button", { class: "btn btn-small", type: "button", onclick: retry }, "Try again") : null,
+    );
   };
 }

@@ -1,8 +1,11 @@
+// @ts-check
 // Bulk import input: one token per line, a CSV with a `token` column (optional `provider`,
 // `userId`, `appName`), or a Twilio Notify Bindings export (CSV or JSON). Pure functions, no DOM.
 //
 // Every data row keeps the line it came from (1-based; CSV header included; for JSON the record
-// number), so every problem can be reported where the person can find it.
+// number), so every problem can be reported where the person can find it. CSV is read by Papa
+// Parse; files are read in a Web Worker (import-worker.js) with the same row building below.
+import Papa from "papaparse";
 
 export const FORMATS = {
   lines: "One token per line",
@@ -11,55 +14,43 @@ export const FORMATS = {
   "notify-json": "Twilio Notify Bindings export (JSON)",
 };
 
-/** RFC 4180 CSV: quoted fields, "" escapes, CRLF or LF. Returns [{ line, cells }], blank records dropped. */
+/**
+ * Data records of CSV text (RFC 4180, parsed by Papa Parse), each with the input line it starts
+ * on; blank records dropped.
+ * @param {string} text
+ * @returns {{ line: number, cells: string[] }[]}
+ */
 export function parseCsv(text) {
+  const { data } = Papa.parse(text, { skipEmptyLines: false });
   const records = [];
-  let cells = [];
-  let cell = "";
-  let quoted = false;
-  let line = 1;
-  let recordLine = 1;
-  let i = 0;
-  const n = text.length;
-  const endRecord = () => {
-    cells.push(cell);
-    if (cells.length > 1 || cells[0].trim() !== "") records.push({ line: recordLine, cells });
-    cells = [];
-    cell = "";
-  };
-  while (i < n) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else {
-        if (c === "\n") line++;
-        cell += c;
-      }
-      i++;
-      continue;
-    }
-    if (c === '"' && cell.trim() === "") {
-      quoted = true;
-      cell = "";
-    } else if (c === ",") {
-      cells.push(cell);
-      cell = "";
-    } else if (c === "\n" || c === "\r") {
-      if (c === "\r" && text[i + 1] === "\n") i++;
-      endRecord();
-      line++;
-      recordLine = line;
-    } else cell += c;
-    i++;
+  const lines = lineCounter();
+  for (const cells of /** @type {string[][]} */ (data)) {
+    const line = lines.next(cells);
+    if (!isBlank(cells)) records.push({ line, cells });
   }
-  if (cell !== "" || cells.length) endRecord();
   return records;
+}
+
+/** @param {string[]} cells */
+const isBlank = (cells) => cells.length <= 1 && (cells[0] ?? "").trim() === "";
+
+/**
+ * Input line numbers of consecutive CSV records (Papa Parse does not report them): a record
+ * starts one line after the previous one ended, and spans one line more per line break inside
+ * its quoted cells.
+ */
+export function lineCounter() {
+  let next = 1;
+  return {
+    /** @param {string[]} cells  the record's cells → the line it starts on */
+    next(cells) {
+      const line = next;
+      let breaks = 0;
+      for (const cell of cells) for (let i = cell.indexOf("\n"); i !== -1; i = cell.indexOf("\n", i + 1)) breaks++;
+      next += 1 + breaks;
+      return line;
+    },
+  };
 }
 
 const norm = (s) =>
@@ -159,37 +150,77 @@ export function parseImport(text, format = detectFormat(text)) {
     });
     return { format, rows, skipped, lineMode: false };
   }
-  const records = parseCsv(text);
-  if (!records.length) return { format, rows, skipped, lineMode: false };
-  const header = records[0].cells.map(norm);
-  const col = (...names) => header.findIndex((h) => names.includes(h));
-  if (format === "notify-csv") {
-    const typeCol = col("bindingtype");
-    const addressCol = col("address");
-    const identityCol = col("identity");
-    for (const { line, cells } of records.slice(1)) {
-      const { row, skip } = bindingRow(
-        line,
-        cells[typeCol],
-        cells[addressCol],
-        identityCol >= 0 ? cells[identityCol]?.trim() : null,
-      );
-      if (row) rows.push({ ...row, userId: null, appName: null });
-      else skipped.push(skip);
-    }
-    return { format, rows, skipped, lineMode: false };
-  }
+  const builder = csvRows(format);
+  for (const { line, cells } of parseCsv(text)) builder.add(line, cells);
+  return builder.result();
+}
+
+/**
+ * Builds rows from CSV records one at a time (so a file can be streamed): the first record is
+ * the header. Throws when a plain CSV has no token column.
+ * @param {string} format  "csv" | "notify-csv"
+ */
+export function csvRows(format) {
+  /** @type {any[]} */
+  const rows = [];
+  /** @type {any[]} */
+  const skipped = [];
+  /** @type {((line: number, cells: string[]) => void) | null} */
+  let addRow = null;
+  return {
+    /**
+     * @param {number} line
+     * @param {string[]} cells
+     */
+    add(line, cells) {
+      if (addRow) addRow(line, cells);
+      else addRow = format === "notify-csv" ? notifyColumns(cells, rows, skipped) : tokenColumns(cells, rows, skipped);
+    },
+    result: () => ({ format, rows, skipped, lineMode: false }),
+  };
+}
+
+/**
+ * @param {string[]} headerCells
+ * @param {any[]} rows
+ * @param {any[]} skipped
+ */
+function notifyColumns(headerCells, rows, skipped) {
+  const header = headerCells.map(norm);
+  const typeCol = header.indexOf("bindingtype");
+  const addressCol = header.indexOf("address");
+  const identityCol = header.indexOf("identity");
+  return (/** @type {number} */ line, /** @type {string[]} */ cells) => {
+    const { row, skip } = bindingRow(
+      line,
+      cells[typeCol],
+      cells[addressCol],
+      identityCol >= 0 ? cells[identityCol]?.trim() : null,
+    );
+    if (row) rows.push({ ...row, userId: null, appName: null });
+    else skipped.push(skip);
+  };
+}
+
+/**
+ * @param {string[]} headerCells
+ * @param {any[]} rows
+ * @param {any[]} skipped
+ */
+function tokenColumns(headerCells, rows, skipped) {
+  const header = headerCells.map(norm);
+  const col = (/** @type {string[]} */ ...names) => header.findIndex((h) => names.includes(h));
   const tokenCol = col("token");
   if (tokenCol < 0) throw new Error('The CSV has no "token" column in its first line.');
   const providerCol = col("provider");
   const userCol = col("userid");
   const appCol = col("appname", "app");
-  for (const { line, cells } of records.slice(1)) {
+  return (/** @type {number} */ line, /** @type {string[]} */ cells) => {
     const raw = cells[tokenCol] ?? "";
     const p = providerCol >= 0 ? providerOf(cells[providerCol]) : { provider: null };
     if (p.error) {
       skipped.push({ line, raw, code: "INVALID_PROVIDER", message: `Skipped: ${p.error}.` });
-      continue;
+      return;
     }
     rows.push({
       line,
@@ -199,8 +230,7 @@ export function parseImport(text, format = detectFormat(text)) {
       appName: appCol >= 0 ? cells[appCol]?.trim() || null : null,
       identity: null,
     });
-  }
-  return { format, rows, skipped, lineMode: false };
+  };
 }
 
 /** CSV text of rows [{line, token, code, message}], quoted where needed. */
@@ -209,5 +239,5 @@ export function toCsv(header, rows) {
     const s = v === null || v === undefined ? "" : String(v);
     return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  return [header.join(","), ...rows.map((r) => header.map((k) => q(r[k])).join(","))].join("\r\n") + "\r\n";
+  return `${[header.join(","), ...rows.map((r) => header.map((k) => q(r[k])).join(","))].join("\r\n")}\r\n`;
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Registers validated import rows with bounded concurrency; pause, resume, cancel; one re-queue
 // for rows that failed transiently (the client has already retried 429/503 itself).
 //
@@ -32,11 +33,17 @@ export function describeFailure(err) {
 }
 
 /**
- * @param rows        rows with status "pending": { line, token, provider, appName, userId?, identity? }
- * @param defaultApp  app for rows without appName
- * @param client      { registerDevice(params), getDeviceRegistration(params) }
- * @param concurrency requests in flight at most
- * @param onChange    called after every state change (throttle it when rendering)
+ * Options:
+ * - `rows`: rows with status "pending": { line, token, provider, appName, userId?, identity? }
+ * - `defaultApp`: app for rows without appName
+ * - `client`: { registerDevice(params), getDeviceRegistration(params) }
+ * - `concurrency`: requests in flight at most
+ * - `onChange`: called after every state change (throttle it when rendering)
+ * - `onRowDone(row)`: awaited with each row once it has its final answer, before it is counted
+ *   (the journal writes it there, so a row reported done is on disk)
+ * - `knownUsers`: identity key → user ID learned earlier (a resumed import)
+ * @param {{ rows: any[], defaultApp: string, client: any, concurrency?: number, onChange?: () => void,
+ *   onRowDone?: (row: any) => Promise<void>, knownUsers?: Map<string, string>, retryDelayMs?: number }} options
  */
 export function createImportRunner({
   rows,
@@ -44,6 +51,8 @@ export function createImportRunner({
   client,
   concurrency = 8,
   onChange = () => {},
+  onRowDone = async () => {},
+  knownUsers = new Map(),
   retryDelayMs = 500,
 }) {
   const queue = [];
@@ -62,10 +71,11 @@ export function createImportRunner({
       row.identityKey = key;
       let g = groups.get(key);
       if (!g) {
-        g = { userId: null, leader: row, waiting: [] };
+        g = { userId: knownUsers.get(key) ?? null, leader: row, waiting: [] };
         groups.set(key, g);
         queue.push(row);
-      } else g.waiting.push(row);
+      } else if (g.userId) queue.push(row);
+      else g.waiting.push(row);
     } else queue.push(row);
   }
 
@@ -75,9 +85,16 @@ export function createImportRunner({
     return n;
   };
 
-  function finish(row, status, failure) {
+  async function finish(row, status, failure) {
     row.status = status;
     if (failure) Object.assign(row, failure);
+    try {
+      await onRowDone(row);
+    } catch (err) {
+      // The journal could not be written: the row still counts; a resume would send it again,
+      // which is safe (registration is idempotent).
+      row.note = `Not journalled: ${errorMessage(err)}`;
+    }
     counts[status === "imported" ? "imported" : "failed"]++;
   }
 
@@ -99,24 +116,28 @@ export function createImportRunner({
         queue.push(row);
         return;
       }
-      finish(row, "failed", describeFailure(err));
+      await finish(row, "failed", describeFailure(err));
       if (g && g.leader === row) promoteNext(g);
       return;
     }
-    finish(row, "imported");
     if (g && !g.userId) {
       // Learn the identity's user ID from the registration just made.
       try {
         const reg = await client.getDeviceRegistration({ deviceRegistrationId: written.resourceId });
         g.userId = reg.userId;
         row.userId = reg.userId;
+        await finish(row, "imported");
         queue.push(...g.waiting);
         g.waiting = [];
       } catch (err) {
         row.note = `Registered, but its user ID could not be read (${describeFailure(err).message}); the identity's next device starts a new user.`;
+        await finish(row, "imported");
         promoteNext(g);
       }
+      return;
     }
+    if (userId) row.userId = userId;
+    await finish(row, "imported");
   }
 
   function promoteNext(g) {
@@ -145,7 +166,7 @@ export function createImportRunner({
         await registerRow(row);
       } catch (err) {
         // registerRow handles API errors; anything else is a bug worth reporting on the row.
-        finish(row, "failed", describeFailure(err));
+        await finish(row, "failed", describeFailure(err));
       } finally {
         inflight--;
         signal.notify();

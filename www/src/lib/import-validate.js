@@ -1,3 +1,4 @@
+// @ts-check
 // The validation report of a bulk import: every row valid, invalid (with the token error) or a
 // duplicate of an earlier row. One inspectTokens call for pasted lines; one per provider group
 // for CSV and Notify exports (whose rows name their provider).

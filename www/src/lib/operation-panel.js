@@ -1,15 +1,48 @@
+// @ts-check
 // An operation (one send) followed live: polls fetchOperation until it is COMPLETED, shows its
 // stats as a bar and its per-recipient notifications with their status; FAILED ones highlighted
 // with their failureReason.
 import { h, replace, shorten, timeEl, fmtNum } from "./dom.js";
-import { statsBar, statusChip, chip, errorBox, copyButton } from "./ui.js";
+import { statsBar, statusChip, chip, errorBox, copyButton, notice } from "./ui.js";
 import { isTransient } from "./api.js";
+import { operationContent, reachedNobody } from "./sent-content.js";
 
 const FINAL = new Set(["COMPLETED", "CANCELED"]);
 const PAGE_SIZE = 50;
 
+/**
+ * The card's title follows the operation: accepted (not read yet) → processing → completed, or a
+ * warning when it reached nobody.
+ * @param {{ status?: string } | null} op
+ */
+function stateTitle(op) {
+  if (!op) return "Accepted";
+  if (reachedNobody(op)) return "Reached nobody";
+  if (op.status === "COMPLETED") return "Completed";
+  if (op.status === "CANCELED") return "Canceled";
+  return "Processing";
+}
+
+/** What to check when a send found no registered device. */
+function nobodyNotice() {
+  return notice(
+    "warning",
+    h("strong", null, "No registered device was found for any recipient, so nothing was sent. "),
+    "Check that the user IDs are right, that those users have devices registered in the app this send went out as (the default app unless you chose another), under ",
+    h("a", { href: "#/registrations" }, "Registrations"),
+    ", and that the devices were not removed.",
+  );
+}
+
+/**
+ * @param {any} ctx
+ * @param {string} operationId
+ * @param {{ title?: string }} [options]  `title` prefixes the state ("Batch 1 of 2 · …")
+ */
 export function operationPanel(ctx, operationId, { title } = {}) {
   const head = h("div", { class: "op-head" });
+  const what = h("div", { class: "op-content", "data-testid": "operation-content" });
+  const warning = h("div", { class: "op-warning" });
   const stats = h("div", { class: "op-stats" });
   const problem = h("div", { class: "op-problem" });
   const filter = h(
@@ -25,8 +58,10 @@ export function operationPanel(ctx, operationId, { title } = {}) {
   const summary = h("p", { class: "muted small", "aria-live": "polite" });
   const el = h(
     "section",
-    { class: "card operation", "data-operation-id": operationId, "aria-label": title ?? `Operation ${operationId}` },
+    { class: "card operation", "data-operation-id": operationId, "aria-label": title ?? "Operation" },
     head,
+    what,
+    warning,
     stats,
     problem,
     h(
@@ -48,12 +83,15 @@ export function operationPanel(ctx, operationId, { title } = {}) {
   let rows = [];
 
   function renderHead(op) {
+    const heading = [title, stateTitle(op)].filter(Boolean).join(" · ");
+    el.setAttribute("aria-label", heading);
+    replace(warning, reachedNobody(op) ? nobodyNotice() : null);
     replace(
       head,
       h(
         "div",
         null,
-        h("h3", null, title ?? "Operation"),
+        h("h3", { "data-testid": "operation-title" }, heading),
         h(
           "p",
           { class: "muted small" },
@@ -67,7 +105,7 @@ export function operationPanel(ctx, operationId, { title } = {}) {
       h(
         "div",
         { class: "op-status", "data-testid": "operation-status" },
-        statusChip(op.status),
+        reachedNobody(op) ? chip("Reached nobody", "warning") : statusChip(op.status),
         FINAL.has(op.status) ? null : h("span", { class: "spinner", "aria-hidden": "true" }),
       ),
     );
@@ -166,9 +204,14 @@ export function operationPanel(ctx, operationId, { title } = {}) {
     } catch (err) {
       if (stopped) return;
       const again = isTransient(err);
+      const retryNow = () => {
+        clearTimeout(timer);
+        replace(problem);
+        poll();
+      };
       replace(
         problem,
-        errorBox(err, { onRetry: again ? null : () => (replace(problem), poll()) }),
+        errorBox(err, { onRetry: retryNow }),
         again ? h("p", { class: "muted small" }, "Trying again shortly…") : null,
       );
       if (!again) return;
@@ -181,8 +224,36 @@ export function operationPanel(ctx, operationId, { title } = {}) {
   more.addEventListener("click", () =>
     loadNotifications({ append: true }).catch((err) => replace(problem, errorBox(err))),
   );
-  replace(head, h("p", { class: "muted" }, "Loading operation ", h("code", null, operationId), "…"));
+  replace(
+    head,
+    h(
+      "div",
+      null,
+      h("h3", { "data-testid": "operation-title" }, [title, stateTitle(null)].filter(Boolean).join(" · ")),
+      h("p", { class: "muted" }, "Loading operation ", h("code", null, operationId), "…"),
+    ),
+  );
+  showContent();
   poll();
+
+  /** What was sent: the title and body, once. */
+  async function showContent() {
+    try {
+      const content = await operationContent(ctx.client, operationId);
+      if (!content) return;
+      replace(
+        what,
+        h(
+          "dl",
+          { class: "facts content-facts" },
+          content.title ? h("div", null, h("dt", null, "Title"), h("dd", null, content.title)) : null,
+          content.body ? h("div", null, h("dt", null, "Body"), h("dd", null, content.body)) : null,
+        ),
+      );
+    } catch {
+      /* the poll shows connection problems */
+    }
+  }
 
   return {
     el,

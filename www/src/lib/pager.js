@@ -1,3 +1,4 @@
+// @ts-check
 // Previous/next paging over the API's opaque page tokens: a stack of the tokens of the pages seen.
 import { h } from "./dom.js";
 

@@ -1,8 +1,13 @@
+// @ts-check
 // One device registration (a user's devices in one app), as a card with its device table.
 import { h, shorten, timeEl } from "./dom.js";
 import { chip, copyButton } from "./ui.js";
 
 /** `onDelete(registration)` adds a delete button; `highlightToken` marks one device row. */
+/**
+ * @param {any} reg
+ * @param {{ onDelete?: (reg: any) => void, highlightToken?: string }} [options]
+ */
 export function registrationCard(reg, { onDelete, highlightToken } = {}) {
   const devices = Array.isArray(reg.devices) ? reg.devices : [];
   return h(

@@ -1,3 +1,4 @@
+// @ts-check
 // Renders an inspectToken() result: what was recognised, or what is wrong and where.
 import { h } from "./dom.js";
 import { chip, copyButton } from "./ui.js";
@@ -6,6 +7,11 @@ import { FORMAT_LABEL, PROVIDER_LABEL, fixFor, highlightExcerpt } from "./tokens
 /**
  * `result` from inspectToken(input, provider). `compact` (forms): status, problem and fix only.
  * `onUseProvider(p)`: offered on PROVIDER_MISMATCH to re-check as the likely provider.
+ */
+/**
+ * @param {any} result
+ * @param {string} input
+ * @param {{ compact?: boolean, onUseProvider?: (provider: string) => void }} [options]
  */
 export function tokenReport(result, input, { compact = false, onUseProvider } = {}) {
   if (result.ok) {

@@ -1,3 +1,4 @@
+// @ts-check
 // Token presentation: names of formats, "how to fix" lines for the mistakes mobile developers
 // make, and the excerpt that highlights the offending character.
 import { h } from "./dom.js";
@@ -19,6 +20,10 @@ export const FORMAT_LABEL = {
  * A short, practical next step for the errors people hit most. The package's message already
  * explains what is wrong; this says what to change, in the app or here. `likely` is the provider
  * inspectToken says the token most likely belongs to.
+ */
+/**
+ * @param {any} error
+ * @param {{ likely?: string | null }} [options]
  */
 export function fixFor(error, { likely } = {}) {
   switch (error?.code) {

@@ -1,3 +1,4 @@
+// @ts-check
 // Shared UI pieces: form fields with their own error slot, error boxes, dialogs, toasts, chips,
 // the operation stats bar. Errors are always shown next to what caused them.
 import { h, replace, uid, fmtNum } from "./dom.js";
@@ -8,6 +9,10 @@ import { h, replace, uid, fmtNum } from "./dom.js";
 /**
  * A labelled field with a hint and an error slot. `control` is an input/select/textarea (its id
  * is set here). `field` is the key errors are routed to (see setFieldError).
+ */
+/**
+ * @param {{ label: string, control: HTMLElement, hint?: string, field?: string, extra?: Node | null,
+ *   optional?: boolean }} options
  */
 export function field({ label, control, hint, field: key, extra, optional = false }) {
   const id = control.id || uid("f");
@@ -27,6 +32,7 @@ export function field({ label, control, hint, field: key, extra, optional = fals
 }
 
 /** A group of radio buttons or checkboxes with a legend and an error slot. */
+/** @param {{ legend: string, children: Node[], field?: string, hint?: string }} options */
 export function fieldset({ legend, children, field: key, hint }) {
   const errorEl = h("p", { class: "field-error", hidden: true });
   return h(
@@ -39,6 +45,10 @@ export function fieldset({ legend, children, field: key, hint }) {
   );
 }
 
+/**
+ * @param {{ name: string, value: string, label: import("./dom.js").Child, checked?: boolean,
+ *   onchange?: (e: Event) => void }} options
+ */
 export function radio({ name, value, label, checked = false, onchange }) {
   const id = uid("r");
   return h(
@@ -49,6 +59,7 @@ export function radio({ name, value, label, checked = false, onchange }) {
   );
 }
 
+/** @param {{ label: string, checked?: boolean, onchange?: (e: Event) => void }} options */
 export function checkbox({ label, checked = false, onchange }) {
   const id = uid("c");
   const input = h("input", { type: "checkbox", id, checked, onchange });
@@ -82,7 +93,7 @@ export function clearFieldErrors(root) {
  * `{field, message}` of an API error body) to the field `mapField(field)` names, everything else
  * to the form's `.form-error` slot next to its submit button.
  */
-export function showFormError(form, err, mapField = (f) => f) {
+export function showFormError(form, err, mapField = (f) => f, { retry = true } = {}) {
   clearFieldErrors(form);
   let placed = false;
   const fieldKey = (f) => (typeof f === "string" && f ? mapField(f) : null);
@@ -104,7 +115,9 @@ export function showFormError(form, err, mapField = (f) => f) {
   }
   const slot = form.querySelector(".form-error");
   if (!placed || unplaced.length) {
-    if (slot) replace(slot, errorBox(err, { extra: unplaced.length && placed ? unplaced : null }));
+    // No answer at all: offer to submit again (nothing was changed by a request that never arrived).
+    const onRetry = retry && (isUnreachable(err) || err?.code === "TIMEOUT") ? () => form.requestSubmit() : undefined;
+    if (slot) replace(slot, errorBox(err, { extra: unplaced.length && placed ? unplaced : null, onRetry }));
   }
   // Move focus to the first problem so keyboard and screen-reader users land on it.
   const first = form.querySelector("[aria-invalid='true']") ?? slot?.querySelector(".alert");
@@ -126,9 +139,9 @@ export function errorTitle(err) {
       if (err.status >= 500) return "The service had a problem";
       return "The request was refused";
     case "TIMEOUT":
-      return "No answer in time";
+      return "The proxy did not answer in time";
     case "NETWORK_ERROR":
-      return "Could not reach the proxy";
+      return "Connection problem";
     case "INVALID_RESPONSE":
       return "Unexpected answer";
     case "INVALID_ARGUMENT":
@@ -145,7 +158,6 @@ export function errorDetail(err) {
   if (err?.status) parts.push(`HTTP ${err.status}`);
   if (err?.twilioCode) parts.push(`Twilio error ${err.twilioCode}`);
   if (err?.retryAfter) parts.push(`retry after ${err.retryAfter} s`);
-  if (err?.field) parts.push(`field ${err.field}`);
   return parts.join(" · ");
 }
 
@@ -154,11 +166,61 @@ export function errorDetail(err) {
  * leading "HTTP 404 Not Found: " (which the proxy and the client may each add) is dropped.
  */
 export function errorMessage(err) {
+  if (isUnreachable(err))
+    return `Can't reach the proxy at ${proxyAddress()}. Check your connection and that the proxy is running, then try again.`;
+  if (err?.code === "TIMEOUT")
+    return `The proxy at ${proxyAddress()} did not answer in time. It may be overloaded or the connection slow; try again.`;
   const raw = (err && typeof err.message === "string" && err.message) || String(err);
-  return err?.status ? raw.replace(/^(?:HTTP \d{3}[^:]{0,40}: )+/, "") : raw;
+  const text = err?.status ? raw.replace(/^(?:HTTP \d{3}[^:]{0,40}: )+/, "") : raw;
+  return stripFieldPrefix(text, err);
+}
+
+/**
+ * True for errors where no answer came back at all: the client's NETWORK_ERROR, or a raw
+ * `TypeError: Failed to fetch` from a plain fetch.
+ * @param {any} err
+ */
+export function isUnreachable(err) {
+  return err?.code === "NETWORK_ERROR" || (err instanceof TypeError && /fetch|network/i.test(err.message));
+}
+
+/** Where the page's API lives, as a person would type it: "https://admin.example.com/api". */
+export const proxyAddress = () => `${location.origin}/api`;
+
+const FIELD_SUBJECTS = {
+  certificatePem: "The certificate file",
+  privateKeyPem: "The private key file",
+  serviceAccountJson: "The service-account file",
+};
+
+/**
+ * Validation messages from the package start with the internal field path
+ * ("serviceAccountJson.type: must be …"). People get a subject instead ("The service-account
+ * file's "type" must be …"); where the message appears already says which input it concerns.
+ * @param {string} text
+ * @param {any} err
+ */
+function stripFieldPrefix(text, err) {
+  const m = /^([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+|\[\d+\])*): (.*)$/s.exec(text);
+  if (!m || (err?.field && err.field !== m[1])) return text;
+  const [, path, detail] = m;
+  const [head, ...rest] = path.split(".");
+  const subject = FIELD_SUBJECTS[head];
+  if (subject) return rest.length ? `${subject}'s "${rest.join(".")}" ${detail}` : `${subject} ${detail}`;
+  const last =
+    path
+      .replace(/\[\d+\]/g, "")
+      .split(".")
+      .pop() ?? path;
+  const words = last.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)} ${detail}`;
 }
 
 /** An alert box with the error's title, message and code/status line. */
+/**
+ * @param {any} err
+ * @param {{ onRetry?: (() => void) | null, extra?: string[] | null }} [options]
+ */
 export function errorBox(err, { onRetry, extra } = {}) {
   return h(
     "div",

@@ -1,143 +1,69 @@
+// @ts-check
 // Feature 6: bulk import. Paste or upload tokens (lines, CSV, or a Notify Bindings export), get a
 // validation report, then register the valid rows with bounded concurrency, with progress,
-// pause/resume/cancel, retries and a CSV of every row that did not make it.
-import { h, replace, debounce, throttle, fmtNum, download } from "../lib/dom.js";
-import { field, card, pageHeader, chip, errorBox, errorMessage, notice, confirmDialog, toast } from "../lib/ui.js";
+// pause/resume/cancel, retries and a CSV of every row that did not make it. Every import is
+// journalled in IndexedDB as it runs, so a reload or a closed tab can Resume it.
+import { h, replace, fmtNum } from "../lib/dom.js";
+import { field, card, pageHeader, errorBox, toast } from "../lib/ui.js";
 import { appSelect, appErrorHandler } from "../lib/app-select.js";
-import { parseImport, detectFormat, FORMATS, toCsv } from "../lib/import-parse.js";
+import { parseImport, detectFormat } from "../lib/import-parse.js";
 import { validateImport } from "../lib/import-validate.js";
-import { createImportRunner } from "../lib/import-runner.js";
+import { importSource } from "../lib/import-source.js";
+import { validationReport } from "../lib/import-report.js";
+import { progressCard, finishedSummary } from "../lib/import-progress.js";
+import { importController, sourceFingerprint, CONCURRENCY } from "../lib/import-controller.js";
+import { journalView } from "../lib/import-journal-view.js";
 import { directoryImport } from "../lib/directory-import.js";
 
-const CONCURRENCY = 8;
-const LISTED = 100;
-const REPORT_HEADER = ["line", "token", "code", "message"];
+/** Worker validations already handed out (their rows belong to an import since). */
+const usedChecks = new WeakSet();
 
-export function create(ctx) {
-  let source = { kind: "text", name: null, text: "" };
-  let checked = null; // { format, rows, skipped, counts } of the current source
-  let run = null;
-  const toDirectory = directoryImport();
+/**
+ * Parses (pasted text; a file comes parsed by the worker) and validates the source; throws an
+ * Error for input that cannot be read at all.
+ * @param {import("../lib/import-source.js").Source} source
+ * @param {string} provider
+ */
+function check(source, provider) {
+  if (source.kind === "file") {
+    // The worker's validation is used once as it is (an import marks its rows); after that, or
+    // for another provider choice than the worker's, the rows are validated again here.
+    if (source.checkedProvider === provider && !usedChecks.has(source.checked)) {
+      usedChecks.add(source.checked);
+      return source.checked;
+    }
+    const { format, rows, skipped } = source.checked;
+    return { format, ...validateImport({ format, rows, skipped, lineMode: false }, "", provider) };
+  }
+  const format = detectFormat(source.text);
+  const parsed = parseImport(source.text, format);
+  return { format, ...validateImport(parsed, source.text, provider) };
+}
 
-  // ------------------------------------------------------------------ source
-  const textarea = h("textarea", {
-    rows: 8,
-    class: "mono",
-    spellcheck: "false",
-    autocomplete: "off",
-    autocapitalize: "off",
-    placeholder:
-      "965b251c6cb1926de3cb366fdb3f9ae4a2d3e6b0bbd8eb0b9dcea8d3e4377c2b\n…or paste a CSV with a token column, or a Notify Bindings export",
-  });
-  const fileInput = h("input", { type: "file", accept: ".txt,.csv,.json,text/plain,text/csv,application/json" });
-  const fileInfo = h("div", { class: "file-info", "aria-live": "polite" });
-  const provider = h(
-    "select",
-    null,
-    h("option", { value: "" }, "Detect per token"),
-    h("option", { value: "APN" }, "All APN (iOS)"),
-    h("option", { value: "FCM" }, "All FCM (Android, web)"),
-  );
-  let form;
-  const apps = appSelect(ctx, { onError: appErrorHandler(() => form?.querySelector('[data-field="appName"]')) });
-  const drop = h(
-    "div",
-    { class: "dropzone", "data-testid": "dropzone" },
+/** The provider choice for rows that do not say. */
+function providerSelect() {
+  return /** @type {HTMLSelectElement} */ (
     h(
-      "p",
+      "select",
       null,
-      h("strong", null, "Drop a file here"),
-      " — .txt (one token per line), .csv, or a Notify Bindings export (.csv or .json).",
-    ),
-    field({ label: "Or choose a file", control: fileInput, field: "file" }),
-    fileInfo,
+      h("option", { value: "" }, "Detect per token"),
+      h("option", { value: "APN" }, "All APN (iOS)"),
+      h("option", { value: "FCM" }, "All FCM (Android, web)"),
+    )
   );
+}
 
-  // ------------------------------------------------------------------ report
+/** The validation report card: the report, the Import button and the place for its errors. */
+function validationCard() {
   const report = h("div", { class: "import-report", "aria-live": "polite", "data-testid": "import-report" });
   const startBtn = h("button", { class: "btn btn-primary", type: "button", disabled: true }, "Import");
   const startError = h("div", { class: "form-error" });
-
-  // ------------------------------------------------------------------ progress
-  const progressBar = h("progress", { max: 1, value: 0, id: "import-progress" });
-  const progressLabel = h("label", { for: "import-progress", class: "progress-label" }, "Progress");
-  const stats = h("dl", { class: "import-stats", "data-testid": "import-stats" });
-  const rate = h("p", { class: "muted small", "aria-live": "off" });
-  const pauseBtn = h("button", { class: "btn", type: "button" }, "Pause");
-  const cancelBtn = h("button", { class: "btn btn-danger-quiet", type: "button" }, "Cancel");
-  const finished = h("div", { class: "import-finished", "aria-live": "polite" });
-  const progressCard = card(
-    "Import progress",
-    h("div", { class: "progress-row" }, progressLabel, progressBar),
-    stats,
-    rate,
-    h("div", { class: "actions" }, pauseBtn, cancelBtn),
-    finished,
-  );
-  progressCard.hidden = true;
-
-  function setSourceText(text, name = null) {
-    source = { kind: name ? "file" : "text", name, text };
-    validate();
-  }
-
-  const validateSoon = debounce(() => setSourceText(textarea.value), 300);
-  textarea.addEventListener("input", () => {
-    if (source.kind === "file") {
-      fileInput.value = "";
-      replace(fileInfo);
-    }
-    validateSoon();
-  });
-  provider.addEventListener("change", () => validate());
-
-  async function loadFile(file) {
-    if (!file) return;
-    replace(fileInfo, h("p", { class: "muted" }, `Reading ${file.name}…`));
-    try {
-      const text = await file.text();
-      textarea.value = "";
-      validateSoon.cancel();
-      replace(
-        fileInfo,
-        h(
-          "p",
-          null,
-          chip("File", "info"),
-          " ",
-          h("strong", null, file.name),
-          ` · ${fmtNum(file.size)} bytes `,
-          h("button", { class: "btn btn-small btn-quiet", type: "button", onclick: clearFile }, "Clear file"),
-        ),
-      );
-      setSourceText(text, file.name);
-    } catch (err) {
-      replace(fileInfo, errorBox({ message: `${file.name} could not be read: ${errorMessage(err)}` }));
-    }
-  }
-  function clearFile() {
-    fileInput.value = "";
-    replace(fileInfo);
-    setSourceText(textarea.value);
-  }
-  fileInput.addEventListener("change", () => loadFile(fileInput.files?.[0]));
-  drop.addEventListener("dragover", (e) => {
-    e.preventDefault();
-    drop.classList.add("dragging");
-  });
-  drop.addEventListener("dragleave", () => drop.classList.remove("dragging"));
-  drop.addEventListener("drop", (e) => {
-    e.preventDefault();
-    drop.classList.remove("dragging");
-    loadFile(e.dataTransfer?.files?.[0]);
-  });
-
-  // ------------------------------------------------------------------ validation
-  function validate() {
-    replace(startError);
-    const text = source.text;
-    if (!text.trim()) {
-      checked = null;
+  return {
+    el: card("Validation report", report, h("div", { class: "actions" }, startBtn), startError),
+    startBtn,
+    /** @param {any} [err] */
+    showError: (err) => replace(startError, err ? errorBox(err) : null),
+    empty() {
       startBtn.disabled = true;
       startBtn.textContent = "Import";
       replace(
@@ -148,337 +74,242 @@ export function create(ctx) {
           "Paste tokens or choose a file: the validation report appears here before anything is registered.",
         ),
       );
-      return;
-    }
-    let parsed;
-    const format = detectFormat(text);
-    try {
-      parsed = parseImport(text, format);
-    } catch (err) {
-      checked = null;
+    },
+    /** @param {string} message */
+    unreadable(message) {
       startBtn.disabled = true;
-      replace(report, errorBox({ code: "VALIDATION_ERROR", message: err.message }));
-      return;
-    }
-    const result = validateImport(parsed, text, provider.value);
-    checked = { format, ...result };
-    renderReport();
-  }
+      replace(report, errorBox({ code: "VALIDATION_ERROR", message }));
+    },
+    /**
+     * @param {any} checked
+     * @param {string | null} sourceName
+     * @param {boolean} busy  an import is running
+     */
+    show(checked, sourceName, busy) {
+      const { valid } = checked.counts;
+      startBtn.disabled = valid === 0 || busy;
+      startBtn.textContent = valid ? `Import ${fmtNum(valid)} device${valid === 1 ? "" : "s"}` : "Nothing to import";
+      replace(report, validationReport(checked, sourceName));
+    },
+  };
+}
 
-  function renderReport() {
-    const { counts, rows, skipped, format } = checked;
-    const invalid = rows.filter((r) => r.status === "invalid");
-    const dups = rows.filter((r) => r.status === "duplicate");
-    startBtn.disabled = counts.valid === 0 || !!run;
-    startBtn.textContent = counts.valid
-      ? `Import ${fmtNum(counts.valid)} device${counts.valid === 1 ? "" : "s"}`
-      : "Nothing to import";
-    replace(
-      report,
-      h(
-        "p",
-        null,
-        "Format: ",
-        h("strong", { "data-testid": "import-format" }, FORMATS[format]),
-        source.name ? ` · from ${source.name}` : "",
-      ),
-      h(
-        "dl",
-        { class: "report-counts" },
-        countItem("Rows", counts.rows, "neutral", "rows"),
-        countItem("Valid, to import", counts.valid, "success", "valid"),
-        countItem("Invalid", counts.invalid, counts.invalid ? "danger" : "neutral", "invalid"),
-        countItem("Duplicates", counts.duplicates, counts.duplicates ? "warning" : "neutral", "duplicates"),
-        countItem("Skipped", counts.skipped, counts.skipped ? "warning" : "neutral", "skipped"),
-      ),
-      invalid.length
-        ? problemTable(
-            `Invalid tokens (${fmtNum(invalid.length)})`,
-            invalid.slice(0, LISTED).map((r) => [r.line, r.code, r.message]),
-            invalid.length,
-          )
-        : null,
-      skipped.length
-        ? problemTable(
-            `Skipped rows (${fmtNum(skipped.length)})`,
-            skipped.slice(0, LISTED).map((r) => [r.line, r.code, r.message]),
-            skipped.length,
-          )
-        : null,
-      dups.length
-        ? problemTable(
-            `Duplicates (${fmtNum(dups.length)}) — registered once`,
-            dups.slice(0, LISTED).map((r) => [r.line, "DUPLICATE", `Same device as line ${r.firstLine}.`]),
-            dups.length,
-          )
-        : null,
-      counts.invalid || counts.skipped
-        ? h(
-            "p",
-            { class: "muted small" },
-            "Invalid and skipped rows are not sent; they are listed in the failure report you can download after the import.",
-          )
-        : null,
-    );
-  }
-
-  function countItem(label, n, kind, key) {
-    return h("div", { class: `count count-${kind}` }, h("dt", null, label), h("dd", { "data-count": key }, fmtNum(n)));
-  }
-
-  function problemTable(title, rows, total) {
-    return h(
-      "details",
-      { class: "problems", open: total <= 10 },
-      h("summary", null, title),
-      h(
-        "div",
-        { class: "table-wrap" },
-        h(
-          "table",
-          { class: "table table-stack" },
-          h(
-            "thead",
-            null,
-            h(
-              "tr",
-              null,
-              h("th", { scope: "col" }, "Line"),
-              h("th", { scope: "col" }, "Code"),
-              h("th", { scope: "col" }, "Reason"),
-            ),
-          ),
-          h(
-            "tbody",
-            null,
-            rows.map(([line, code, message]) =>
-              h(
-                "tr",
-                null,
-                h("td", { "data-label": "Line" }, String(line)),
-                h("td", { "data-label": "Code" }, h("code", null, code)),
-                h("td", { "data-label": "Reason" }, message),
-              ),
-            ),
-          ),
-        ),
-      ),
-      total > rows.length ? h("p", { class: "muted small" }, `…and ${fmtNum(total - rows.length)} more.`) : null,
-    );
-  }
-
-  // ------------------------------------------------------------------ run
-  startBtn.addEventListener("click", async () => {
-    if (!checked || run || !toDirectory.ready()) return;
-    const needsDefaultApp = checked.rows.some((r) => r.status === "pending" && !r.appName);
-    const defaultApp = apps.value();
-    if (needsDefaultApp && !defaultApp) {
-      replace(
-        startError,
-        errorBox({ code: "VALIDATION_ERROR", field: "appName", message: "Choose the app to register the devices in." }),
-      );
-      return;
-    }
-    startImport(defaultApp);
-  });
-
-  let startedAt = 0;
-  function startImport(defaultApp) {
-    const pending = checked.rows.filter((r) => r.status === "pending");
-    setInputsDisabled(true);
-    startBtn.disabled = true;
-    progressCard.hidden = false;
-    replace(finished);
-    pauseBtn.textContent = "Pause";
-    pauseBtn.disabled = cancelBtn.disabled = false;
-    const render = throttle(renderProgress, 100);
-    run = createImportRunner({
-      rows: pending,
-      defaultApp,
-      client: toDirectory.wrap(ctx.client, pending),
-      concurrency: CONCURRENCY,
-      onChange: render,
-    });
-    startedAt = performance.now();
-    renderProgress();
-    progressCard.scrollIntoView({ behavior: "smooth", block: "nearest" });
-    run.start().then(() => {
-      renderProgress();
-      renderFinished();
-    });
-  }
-
-  pauseBtn.addEventListener("click", () => {
-    if (!run) return;
-    if (run.state === "running") {
-      run.pause();
-      pauseBtn.textContent = "Resume";
-    } else if (run.state === "paused") {
-      run.resume();
-      pauseBtn.textContent = "Pause";
-    }
-    renderProgress();
-  });
-  cancelBtn.addEventListener("click", async () => {
-    if (!run) return;
-    const wasRunning = run.state === "running";
-    if (wasRunning) run.pause();
-    const ok = await confirmDialog({
-      title: "Cancel the import?",
-      message:
-        "Requests already sent finish; the remaining rows are not registered and are listed in the failure report as canceled.",
-      confirmLabel: "Cancel import",
-      danger: true,
-    });
-    if (ok) {
-      run.cancel();
-      pauseBtn.disabled = cancelBtn.disabled = true;
-    } else if (wasRunning) run.resume();
-    renderProgress();
-  });
-
-  /** Every row of the source, accounted for: imported + failed + skipped + duplicates = rows. */
-  function tally() {
-    const c = checked.counts;
-    const rc = run.counts;
-    const skipped = c.invalid + c.skipped + rc.canceled;
-    return {
-      rows: c.rows,
-      imported: rc.imported,
-      failed: rc.failed,
-      skipped,
-      duplicates: c.duplicates,
-      remaining: run.remaining,
-      retried: rc.retried,
-    };
-  }
-
-  function renderProgress() {
-    if (!run) return;
-    const t = tally();
-    const processed = t.imported + t.failed + run.counts.canceled;
-    progressBar.max = Math.max(1, run.counts.total);
-    progressBar.value = processed;
-    const pct = run.counts.total ? Math.floor((processed / run.counts.total) * 100) : 100;
-    const stateText =
-      {
-        running: "Importing",
-        paused: "Paused",
-        canceling: "Canceling — waiting for requests in flight",
-        done: "Finished",
-      }[run.state] ?? run.state;
-    progressLabel.textContent = `${stateText}: ${fmtNum(processed)} of ${fmtNum(run.counts.total)} (${pct}%)`;
-    replace(
-      stats,
-      countItem("Imported", t.imported, "success", "imported"),
-      countItem("Failed", t.failed, t.failed ? "danger" : "neutral", "failed"),
-      countItem("Skipped", t.skipped, t.skipped ? "warning" : "neutral", "skipped"),
-      countItem("Duplicates", t.duplicates, "neutral", "duplicates"),
-      countItem("Remaining", t.remaining, "info", "remaining"),
-      countItem("Retried", t.retried, "neutral", "retried"),
-    );
-    const seconds = run.activeMs / 1000;
-    const perSecond = seconds > 0.5 ? (t.imported + t.failed) / seconds : 0;
-    const eta = perSecond > 0 && t.remaining ? Math.ceil(t.remaining / perSecond) : null;
-    rate.textContent = `${perSecond ? `${fmtNum(Math.round(perSecond))} rows/s` : "—"} · ${fmtNum(Math.round(seconds))} s elapsed${eta !== null && run.state === "running" ? ` · about ${fmtNum(eta)} s left` : ""} · ${CONCURRENCY} at a time`;
-  }
-
-  function failureRows() {
-    const out = [];
-    for (const r of checked.rows) {
-      if (r.status === "invalid" || r.status === "failed" || r.status === "canceled")
-        out.push({ line: r.line, token: r.raw, code: r.code, message: r.message });
-    }
-    for (const s of checked.skipped) out.push({ line: s.line, token: s.raw, code: s.code, message: s.message });
-    return out.sort((a, b) => a.line - b.line);
-  }
-
-  function renderFinished() {
-    const t = tally();
-    const failures = failureRows();
-    const accounted = t.imported + t.failed + t.skipped + t.duplicates;
-    pauseBtn.disabled = cancelBtn.disabled = true;
-    const again = h("button", { class: "btn", type: "button", onclick: resetImport }, "Start a new import");
-    replace(
-      finished,
-      notice(
-        t.failed ? "warning" : "success",
-        h("strong", null, run.counts.canceled ? "Import canceled. " : "Import finished. "),
-        h(
-          "span",
-          { "data-testid": "import-equation" },
-          `${fmtNum(t.rows)} rows = ${fmtNum(t.imported)} imported + ${fmtNum(t.failed)} failed + ${fmtNum(t.skipped)} skipped + ${fmtNum(t.duplicates)} duplicates`,
-        ),
-        accounted === t.rows ? "." : ` — ${fmtNum(t.rows - accounted)} rows unaccounted for; please report this.`,
-      ),
-      failures.length
-        ? h(
-            "div",
-            { class: "actions" },
-            h(
-              "button",
-              {
-                class: "btn btn-primary",
-                type: "button",
-                onclick: () =>
-                  download(
-                    `import-failures-${new Date().toISOString().slice(0, 19).replace(/:/g, "")}.csv`,
-                    toCsv(REPORT_HEADER, failures),
-                  ),
-              },
-              `Download failure report (${fmtNum(failures.length)} rows, CSV)`,
-            ),
-            again,
-          )
-        : h("div", { class: "actions" }, again),
-      failures.length
-        ? problemTable(
-            "Rows not imported",
-            failures.slice(0, 20).map((f) => [f.line, f.code, f.message]),
-            failures.length,
-          )
-        : null,
-    );
-    ctx.emit("registrations-changed");
-    toast(
-      `Import finished: ${fmtNum(t.imported)} imported, ${fmtNum(t.failed)} failed.`,
-      t.failed ? "error" : "success",
-    );
-  }
-
-  function resetImport() {
-    run = null;
-    progressCard.hidden = true;
-    setInputsDisabled(false);
-    validate();
-  }
-
-  function setInputsDisabled(disabled) {
-    for (const c of [textarea, fileInput, provider, apps.select]) c.disabled = disabled;
-  }
-
-  form = h(
+/**
+ * The source card: the text box, the file drop zone, the app and provider choices.
+ * @param {ReturnType<typeof importSource>} input
+ * @param {HTMLSelectElement} provider
+ * @param {HTMLSelectElement} appsSelect
+ * @param {HTMLElement} directoryOption
+ */
+function sourceForm(input, provider, appsSelect, directoryOption) {
+  return h(
     "form",
-    { novalidate: true, "aria-label": "Bulk import source", onsubmit: (e) => e.preventDefault() },
+    { novalidate: true, "aria-label": "Bulk import source", onsubmit: (/** @type {Event} */ e) => e.preventDefault() },
     card(
       "Source",
-      field({
-        label: "Tokens or CSV",
-        control: textarea,
-        field: "source",
-        hint: "One token per line, a CSV with a token column (optional provider, userId, appName columns), or a Notify Bindings export (BindingType, Address, Identity).",
-      }),
-      drop,
+      input.textField,
+      input.drop,
       h(
         "div",
         { class: "grid-2" },
-        field({ label: "App", control: apps.select, field: "appName", hint: "For rows without an appName column." }),
+        field({ label: "App", control: appsSelect, field: "appName", hint: "For rows without an appName column." }),
         field({ label: "Provider", control: provider, field: "provider", hint: "For rows that do not say." }),
       ),
-      toDirectory.el,
+      directoryOption,
     ),
   );
+}
 
+/**
+ * The page's state and parts, shared by the functions below.
+ * @typedef {{ ctx: any, source: import("../lib/import-source.js").Source, checked: any,
+ *   active: ReturnType<typeof importController> | null,
+ *   awaitingFile: import("../lib/import-journal.js").ImportRecord | null,
+ *   provider: HTMLSelectElement, input: ReturnType<typeof importSource>, apps: ReturnType<typeof appSelect>,
+ *   validation: ReturnType<typeof validationCard>, progress: ReturnType<typeof progressCard>,
+ *   journal: ReturnType<typeof journalView>, toDirectory: ReturnType<typeof directoryImport> }} View
+ */
+
+/**
+ * Validates the current source and shows the report; a file chosen for a waiting Resume is
+ * checked against it.
+ * @param {View} v
+ */
+function validate(v) {
+  v.validation.showError(null);
+  v.checked = null;
+  if (v.source.kind === "text" && !v.source.text.trim()) return v.validation.empty();
+  try {
+    v.checked = check(v.source, v.provider.value);
+  } catch (err) {
+    return v.validation.unreadable(/** @type {Error} */ (err).message);
+  }
+  v.validation.show(v.checked, v.source.name, Boolean(v.active));
+  if (v.awaitingFile && v.source.kind === "file") resumeWithSource(v, v.awaitingFile);
+}
+
+/**
+ * Import clicked: the default app is needed for rows without one.
+ * @param {View} v
+ */
+function onStart(v) {
+  if (!v.checked || v.active || !v.toDirectory.ready()) return;
+  const needsDefaultApp = v.checked.rows.some((/** @type {any} */ r) => r.status === "pending" && !r.appName);
+  if (needsDefaultApp && !v.apps.value()) {
+    v.validation.showError({
+      code: "VALIDATION_ERROR",
+      field: "appName",
+      message: "Choose the app to register the devices in.",
+    });
+    return;
+  }
+  startImport(v, v.apps.value(), null);
+}
+
+/**
+ * Resume clicked: kept text is put back and resumed at once; a file must be chosen again.
+ * @param {View} v
+ * @param {import("../lib/import-journal.js").ImportRecord} record
+ */
+function resume(v, record) {
+  if (v.active) return;
+  v.provider.value = record.provider;
+  if (record.text !== null) {
+    v.input.setText(record.text);
+    v.source = { kind: "text", name: null, text: record.text };
+    validate(v);
+    resumeWithSource(v, record);
+    return;
+  }
+  v.awaitingFile = record;
+  v.validation.showError({
+    code: "VALIDATION_ERROR",
+    message: `Choose ${record.sourceName ?? "the same file"} again to resume the import.`,
+  });
+  v.input.fileInput.focus();
+}
+
+/**
+ * Resumes `record` with the current source, if it is the same input.
+ * @param {View} v
+ * @param {import("../lib/import-journal.js").ImportRecord} record
+ */
+async function resumeWithSource(v, record) {
+  v.awaitingFile = null;
+  if (!v.checked || (await sourceFingerprint(v.source, v.provider.value)) !== record.fingerprint) {
+    v.validation.showError({
+      code: "VALIDATION_ERROR",
+      message:
+        "This is not the input of the interrupted import (its content differs), so it cannot be resumed. Import it as a new import instead.",
+    });
+    return;
+  }
+  startImport(v, record.defaultApp, record);
+}
+
+/**
+ * @param {View} v
+ * @param {boolean} disabled
+ */
+function setInputsDisabled(v, disabled) {
+  v.input.setDisabled(disabled);
+  v.provider.disabled = disabled;
+  v.apps.select.disabled = disabled;
+}
+
+/**
+ * Starts (or resumes) an import of the validated rows.
+ * @param {View} v
+ * @param {string} defaultApp
+ * @param {import("../lib/import-journal.js").ImportRecord | null} resumeRecord
+ */
+async function startImport(v, defaultApp, resumeRecord) {
+  setInputsDisabled(v, true);
+  v.validation.startBtn.disabled = true;
+  v.progress.reset();
+  v.progress.el.hidden = false;
+  v.active = importController({
+    ctx: v.ctx,
+    checked: v.checked,
+    source: v.source,
+    provider: v.provider.value,
+    defaultApp,
+    progress: v.progress,
+    resumeRecord,
+    onFinished: () => onFinished(v),
+    wrapClient: (client, rows) => v.toDirectory.wrap(client, rows),
+  });
+  try {
+    await v.active.start();
+  } catch (err) {
+    v.active = null;
+    setInputsDisabled(v, false);
+    v.validation.showError(err);
+    return;
+  }
+  v.journal.refresh();
+  v.progress.el.scrollIntoView({ behavior: "smooth", block: "nearest" });
+}
+
+/** @param {View} v */
+function onFinished(v) {
+  const summary = v.active.summary();
+  const again = h("button", { class: "btn", type: "button", onclick: () => resetImport(v) }, "Start a new import");
+  replace(v.progress.finished, finishedSummary({ ...summary, actions: [again] }));
+  v.ctx.emit("registrations-changed");
+  const t = summary.tally;
+  toast(`Import finished: ${fmtNum(t.imported)} imported, ${fmtNum(t.failed)} failed.`, t.failed ? "error" : "success");
+}
+
+/** @param {View} v */
+function resetImport(v) {
+  v.active = null;
+  v.progress.el.hidden = true;
+  setInputsDisabled(v, false);
+  v.journal.refresh();
+  validate(v);
+}
+
+/** @param {any} ctx */
+export function create(ctx) {
+  /** @type {HTMLElement | undefined} */
+  let form;
+  const provider = providerSelect();
+  /** @type {View} */
+  const v = {
+    ctx,
+    source: { kind: "text", name: null, text: "" },
+    checked: null,
+    active: null,
+    awaitingFile: null,
+    provider,
+    input: importSource({
+      onSource: (s) => {
+        v.source = s;
+        validate(v);
+      },
+      provider: () => provider.value,
+    }),
+    apps: appSelect(ctx, { onError: appErrorHandler(() => form?.querySelector('[data-field="appName"]')) }),
+    validation: validationCard(),
+    progress: progressCard({
+      concurrency: CONCURRENCY,
+      onPause: () => v.active?.togglePause(),
+      onCancel: () => v.active?.cancel(),
+    }),
+    journal: journalView({ onResume: (record) => resume(v, record), isActive: (id) => v.active?.record?.id === id }),
+    toDirectory: directoryImport(),
+  };
+  provider.addEventListener("change", () => validate(v));
+  v.validation.startBtn.addEventListener("click", () => onStart(v));
+  const beforeUnload = (/** @type {BeforeUnloadEvent} */ e) => {
+    if (!v.active?.running()) return;
+    // The journal lets the import resume, but leaving still stops it: ask first.
+    e.preventDefault();
+    e.returnValue = "";
+  };
+  window.addEventListener("beforeunload", beforeUnload);
+  form = sourceForm(v.input, provider, v.apps.select, v.toDirectory.el);
   const el = h(
     "div",
     null,
@@ -486,16 +317,22 @@ export function create(ctx) {
       "Bulk import",
       "Register many devices at once — also for teams moving from Twilio Notify: identities become users, with all their devices.",
     ),
+    v.journal.el,
     form,
-    card("Validation report", report, h("div", { class: "actions" }, startBtn), startError),
-    progressCard,
+    v.validation.el,
+    v.progress.el,
   );
-  validate();
+  validate(v);
+  v.journal.refresh();
   return {
     el,
+    show() {
+      if (!v.active) v.journal.refresh();
+    },
     destroy() {
-      run?.cancel();
-      validateSoon.cancel();
+      v.active?.stop();
+      v.input.cancel();
+      window.removeEventListener("beforeunload", beforeUnload);
     },
   };
 }

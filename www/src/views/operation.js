@@ -1,3 +1,4 @@
+// @ts-check
 // One operation by ID (#/operations/<id>), from Activity or after a send.
 import { h, replace } from "../lib/dom.js";
 import { pageHeader, notice } from "../lib/ui.js";

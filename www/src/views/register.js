@@ -1,3 +1,4 @@
+// @ts-check
 // Feature 3: register one device. The provider is pre-filled from the token's shape; the token is
 // checked inline; the result shows the created registration and then all of that user's devices.
 import { inspectToken } from "twilio-push-wasm";
@@ -58,6 +59,8 @@ export function create(ctx) {
   const submit = h("button", { class: "btn btn-primary", type: "submit" }, "Register device");
   const result = h("div", { class: "result", "aria-live": "polite" });
   let providerTouched = false;
+  /** @type {string | null} */
+  let lastDetected = null;
   let current = null;
 
   provider.addEventListener("change", () => {
@@ -67,7 +70,11 @@ export function create(ctx) {
 
   let frame = 0;
   token.addEventListener("input", () => {
-    if (!frame) frame = requestAnimationFrame(() => ((frame = 0), validate()));
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      validate();
+    });
   });
 
   function validate() {
@@ -79,19 +86,22 @@ export function create(ctx) {
       return;
     }
     const auto = inspectToken(value);
+    // Another kind of token than before: the earlier choice of provider no longer applies.
+    if (auto.provider && auto.provider !== lastDetected) providerTouched = false;
+    lastDetected = auto.provider ?? lastDetected;
     if (auto.provider && !providerTouched) provider.value = auto.provider;
-    replace(
-      detected,
-      auto.provider
-        ? `Detected: ${auto.provider}${providerTouched && auto.provider !== provider.value ? " (you chose " + provider.value + ")" : ""}`
-        : "Provider not recognised",
-    );
-    current = inspectToken(value, provider.value);
+    // The hint only confirms the selected provider; a mismatch is explained once, by the check below.
+    replace(detected, auto.provider === provider.value ? `Detected: ${auto.provider}` : "");
+    current = inspectToken(value, /** @type {"APN" | "FCM"} */ (provider.value));
     replace(
       check,
       tokenReport(current, value, {
         compact: true,
-        onUseProvider: (p) => ((provider.value = p), (providerTouched = true), validate()),
+        onUseProvider: (p) => {
+          provider.value = p;
+          providerTouched = true;
+          validate();
+        },
       }),
     );
   }
@@ -140,7 +150,7 @@ export function create(ctx) {
       return showFormError(form, {
         code: "VALIDATION_ERROR",
         field: "token",
-        message: `This token cannot be registered: ${current.error.message}`,
+        message: "This token cannot be registered as it is: see the check just above.",
       });
     const params = { appName, token: current.token, provider: provider.value };
     const uid = userId.value.trim();
@@ -186,6 +196,7 @@ export function create(ctx) {
     const userDevices = h("div", { class: "stack" }, h("p", { class: "muted" }, "Loading this user's devices…"));
     replace(
       result,
+      // The new registration is drawn once: among the user's devices below, highlighted.
       card(
         "Registered",
         notice(
@@ -197,7 +208,6 @@ export function create(ctx) {
           " ",
           copyButton(() => reg.userId, { what: "user ID" }),
         ),
-        registrationCard(reg, { highlightToken: registeredToken }),
       ),
       card(
         "All devices of this user",

@@ -1,6 +1,7 @@
+// @ts-check
 // Feature 4: a user's registrations. Look up by user ID (or pick a user from the list), see the
 // devices per app, delete a registration after confirming.
-import { h, replace, timeEl } from "../lib/dom.js";
+import { h, replace } from "../lib/dom.js";
 import {
   field,
   card,
@@ -14,7 +15,7 @@ import {
 } from "../lib/ui.js";
 import { appSelect, appErrorHandler } from "../lib/app-select.js";
 import { registrationCard } from "../lib/registration-card.js";
-import { pager } from "../lib/pager.js";
+import { usersList } from "../lib/users-list.js";
 
 export function create(ctx) {
   let form;
@@ -74,6 +75,10 @@ export function create(ctx) {
       showFormError(form, err, (f) => (f.startsWith("userId") ? "userId" : f.startsWith("appName") ? "appName" : null));
       return;
     }
+    // Newest first: the registration changed last on top.
+    items.sort((a, b) =>
+      String(b.updatedAt ?? b.createdAt ?? "").localeCompare(String(a.updatedAt ?? a.createdAt ?? "")),
+    );
     const devices = items.reduce((n, r) => n + (r.devices?.length ?? 0), 0);
     replace(
       results,
@@ -138,79 +143,35 @@ export function create(ctx) {
     await busy(submit, "Looking up…", () => lookup());
   });
 
-  // Users list: a way in when you do not have an ID at hand.
-  const usersBody = h("div", { class: "users" });
-  const usersPager = pager(
-    async (pageToken) => {
-      try {
-        const page = await ctx.client.listUsers({ pageSize: 10, ...(pageToken ? { pageToken } : {}) });
-        replace(
-          usersBody,
-          page.items.length
-            ? h(
-                "div",
-                { class: "table-wrap" },
-                h(
-                  "table",
-                  { class: "table table-stack" },
-                  h(
-                    "thead",
-                    null,
-                    h(
-                      "tr",
-                      null,
-                      h("th", { scope: "col" }, "User ID"),
-                      h("th", { scope: "col" }, "Created"),
-                      h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")),
-                    ),
-                  ),
-                  h(
-                    "tbody",
-                    null,
-                    page.items.map((u) =>
-                      h(
-                        "tr",
-                        null,
-                        h("td", { "data-label": "User ID" }, h("code", null, u.id)),
-                        h("td", { "data-label": "Created" }, timeEl(u.createdAt)),
-                        h(
-                          "td",
-                          { "data-label": "" },
-                          h(
-                            "button",
-                            {
-                              class: "btn btn-small",
-                              type: "button",
-                              onclick: () => ((userId.value = u.id), lookup(), userId.focus()),
-                            },
-                            "Show devices",
-                          ),
-                        ),
-                      ),
-                    ),
-                  ),
-                ),
-              )
-            : h("p", { class: "muted" }, "No users yet."),
-        );
-        return page;
-      } catch (err) {
-        replace(usersBody, errorBox(err, { onRetry: () => usersPager.reload() }));
-        throw err;
-      }
+  // Users list: a way in when you do not have an ID at hand (newest first, with device counts).
+  const users = usersList(ctx, {
+    onShow: (id) => {
+      userId.value = id;
+      lookup();
+      userId.focus();
     },
-    { label: "Users pages" },
-  );
+  });
+  users.el.hidden = true;
+  let usersShown = false;
   const showUsers = h(
     "button",
     {
       class: "btn",
       type: "button",
-      onclick: () => ((showUsers.hidden = true), (usersPager.el.hidden = false), usersPager.first()),
+      onclick: () => {
+        showUsers.hidden = true;
+        users.el.hidden = false;
+        usersShown = true;
+        users.refresh();
+      },
     },
     "Show users",
   );
-  usersPager.el.hidden = true;
+  // After an import (or any change elsewhere), what is on screen is stale: read it again.
+  ctx.on("registrations-changed", () => {
+    if (usersShown) users.refresh();
+    if (lastQuery) lookup({ quiet: true });
+  });
 
   const el = h(
     "div",
@@ -218,13 +179,7 @@ export function create(ctx) {
     pageHeader("Registrations", "A user's devices, grouped by app. A user has at most one registration per app."),
     form,
     results,
-    card(
-      "Users",
-      h("p", { class: "muted" }, "Every user of the account, oldest first."),
-      showUsers,
-      usersBody,
-      usersPager.el,
-    ),
+    card("Users", h("p", { class: "muted" }, "Every user of the account, newest first."), showUsers, users.el),
   );
 
   return {

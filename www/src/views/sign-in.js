@@ -1,3 +1,4 @@
+// @ts-check
 // Feature 1: sign in with the admin token. The token lives in sessionStorage only (never in a
 // URL or a log), is checked with one cheap authenticated call, and is cleared from the input.
 import { h, replace } from "../lib/dom.js";

@@ -1,3 +1,4 @@
+// @ts-check
 // Feature 2: the token checker. Validates as you type with inspectToken (one call per animation
 // frame at most, so even a 10,000-line paste stays responsive) and explains what it finds.
 import { inspectToken } from "twilio-push-wasm";
@@ -78,19 +79,24 @@ export function create() {
       );
       return;
     }
-    const result = inspectToken(value, provider.value || undefined);
     const lines = value.trim().includes("\n") ? countLines(value) : 1;
+    if (lines > 1) {
+      // Several tokens: that is all there is to say (no verdict on a "token" with newlines in it).
+      replace(
+        output,
+        h(
+          "div",
+          { class: "alert alert-info", role: "status", "data-testid": "several-tokens" },
+          `This looks like several tokens (${fmtNum(lines)} lines). The checker looks at one token: `,
+          h("a", { href: "#/import" }, "use Bulk import"),
+          " to check many at once.",
+        ),
+      );
+      return;
+    }
+    const result = inspectToken(value, /** @type {"APN" | "FCM" | undefined} */ (provider.value || undefined));
     replace(
       output,
-      lines > 1
-        ? h(
-            "div",
-            { class: "alert alert-info", role: "status" },
-            `This looks like ${fmtNum(lines)} tokens, one per line. The checker looks at one token; `,
-            h("a", { href: "#/import" }, "use Bulk import"),
-            " to check many at once.",
-          )
-        : null,
       tokenReport(result, value, {
         onUseProvider: (p) => {
           provider.value = p;

@@ -1,0 +1,178 @@
+// Bulk imports survive a reload: a 2,000-row import with injected faults is interrupted by a
+// reload (which asks first), offered for Resume from the IndexedDB journal, and resumed; every
+// row is accounted for exactly once: no row reported done is sent again, none is missing. The
+// finished import stays listed until dismissed.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  startStackAndBrowser,
+  closeStackAndBrowser,
+  openApp,
+  signIn,
+  screenshotsAtBothWidths,
+  emulator,
+  emulatorState,
+  readCounts,
+  eventually,
+  paste,
+  unexpected,
+} from "./support/stack.mjs";
+import { writeFixture, apnToken } from "./support/fixtures.mjs";
+
+const ROWS = 2_000;
+const REGISTER = "/v1/PushNotifications/DeviceRegistrations";
+
+let stack;
+let browser;
+before(async () => ({ stack, browser } = await startStackAndBrowser()));
+after(() => closeStackAndBrowser({ stack, browser }));
+
+/** The input lines the page's journal holds as done (read from IndexedDB, as the page wrote it). */
+const journalledLines = (page) =>
+  page.evaluate(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const req = indexedDB.open("push-admin-imports");
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const rows = await new Promise((resolve, reject) => {
+      const req = db.transaction("rows").objectStore("rows").getAll();
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    db.close();
+    return rows.map((r) => ({ line: r.line, status: r.status }));
+  });
+
+/** Registration requests the emulator answered 202 (applied, answer delivered) after `seq`. */
+async function registeredAfter(seq) {
+  const { requests } = await emulator(stack, "/__emulator/log");
+  return requests.filter(
+    (r) => r.seq > seq && r.method === "POST" && r.path.startsWith(REGISTER) && r.status === 202 && !r.fault,
+  );
+}
+
+test("a 2,000-row import with faults survives a reload: Resume sends each remaining row once", {
+  timeout: 300_000,
+}, async () => {
+  const tokens = Array.from({ length: ROWS }, (_, i) => apnToken(i, 17));
+  const file = await writeFixture("import-2000.txt", `${tokens.join("\n")}\n`);
+  await emulator(stack, "/__emulator/faults", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      rate: 0.03,
+      kinds: ["429", "503", "drop-after"],
+      retryAfter: 0,
+      seed: 14,
+      match: { method: "POST", pathPrefix: REGISTER },
+    }),
+  });
+  const { page, context, problems } = await openApp(browser, stack);
+  await signIn(page, stack.adminToken);
+  await page.goto(`${stack.url}/#/import`);
+  await page.getByLabel("Or choose a file").setInputFiles(file);
+  await page.getByRole("button", { name: "Import 2,000 devices" }).click();
+  const stats = page.getByTestId("import-stats");
+  await eventually(async () => (await readCounts(stats)).imported >= 300, { message: "300 imported", timeout: 60_000 });
+
+  // Reload mid-way: the page asks first (beforeunload), then goes.
+  let asked = false;
+  page.once("dialog", (dialog) => {
+    asked = dialog.type() === "beforeunload";
+    dialog.accept();
+  });
+  await page.reload();
+  assert.ok(asked, "leaving a running import asks first");
+  const interrupted = page.getByRole("region", { name: "Interrupted import" });
+  await interrupted.waitFor();
+  // Let requests that were in flight when the page went away land, then mark the log.
+  await page.waitForTimeout(1000);
+  const done = await journalledLines(page);
+  assert.ok(done.length >= 300 && done.length < ROWS, `journalled ${done.length} rows`);
+  await interrupted.getByText(`${done.length.toLocaleString("en-US")} of 2,000 rows done`).waitFor();
+  await screenshotsAtBothWidths(page, "import-interrupted");
+  const mark = Math.max(0, ...(await emulator(stack, "/__emulator/log")).requests.map((r) => r.seq));
+
+  // The file is not kept in the browser: Resume asks for it again and checks it is the same one.
+  await interrupted.getByText("Resuming needs the same file: choose import-2000.txt again first.").waitFor();
+  await interrupted.getByRole("button", { name: "Resume import" }).click();
+  await page.getByText("Choose import-2000.txt again to resume the import.").waitFor();
+  await page.getByLabel("Or choose a file").setInputFiles(file);
+  const equation = page.getByTestId("import-equation");
+  await equation.waitFor({ timeout: 240_000 });
+  assert.equal(await equation.textContent(), "2,000 rows = 2,000 imported + 0 failed + 0 skipped + 0 duplicates");
+  await page
+    .getByTestId("import-resumed")
+    .getByText(`Resumed: ${done.length.toLocaleString("en-US")} rows were done before the interruption`)
+    .waitFor();
+  await screenshotsAtBothWidths(page, "import-resumed");
+
+  // Exactly once: after the mark, one applied registration per row not journalled as done.
+  const doneLines = new Set(done.map((d) => d.line));
+  assert.equal(doneLines.size, done.length, "each row journalled once");
+  const after = await registeredAfter(mark);
+  assert.equal(after.length, ROWS - done.length, "no journalled row sent again, none missing");
+  const faults = await emulator(stack, "/__emulator/stats");
+  assert.ok(faults.faults > 0, "faults were injected");
+  // Every token registered, each in exactly one registration.
+  const state = await emulatorState(stack);
+  const seen = new Map();
+  for (const reg of state.deviceRegistrations)
+    for (const d of reg.devices) seen.set(d.token, (seen.get(d.token) ?? 0) + 1);
+  assert.deepEqual(
+    tokens.filter((t) => seen.get(t) !== 1),
+    [],
+    "every row registered exactly once",
+  );
+  assert.equal((await journalledLines(page)).length, ROWS, "the journal holds every row");
+
+  // Finished imports stay viewable (also after a reload) until dismissed.
+  await page.reload();
+  const finished = page.getByRole("region", { name: "Finished import" });
+  await finished.getByText("2,000 imported").waitFor();
+  await finished.getByRole("button", { name: "Dismiss" }).click();
+  await finished.waitFor({ state: "detached" });
+  await emulator(stack, "/__emulator/faults", { method: "DELETE" });
+  assert.deepEqual(unexpected(problems, [429, 502, 503]), []);
+  await context.close();
+});
+
+test("a pasted import is kept with its journal: Resume needs nothing pasted again", { timeout: 120_000 }, async () => {
+  const tokens = Array.from({ length: 300 }, (_, i) => apnToken(i, 23));
+  await emulator(stack, "/__emulator/faults", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ rate: 1, kinds: ["slow"], slowMs: 120, match: { method: "POST", pathPrefix: REGISTER } }),
+  });
+  const { page, context, problems } = await openApp(browser, stack);
+  await signIn(page, stack.adminToken);
+  await page.goto(`${stack.url}/#/import`);
+  await paste(page, page.getByLabel("Tokens or CSV"), tokens.join("\n"));
+  await page.getByRole("button", { name: "Import 300 devices" }).click();
+  await eventually(async () => (await readCounts(page.getByTestId("import-stats"))).imported >= 40, {
+    message: "40 imported",
+  });
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.reload();
+  const interrupted = page.getByRole("region", { name: "Interrupted import" });
+  await interrupted.waitFor();
+  await page.waitForTimeout(500);
+  const done = (await journalledLines(page)).length;
+  await emulator(stack, "/__emulator/faults", { method: "DELETE" });
+  await interrupted.getByRole("button", { name: "Resume import" }).click();
+  const equation = page.getByTestId("import-equation");
+  await equation.waitFor({ timeout: 60_000 });
+  assert.equal(await equation.textContent(), "300 rows = 300 imported + 0 failed + 0 skipped + 0 duplicates");
+  await page.getByTestId("import-resumed").getByText(`Resumed: ${done} rows were done`).waitFor();
+  // The kept text is back in the box, with its line numbers.
+  assert.equal((await page.getByLabel("Tokens or CSV").inputValue()).split("\n").length, 300);
+  const state = await emulatorState(stack);
+  const registered = new Set(state.deviceRegistrations.flatMap((r) => r.devices.map((d) => d.token)));
+  assert.deepEqual(
+    tokens.filter((t) => !registered.has(t)),
+    [],
+  );
+  assert.deepEqual(unexpected(problems), []);
+  await context.close();
+});

@@ -1,0 +1,123 @@
+// @ts-check
+// The bulk import's reports: the validation report before anything is sent, the counts, and the
+// tables of problems (input line, shortened token, code, reason).
+import { h, fmtNum, shorten } from "./dom.js";
+import { FORMATS } from "./import-parse.js";
+
+const LISTED = 100;
+
+/** @typedef {[line: number, token: string, code: string, message: string]} Problem */
+
+/**
+ * One count of a report: <div><dt>label</dt><dd data-count=key>n</dd></div>.
+ * @param {string} label
+ * @param {number} n
+ * @param {string} kind
+ * @param {string} key
+ */
+export function countItem(label, n, kind, key) {
+  return h("div", { class: `count count-${kind}` }, h("dt", null, label), h("dd", { "data-count": key }, fmtNum(n)));
+}
+
+/**
+ * A collapsible table of problems: the input line, the token as it was (shortened; whole in
+ * the tooltip), the code and the reason. Open when short.
+ * @param {string} title
+ * @param {Problem[]} rows  at most the ones to show
+ * @param {number} total   how many there are in all
+ */
+export function problemTable(title, rows, total) {
+  const header = ["Line", "Token", "Code", "Reason"].map((c) => h("th", { scope: "col" }, c));
+  const body = rows.map(([line, token, code, message]) =>
+    h(
+      "tr",
+      null,
+      h("td", { "data-label": "Line" }, String(line)),
+      h("td", { "data-label": "Token" }, token ? h("code", { title: token }, shorten(token, 12, 8)) : "—"),
+      h("td", { "data-label": "Code" }, h("code", null, code)),
+      h("td", { "data-label": "Reason" }, message),
+    ),
+  );
+  return h(
+    "details",
+    { class: "problems", open: total <= 10 },
+    h("summary", null, title),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h("table", { class: "table table-stack" }, h("thead", null, h("tr", null, header)), h("tbody", null, body)),
+    ),
+    total > rows.length ? h("p", { class: "muted small" }, `…and ${fmtNum(total - rows.length)} more.`) : null,
+  );
+}
+
+/**
+ * @typedef {{ line: number, raw: string, status: string, code?: string | null, message?: string | null,
+ *   firstLine?: number | null }} CheckedRow
+ * @typedef {{ format: string, rows: CheckedRow[], skipped: { line: number, raw: string, code: string, message: string }[],
+ *   counts: { rows: number, valid: number, invalid: number, duplicates: number, skipped: number } }} Checked
+ */
+
+/**
+ * The validation report's content.
+ * @param {Checked} checked
+ * @param {string | null} sourceName
+ */
+export function validationReport(checked, sourceName) {
+  const { counts, rows, skipped, format } = checked;
+  const invalid = rows.filter((r) => r.status === "invalid");
+  const dups = rows.filter((r) => r.status === "duplicate");
+  /** @type {(r: CheckedRow) => Problem} */
+  const asProblem = (r) => [r.line, r.raw, r.code ?? "", r.message ?? ""];
+  return [
+    h(
+      "p",
+      null,
+      "Format: ",
+      h("strong", { "data-testid": "import-format" }, /** @type {Record<string, string>} */ (FORMATS)[format]),
+      sourceName ? ` · from ${sourceName}` : "",
+    ),
+    h(
+      "dl",
+      { class: "report-counts" },
+      countItem("Rows", counts.rows, "neutral", "rows"),
+      countItem("Valid, to import", counts.valid, "success", "valid"),
+      countItem("Invalid", counts.invalid, counts.invalid ? "danger" : "neutral", "invalid"),
+      countItem("Duplicates", counts.duplicates, counts.duplicates ? "warning" : "neutral", "duplicates"),
+      countItem("Skipped", counts.skipped, counts.skipped ? "warning" : "neutral", "skipped"),
+    ),
+    invalid.length
+      ? problemTable(
+          `Invalid tokens (${fmtNum(invalid.length)})`,
+          invalid.slice(0, LISTED).map(asProblem),
+          invalid.length,
+        )
+      : null,
+    skipped.length
+      ? problemTable(
+          `Skipped rows (${fmtNum(skipped.length)})`,
+          skipped.slice(0, LISTED).map((r) => [r.line, r.raw, r.code, r.message]),
+          skipped.length,
+        )
+      : null,
+    dups.length
+      ? problemTable(
+          `Duplicates (${fmtNum(dups.length)}) — registered once`,
+          dups.slice(0, LISTED).map((r) => [r.line, r.raw, "DUPLICATE", `Same device as line ${r.firstLine}.`]),
+          dups.length,
+        )
+      : null,
+    counts.invalid || counts.skipped
+      ? h(
+          "p",
+          { class: "muted small" },
+          "Invalid and skipped rows are not sent; they are listed in the failure report you can download after the import.",
+        )
+      : null,
+    h(
+      "p",
+      { class: "muted small" },
+      "Importing is safe to repeat: registering a device that is already registered changes nothing, so the same file can be imported again after a failure.",
+    ),
+  ];
+}
