@@ -98,6 +98,34 @@ test("directory: search by token or user ID, the move in the history, users, exp
   await context.close();
 });
 
+test("registrations: a token found through the directory; users show your user ID next to Twilio's", async () => {
+  const { page, context, problems } = await openApp(browser, stack);
+  await signIn(page, stack.adminToken);
+  await page.goto(`${stack.url}/#/registrations`);
+  const find = page.getByRole("searchbox", { name: "Find a device or one of your users" });
+  // carol's second token, now bob's, as a bug report might quote it: upper case, <…> groups.
+  const moved = tokens.carol[1];
+  await find.fill(`<${moved.toUpperCase().match(/.{8}/g).join(" ")}>`);
+  await page.getByRole("button", { name: "Find", exact: true }).click();
+  await page.getByRole("heading", { name: "Directory", level: 1 }).waitFor();
+  const tokenCard = page.locator("section.card", { has: page.getByRole("heading", { name: "Token", exact: true }) });
+  await tokenCard.getByRole("table", { name: "Where the token is" }).getByRole("cell", { name: "bob" }).waitFor();
+
+  const res = await fetch(`${stack.url}/api/directory/lookup?q=bob`, {
+    headers: { authorization: `Bearer ${stack.adminToken}` },
+  });
+  const bobTwilioId = (await res.json()).users[0].twilioUserId;
+  assert.match(bobTwilioId, /^comms_pushnotificationuser_/);
+  await page.goto(`${stack.url}/#/registrations`);
+  await page.getByRole("button", { name: "Show users" }).click();
+  const own = page.locator(`[data-own-user-id="${bobTwilioId}"]`);
+  await own.locator("code", { hasText: "bob" }).waitFor();
+  assert.equal(await own.textContent(), "bob");
+  await screenshotsAtBothWidths(page, "registrations-your-user-ids");
+  assert.deepEqual(unexpected(problems), []);
+  await context.close();
+});
+
 test("import writes the directory: Notify identities keep their user on a re-run; plain tokens under one user ID", async () => {
   const hex = (seed) => seed.repeat(64 / seed.length);
   const ivy = [hex("1e1e0001"), hex("1e1e0002")];

@@ -5,6 +5,7 @@
 import { h, replace, timeEl, fmtNum } from "./dom.js";
 import { errorBox } from "./ui.js";
 import { pager } from "./pager.js";
+import { directory } from "./directory-api.js";
 
 const PAGE_SIZE = 10;
 const MAX_USERS = 20_000;
@@ -55,6 +56,23 @@ export async function deviceCount(client, userId) {
     pageToken = page.nextPageToken;
   } while (pageToken);
   return { devices, registrations };
+}
+
+/**
+ * Your user ID(s) for a Twilio user, from the directory (`lookup` by Twilio user ID): `[]` when
+ * the directory does not know the user, `null` when there is no directory to ask.
+ * @param {string} twilioUserId
+ * @returns {Promise<string[] | null>}
+ */
+export async function ownUserIds(twilioUserId) {
+  try {
+    const found = await directory(`lookup?${new URLSearchParams({ q: twilioUserId })}`);
+    return (found.users ?? [])
+      .filter((/** @type {any} */ u) => u.twilioUserId === twilioUserId)
+      .map((/** @type {any} */ u) => `${u.userId}`);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -114,10 +132,15 @@ function usersTable(ctx, users, onShow) {
         ),
       () => replace(count, "?"),
     );
+    const own = h("span", { class: "muted", "data-own-user-id": u.id }, "…");
+    ownUserIds(u.id).then((ids) =>
+      replace(own, ids === null ? "—" : ids.length ? h("code", null, ids.join(", ")) : "not in the directory"),
+    );
     return h(
       "tr",
       { "data-user-id": u.id },
-      h("td", { "data-label": "User ID" }, h("code", null, u.id)),
+      h("td", { "data-label": "Your user ID" }, own),
+      h("td", { "data-label": "Twilio user ID" }, h("code", null, u.id)),
       h("td", { "data-label": "Devices" }, count),
       h("td", { "data-label": "Created" }, timeEl(u.createdAt)),
       h(
@@ -139,7 +162,7 @@ function usersTable(ctx, users, onShow) {
         h(
           "tr",
           null,
-          ["User ID", "Devices", "Created"].map((c) => h("th", { scope: "col" }, c)),
+          ["Your user ID", "Twilio user ID", "Devices", "Created"].map((c) => h("th", { scope: "col" }, c)),
           h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")),
         ),
       ),
