@@ -102,7 +102,9 @@ async function main() {
   const s = await node.single({ pkgDir: o.pkg, baselineDir: o.baseline, calls: o.calls, rounds: o.rounds });
   const ns = (v) => `${v.toFixed(0)} ns`;
   console.log(line("pure JS normalize, lower case", ns(s.js), "1.00×"));
-  console.log(line("normalizeToken (wasm), lower case", ns(s.wasm), x(s.wasm / s.js), "≤ 1.5× JS", s.wasm <= 1.5 * s.js));
+  console.log(
+    line("normalizeToken (wasm), lower case", ns(s.wasm), x(s.wasm / s.js), "≤ 1.5× JS", s.wasm <= 1.5 * s.js),
+  );
   console.log(line("pure JS normalize, upper case", ns(s.jsUpper), "1.00×"));
   console.log(line("normalizeToken (wasm), upper case", ns(s.wasmUpper), x(s.wasmUpper / s.jsUpper), "(info)"));
   if (s.nodeApn) console.log(line("@parse/node-apn token() (does less)", ns(s.nodeApn), x(s.nodeApn / s.js)));
