@@ -11,6 +11,7 @@ import {
 
 const encoder = new TextEncoder();
 /** A view of the wasm buffer (768 bytes); empty once memory growth has detached it. */
+/** @type {Uint8Array | null} */
 let view = null;
 
 /**
