@@ -41,22 +41,27 @@ pub fn from_value<T: DeserializeOwned>(params: &Value) -> Result<T, ApiError> {
             ))
         }
     };
-    serde_path_to_error::deserialize(params).map_err(|e| {
-        let mut field = String::new();
-        for segment in e.path().iter() {
-            match segment {
-                serde_path_to_error::Segment::Seq { index } => {
-                    field.push('[');
-                    push_u64(&mut field, *index as u64);
-                    field.push(']');
-                }
-                serde_path_to_error::Segment::Map { key } => push_key(&mut field, key),
-                serde_path_to_error::Segment::Enum { variant } => push_key(&mut field, variant),
-                serde_path_to_error::Segment::Unknown => {}
+    serde_path_to_error::deserialize(params).map_err(|e| path_error(e.path(), e.inner()))
+}
+
+/// The `VALIDATION_ERROR` of a serde error at `path`. Not generic, so that one copy serves
+/// every wire struct.
+#[inline(never)]
+fn path_error(path: &serde_path_to_error::Path, inner: &serde_json::Error) -> ApiError {
+    let mut field = String::new();
+    for segment in path.iter() {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => {
+                field.push('[');
+                push_u64(&mut field, *index as u64);
+                field.push(']');
             }
+            serde_path_to_error::Segment::Map { key } => push_key(&mut field, key),
+            serde_path_to_error::Segment::Enum { variant } => push_key(&mut field, variant),
+            serde_path_to_error::Segment::Unknown => {}
         }
-        error_at(field, &e.into_inner().to_string())
-    })
+    }
+    error_at(field, &inner.to_string())
 }
 
 /// Appends `key` to a rendered path: `.key` when plain, `["odd key"]` otherwise.
