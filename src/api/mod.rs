@@ -34,8 +34,6 @@ use core::fmt;
 use serde::Serialize;
 use serde_json::Value;
 
-use validate::Map;
-
 pub use response::{parse_response, parse_response_at, ApiResult};
 
 /// Twilio's current (GA-track) base URL.
@@ -400,51 +398,47 @@ impl ApiConfig {
         Ok(config)
     }
 
-    /// Reads `{ baseUrl?, auth?: { username, password } | { bearer } }`. Keys listed in `extra`
-    /// are allowed and ignored (the client's own settings); any other key is refused.
+    /// Reads `{ baseUrl?, auth?: { username, password } | { bearer } }` with serde
+    /// ([`params::ConfigWire`]); `null` is the default configuration. The client's own settings
+    /// ([`retry::CLIENT_KEYS`]) are allowed (and ignored here) when `extra` lists them; any other
+    /// key is refused. Errors are `INVALID_ARGUMENT`s naming the key.
     pub fn from_value(value: &Value, extra: &[&str]) -> Result<ApiConfig, ApiError> {
-        let map = match value {
-            Value::Null => return Ok(ApiConfig::default()),
-            Value::Object(map) => map,
-            _ => {
-                return Err(ApiError::invalid_argument(
-                    "config",
-                    "config must be an object: { baseUrl?: string, auth?: { username, password } | { bearer } }.",
-                ))
-            }
-        };
-        for key in map.keys() {
-            if key != "baseUrl" && key != "auth" && !extra.contains(&key.as_str()) {
-                return Err(ApiError::invalid_argument(
-                    "config",
-                    &[
-                        "config has an unknown field \"",
-                        &validate::clip(key, 40),
-                        "\"; known fields: baseUrl, auth",
-                        if extra.is_empty() { "" } else { ", " },
-                        &extra.join(", "),
-                        ".",
-                    ]
-                    .concat(),
-                ));
-            }
+        let known: Vec<&str> = ["baseUrl", "auth"].iter().chain(extra).copied().collect();
+        let wire = params::config_from_value(value, &known)?;
+        ApiConfig::from_wire(wire, &known).map(|(config, _)| config)
+    }
+
+    /// The configuration of a read [`params::ConfigWire`], and the wire struct back for the
+    /// client's settings. A client setting that `known` does not list is refused as unknown.
+    pub(crate) fn from_wire(
+        wire: params::ConfigWire,
+        known: &[&str],
+    ) -> Result<(ApiConfig, params::ConfigWire), ApiError> {
+        let given = [
+            ("maxRetries", wire.max_retries.is_some()),
+            ("timeoutMs", wire.timeout_ms.is_some()),
+            ("retryBaseMs", wire.retry_base_ms.is_some()),
+            ("retryMaxMs", wire.retry_max_ms.is_some()),
+        ];
+        if let Some((key, _)) = given
+            .iter()
+            .find(|(key, given)| *given && !known.contains(key))
+        {
+            return Err(params::unknown_config_key(key, known));
         }
-        let base_url = match map.get("baseUrl") {
-            None | Some(Value::Null) => DEFAULT_BASE_URL.to_string(),
-            Some(Value::String(s)) => s.clone(),
-            Some(_) => {
-                return Err(ApiError::invalid_argument(
-                    "config.baseUrl",
-                    "config.baseUrl must be a string.",
-                ))
-            }
+        let auth = match &wire.auth {
+            None => None,
+            Some(a) => Some(match (&a.username, &a.password, &a.bearer) {
+                (Some(username), Some(password), None) => Auth::Basic {
+                    username: username.clone(),
+                    password: password.clone(),
+                },
+                (None, None, Some(token)) => Auth::Bearer(token.clone()),
+                _ => return Err(params::auth_shape_error()),
+            }),
         };
-        let auth = match map.get("auth") {
-            None | Some(Value::Null) => None,
-            Some(Value::Object(a)) => Some(auth_from_map(a)?),
-            Some(_) => return Err(auth_shape_error()),
-        };
-        ApiConfig::new(&base_url, auth)
+        let base_url = wire.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
+        Ok((ApiConfig::new(base_url, auth)?, wire))
     }
 
     /// Checks the base URL and the credentials (header-safe, well-formed).
@@ -492,33 +486,6 @@ impl ApiConfig {
     /// The base URL without trailing slashes.
     fn base(&self) -> &str {
         self.base_url.trim_end_matches('/')
-    }
-}
-
-fn auth_shape_error() -> ApiError {
-    ApiError::invalid_argument(
-        "config.auth",
-        "config.auth must be { username: string, password: string } or { bearer: string }.",
-    )
-}
-
-fn auth_from_map(a: &Map) -> Result<Auth, ApiError> {
-    let text = |key: &str| match a.get(key) {
-        Some(Value::String(s)) => Some(s.clone()),
-        _ => None,
-    };
-    let known = a
-        .keys()
-        .all(|k| k == "username" || k == "password" || k == "bearer");
-    if !known {
-        return Err(auth_shape_error());
-    }
-    match (text("username"), text("password"), text("bearer")) {
-        (Some(username), Some(password), None) if a.len() == 2 => {
-            Ok(Auth::Basic { username, password })
-        }
-        (None, None, Some(token)) if a.len() == 1 => Ok(Auth::Bearer(token)),
-        _ => Err(auth_shape_error()),
     }
 }
 
@@ -725,7 +692,7 @@ pub fn build_request(
         CreateCredential => credentials::create(&credentials::create_params(params)?, config),
         UpdateCredential => credentials::update(&credentials::update_params(params)?, config),
         ListApps => apps::list(&apps::list_params(params)?, config),
-        FetchApp => apps::fetch(&validate::single_id(params, "appName")?, config),
+        FetchApp => apps::fetch(&params::by_id(op, params)?.1, config),
         UpdateApp => apps::update(&apps::update_params(params)?, config),
         ListUsers => users::list(&users::list_params(params)?, config),
         // The eight operations on one resource by ID share one path: a table row each instead
@@ -738,14 +705,8 @@ pub fn build_request(
         | DeleteCredential
         | FetchUser
         | DeleteUser => {
-            let (key, collection) = op.item();
-            item(
-                op.method(),
-                collection,
-                key,
-                &validate::single_id(params, key)?,
-                config,
-            )
+            let (key, id) = params::by_id(op, params)?;
+            item(op.method(), op.item().1, key, &id, config)
         }
     }
 }

@@ -20,35 +20,48 @@ use super::model::{
     Priority, Tags,
 };
 use super::validate::{clip, invalid, push_u64, MAX_PAGE_SIZE};
-use super::ApiError;
+use super::{ApiError, Operation};
 use crate::token::Provider;
 
 /// Reads `params` into `T`; `null` params are `{}`. Errors are `VALIDATION_ERROR`s at the path
 /// where serde found the problem.
 pub fn from_value<T: DeserializeOwned>(params: &Value) -> Result<T, ApiError> {
     let empty_object;
-    let params = if params.is_null() {
-        empty_object = Value::Object(serde_json::Map::new());
-        &empty_object
-    } else {
-        params
-    };
-    serde_path_to_error::deserialize(params).map_err(|e| {
-        let mut field = String::new();
-        for segment in e.path().iter() {
-            match segment {
-                serde_path_to_error::Segment::Seq { index } => {
-                    field.push('[');
-                    push_u64(&mut field, *index as u64);
-                    field.push(']');
-                }
-                serde_path_to_error::Segment::Map { key } => push_key(&mut field, key),
-                serde_path_to_error::Segment::Enum { variant } => push_key(&mut field, variant),
-                serde_path_to_error::Segment::Unknown => {}
-            }
+    let params = match params {
+        Value::Null => {
+            empty_object = Value::Object(serde_json::Map::new());
+            &empty_object
         }
-        error_at(field, &e.into_inner().to_string())
-    })
+        // serde's derived structs also read an array as the fields in order; params are objects.
+        Value::Object(_) => params,
+        other => {
+            return Err(invalid(
+                &super::validate::Path::Root,
+                &["must be an object, not ", super::validate::type_name(other)].concat(),
+            ))
+        }
+    };
+    serde_path_to_error::deserialize(params).map_err(|e| path_error(e.path(), e.inner()))
+}
+
+/// The `VALIDATION_ERROR` of a serde error at `path`. Not generic, so that one copy serves
+/// every wire struct.
+#[inline(never)]
+fn path_error(path: &serde_path_to_error::Path, inner: &serde_json::Error) -> ApiError {
+    let mut field = String::new();
+    for segment in path.iter() {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => {
+                field.push('[');
+                push_u64(&mut field, *index as u64);
+                field.push(']');
+            }
+            serde_path_to_error::Segment::Map { key } => push_key(&mut field, key),
+            serde_path_to_error::Segment::Enum { variant } => push_key(&mut field, variant),
+            serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    error_at(field, &inner.to_string())
 }
 
 /// Appends `key` to a rendered path: `.key` when plain, `["odd key"]` otherwise.
@@ -137,7 +150,7 @@ fn expected_name(expected: &str) -> String {
 }
 
 /// The JSON type of serde's `Unexpected` text, without the value.
-fn got_name(got: &str) -> &'static str {
+pub(crate) fn got_name(got: &str) -> &'static str {
     match got.split([' ', '`', '"']).next().unwrap_or("") {
         "string" | "char" => "a string",
         "integer" | "floating" => "a number",
@@ -425,4 +438,261 @@ pub(crate) fn dates(start_date: Option<String>, end_date: Option<String>) -> Dat
 /// A required field: `Ok` with its value, or "`key`: is required…".
 pub(crate) fn required<T>(value: Option<T>, key: &str, detail: &str) -> Result<T, ApiError> {
     value.ok_or_else(|| invalid(&super::validate::Path::Root.key(key), detail))
+}
+
+/// The wire struct of an operation on one resource by ID: exactly one field, the ID.
+macro_rules! by_id_wire {
+    ($name:ident, $field:ident, $key:literal) => {
+        #[doc = concat!("`{ ", $key, " }`: the params of an operation on one resource by ID.")]
+        #[derive(Debug, Default, Deserialize)]
+        #[serde(deny_unknown_fields, rename_all = "camelCase")]
+        pub struct $name {
+            #[doc = concat!("The `", $key, "`.")]
+            pub $field: Option<String>,
+        }
+    };
+}
+
+by_id_wire!(AppNameWire, app_name, "appName");
+by_id_wire!(
+    PushNotificationIdWire,
+    push_notification_id,
+    "pushNotificationId"
+);
+by_id_wire!(OperationIdWire, operation_id, "operationId");
+by_id_wire!(
+    DeviceRegistrationIdWire,
+    device_registration_id,
+    "deviceRegistrationId"
+);
+by_id_wire!(CredentialIdWire, credential_id, "credentialId");
+by_id_wire!(UserIdWire, user_id, "userId");
+
+/// The ID that the params of a by-ID operation (`fetchApp` and the fetches and deletes by ID)
+/// hold, read by serde into that operation's wire struct: unknown fields are refused naming the
+/// one allowed key, and a missing or `null` ID is "`key`: is required". Returns the key with the
+/// ID; the ID itself is checked by the builder (as a path segment or an app name).
+pub fn by_id(op: Operation, params: &Value) -> Result<(&'static str, String), ApiError> {
+    use Operation::*;
+    let (key, id) = match op {
+        FetchApp => ("appName", from_value::<AppNameWire>(params)?.app_name),
+        FetchPushNotification => (
+            "pushNotificationId",
+            from_value::<PushNotificationIdWire>(params)?.push_notification_id,
+        ),
+        FetchOperation => (
+            "operationId",
+            from_value::<OperationIdWire>(params)?.operation_id,
+        ),
+        GetDeviceRegistration | DeleteDeviceRegistration => (
+            "deviceRegistrationId",
+            from_value::<DeviceRegistrationIdWire>(params)?.device_registration_id,
+        ),
+        FetchCredential | DeleteCredential => (
+            "credentialId",
+            from_value::<CredentialIdWire>(params)?.credential_id,
+        ),
+        FetchUser | DeleteUser => ("userId", from_value::<UserIdWire>(params)?.user_id),
+        _ => return Err(ApiError::unknown_operation(op.name())),
+    };
+    Ok((key, required(id, key, "is required")?))
+}
+
+/// The configuration object as given: `{ baseUrl?, auth?, maxRetries?, timeoutMs?,
+/// retryBaseMs?, retryMaxMs? }` (the last four are the client's; see
+/// [`super::ApiConfig::from_value`] for who may give them). The numbers are read as `f64` so
+/// that `50`, `50.0` and `5e1` are all 50; their ranges are checked in code.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ConfigWire {
+    /// `baseUrl`.
+    pub base_url: Option<String>,
+    /// `auth`.
+    pub auth: Option<AuthWire>,
+    /// `maxRetries` (client only).
+    pub max_retries: Option<f64>,
+    /// `timeoutMs` (client only).
+    pub timeout_ms: Option<f64>,
+    /// `retryBaseMs` (client only).
+    pub retry_base_ms: Option<f64>,
+    /// `retryMaxMs` (client only).
+    pub retry_max_ms: Option<f64>,
+}
+
+/// `auth` as given: `{ username, password }` or `{ bearer }` (which one is decided in code).
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthWire {
+    /// Account SID or API Key SID.
+    pub username: Option<String>,
+    /// Auth Token or API Key Secret.
+    pub password: Option<String>,
+    /// A bearer token.
+    pub bearer: Option<String>,
+}
+
+impl fmt::Debug for AuthWire {
+    /// Never prints the secrets.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AuthWire { <redacted> }")
+    }
+}
+
+/// Reads the configuration object; `null` is `{}`. Errors are `INVALID_ARGUMENT`s naming the
+/// key (`config`, `config.baseUrl`, `config.auth`, `config.maxRetries`, ...); `known` lists the
+/// top-level keys the caller accepts, for the message about an unknown one.
+pub fn config_from_value(value: &Value, known: &[&str]) -> Result<ConfigWire, ApiError> {
+    match value {
+        Value::Null => return Ok(ConfigWire::default()),
+        Value::Object(_) => {}
+        // Not read by serde: its derived structs would also take an array of the fields.
+        _ => {
+            return Err(ApiError::invalid_argument(
+                "config",
+                "config must be an object: { baseUrl?: string, auth?: { username, password } | { bearer } }.",
+            ))
+        }
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let key = match e.path().iter().next() {
+            Some(serde_path_to_error::Segment::Map { key }) => key.clone(),
+            _ => String::new(),
+        };
+        let text = e.into_inner().to_string();
+        match key.as_str() {
+            "" if text.starts_with("unknown field `") => {
+                let name = text["unknown field `".len()..]
+                    .split('`')
+                    .next()
+                    .unwrap_or("");
+                unknown_config_key(name, known)
+            }
+            "baseUrl" => {
+                ApiError::invalid_argument("config.baseUrl", "config.baseUrl must be a string.")
+            }
+            "auth" => auth_shape_error(),
+            "maxRetries" | "timeoutMs" | "retryBaseMs" | "retryMaxMs" => {
+                let got = text
+                    .strip_prefix("invalid type: ")
+                    .map_or("another type", got_name);
+                client_int_error(&key, Some(got))
+            }
+            // A key serde_path_to_error names, refused as unknown.
+            _ => unknown_config_key(&key, known),
+        }
+    })
+}
+
+/// `config has an unknown field "x"; known fields: baseUrl, auth, ...`.
+pub(crate) fn unknown_config_key(name: &str, known: &[&str]) -> ApiError {
+    ApiError::invalid_argument(
+        "config",
+        &[
+            "config has an unknown field \"",
+            &clip(name, 40),
+            "\"; known fields: ",
+            &known.join(", "),
+            ".",
+        ]
+        .concat(),
+    )
+}
+
+/// The shape error of `config.auth`.
+pub(crate) fn auth_shape_error() -> ApiError {
+    ApiError::invalid_argument(
+        "config.auth",
+        "config.auth must be { username: string, password: string } or { bearer: string }.",
+    )
+}
+
+/// The range of each of the client's numeric settings.
+pub(crate) fn client_int_range(key: &str) -> (u32, u32) {
+    match key {
+        "maxRetries" => (0, 10),
+        "timeoutMs" => (1, 600_000),
+        "retryBaseMs" => (0, 60_000),
+        _ => (0, 600_000),
+    }
+}
+
+/// `config.maxRetries: must be an integer from 0 to 10[, not a string]`.
+pub(crate) fn client_int_error(key: &str, got: Option<&str>) -> ApiError {
+    let (min, max) = client_int_range(key);
+    let field = ["config.", key].concat();
+    let mut message = field.clone();
+    message.push_str(": must be an integer from ");
+    push_u64(&mut message, u64::from(min));
+    message.push_str(" to ");
+    push_u64(&mut message, u64::from(max));
+    if let Some(got) = got {
+        message.push_str(", not ");
+        message.push_str(got);
+    }
+    ApiError::InvalidArgument { field, message }
+}
+
+/// A client setting given as a number: a whole number in its range, or the error naming it.
+pub(crate) fn client_int(key: &str, value: Option<f64>) -> Result<Option<u32>, ApiError> {
+    let Some(n) = value else {
+        return Ok(None);
+    };
+    if n.fract() != 0.0 || !n.is_finite() {
+        return Err(client_int_error(key, Some("a number")));
+    }
+    let (min, max) = client_int_range(key);
+    if n < f64::from(min) || n > f64::from(max) {
+        return Err(client_int_error(key, None));
+    }
+    Ok(Some(n as u32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::retry::ClientConfig;
+    use super::super::{ApiConfig, Operation};
+    use serde_json::json;
+
+    #[test]
+    fn by_id_errors_name_the_field_and_say_what_is_allowed() {
+        let e = super::by_id(Operation::FetchUser, &json!({ "id": "x" })).unwrap_err();
+        assert_eq!(e.message(), "id: is not a known field; allowed: userId");
+        let e = super::by_id(Operation::FetchUser, &json!({ "userId": null })).unwrap_err();
+        assert_eq!(e.message(), "userId: is required");
+        let e = super::by_id(Operation::FetchApp, &json!({ "appName": 5 })).unwrap_err();
+        assert_eq!(e.message(), "appName: must be a string, not a number");
+        let e = super::by_id(Operation::FetchApp, &json!([])).unwrap_err();
+        assert_eq!(e.message(), "params: must be an object, not an array");
+    }
+
+    #[test]
+    fn config_errors_name_the_key_and_say_what_is_allowed() {
+        let e = ApiConfig::from_value(&json!({ "maxRetries": 1 }), &[]).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "config has an unknown field \"maxRetries\"; known fields: baseUrl, auth."
+        );
+        let e = ApiConfig::from_value(&json!({ "auth": { "bearer": "t", "username": "u" } }), &[])
+            .unwrap_err();
+        assert_eq!(e.field(), Some("config.auth"));
+        let e = ClientConfig::from_value(&json!({ "timeoutMs": "5" })).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "config.timeoutMs: must be an integer from 1 to 600000, not a string"
+        );
+        let e = ClientConfig::from_value(&json!({ "maxRetries": 1.5 })).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "config.maxRetries: must be an integer from 0 to 10, not a number"
+        );
+        let e = ClientConfig::from_value(&json!("x")).unwrap_err();
+        assert_eq!(e.field(), Some("config"));
+        assert_eq!(
+            ClientConfig::from_value(&json!({ "maxRetries": 5e0 }))
+                .unwrap()
+                .retry
+                .max_retries,
+            5
+        );
+    }
 }

@@ -12,7 +12,7 @@
 
 use serde_json::Value;
 
-use super::validate::{self as v, Path};
+use super::params;
 use super::{ApiConfig, ApiError, Operation};
 
 /// How many times and how long to retry.
@@ -134,42 +134,28 @@ pub const CLIENT_KEYS: &[&str] = &["maxRetries", "timeoutMs", "retryBaseMs", "re
 
 impl ClientConfig {
     /// Reads `{ baseUrl?, auth?, maxRetries? (0–10), timeoutMs? (1–600,000), retryBaseMs?
-    /// (0–60,000), retryMaxMs? (0–600,000) }`; errors are `INVALID_ARGUMENT` naming the key.
+    /// (0–60,000), retryMaxMs? (0–600,000) }` with serde ([`params::ConfigWire`]); the numbers
+    /// must be whole (`50`, `50.0` and `5e1` are all 50). Errors are `INVALID_ARGUMENT` naming
+    /// the key.
     pub fn from_value(value: &Value) -> Result<ClientConfig, ApiError> {
-        let api = ApiConfig::from_value(value, CLIENT_KEYS)?;
+        let mut known = vec!["baseUrl", "auth"];
+        known.extend_from_slice(CLIENT_KEYS);
+        let wire = params::config_from_value(value, &known)?;
+        let (api, wire) = ApiConfig::from_wire(wire, &known)?;
         let mut config = ClientConfig {
             api,
             ..ClientConfig::default()
         };
-        let Value::Object(map) = value else {
-            return Ok(config);
-        };
-        let root = Path::Root;
-        let int = |key: &str, max: i128| -> Result<Option<u32>, ApiError> {
-            v::opt_int(map, &root, key, if key == "timeoutMs" { 1 } else { 0 }, max).map_err(|e| {
-                let mut field = String::from("config.");
-                field.push_str(key);
-                let mut message = field.clone();
-                message.push_str(": ");
-                message.push_str(
-                    e.message()
-                        .split_once(": ")
-                        .map(|(_, m)| m)
-                        .unwrap_or(e.message()),
-                );
-                ApiError::InvalidArgument { field, message }
-            })
-        };
-        if let Some(n) = int("maxRetries", 10)? {
+        if let Some(n) = params::client_int("maxRetries", wire.max_retries)? {
             config.retry.max_retries = n;
         }
-        if let Some(n) = int("timeoutMs", 600_000)? {
+        if let Some(n) = params::client_int("timeoutMs", wire.timeout_ms)? {
             config.timeout_ms = n;
         }
-        if let Some(n) = int("retryBaseMs", 60_000)? {
+        if let Some(n) = params::client_int("retryBaseMs", wire.retry_base_ms)? {
             config.retry.base_ms = n;
         }
-        if let Some(n) = int("retryMaxMs", 600_000)? {
+        if let Some(n) = params::client_int("retryMaxMs", wire.retry_max_ms)? {
             config.retry.max_ms = n;
         }
         Ok(config)

@@ -1,6 +1,5 @@
 //! Shared validation: the rules every resource shares, run on typed values (serde reads the
-//! params' shape, see [`super::params`]), and the small readers of the client's configuration
-//! object and of by-ID params.
+//! params' shape and the configuration object, see [`super::params`]).
 //!
 //! Errors are `VALIDATION_ERROR`s with a field path (`to[3].token`, `tags.region`, `pageSize`)
 //! that is rendered only when an error is reported, so valid input never pays for it. Messages
@@ -119,119 +118,6 @@ pub fn type_name(v: &Value) -> &'static str {
     }
 }
 
-fn wrong_type(path: &Path<'_>, expected: &str, got: &Value) -> ApiError {
-    invalid(
-        path,
-        &["must be ", expected, ", not ", type_name(got)].concat(),
-    )
-}
-
-/// The object at `path`. `null` params (not nested objects) count as `{}`.
-pub fn object<'v>(value: &'v Value, path: &Path<'_>) -> Result<&'v Map, ApiError> {
-    static EMPTY: std::sync::OnceLock<Map> = std::sync::OnceLock::new();
-    match value {
-        Value::Object(map) => Ok(map),
-        Value::Null if matches!(path, Path::Root) => Ok(EMPTY.get_or_init(Map::new)),
-        other => Err(wrong_type(path, "an object", other)),
-    }
-}
-
-/// Refuses keys outside `allowed`, naming the first unknown one.
-pub fn known_fields(map: &Map, path: &Path<'_>, allowed: &[&str]) -> Result<(), ApiError> {
-    for key in map.keys() {
-        if !allowed.contains(&key.as_str()) {
-            let field = path.key(key);
-            let mut detail = String::from("is not a known field");
-            if allowed.is_empty() {
-                detail.push_str(" (no fields are allowed here)");
-            } else {
-                detail.push_str("; allowed: ");
-                detail.push_str(&allowed.join(", "));
-            }
-            return Err(invalid(&field, &detail));
-        }
-    }
-    Ok(())
-}
-
-/// The value of `key`, with `null` meaning absent.
-pub fn get<'v>(map: &'v Map, key: &str) -> Option<&'v Value> {
-    map.get(key).filter(|v| !v.is_null())
-}
-
-/// A required string.
-pub fn req_str(map: &Map, path: &Path<'_>, key: &str) -> Result<String, ApiError> {
-    let field = path.key(key);
-    match get(map, key) {
-        None => Err(invalid(&field, "is required")),
-        Some(Value::String(s)) => Ok(s.clone()),
-        Some(other) => Err(wrong_type(&field, "a string", other)),
-    }
-}
-
-/// An optional string.
-pub fn opt_str(map: &Map, path: &Path<'_>, key: &str) -> Result<Option<String>, ApiError> {
-    match get(map, key) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(wrong_type(&path.key(key), "a string", other)),
-    }
-}
-
-/// A JSON number that is a whole number below 10³⁰ in magnitude (`50`, `50.0` or `5e1`), as
-/// i128 so nothing overflows.
-pub fn as_integer(v: &Value) -> Option<i128> {
-    let Value::Number(n) = v else {
-        return None;
-    };
-    if let Some(i) = n.as_i64() {
-        return Some(i128::from(i));
-    }
-    if let Some(u) = n.as_u64() {
-        return Some(i128::from(u));
-    }
-    let f = n.as_f64()?;
-    (f.fract() == 0.0 && f.abs() < 1e30).then_some(f as i128)
-}
-
-/// An optional integer in `min..=max`.
-pub fn opt_int(
-    map: &Map,
-    path: &Path<'_>,
-    key: &str,
-    min: i128,
-    max: i128,
-) -> Result<Option<u32>, ApiError> {
-    let Some(v) = get(map, key) else {
-        return Ok(None);
-    };
-    let field = path.key(key);
-    let range = || {
-        let mut text = String::from("must be an integer from ");
-        push_i128(&mut text, min);
-        text.push_str(" to ");
-        push_i128(&mut text, max);
-        text
-    };
-    match as_integer(v) {
-        Some(n) if (min..=max).contains(&n) => u32::try_from(n)
-            .map(Some)
-            .map_err(|_| invalid(&field, &range())),
-        Some(_) => Err(invalid(&field, &range())),
-        None => Err(invalid(
-            &field,
-            &[range().as_str(), ", not ", type_name(v)].concat(),
-        )),
-    }
-}
-
-fn push_i128(out: &mut String, n: i128) {
-    if n < 0 {
-        out.push('-');
-    }
-    push_u64(out, n.unsigned_abs() as u64);
-}
-
 /// `"A", "B"`.
 pub(crate) fn quoted(allowed: &[&str]) -> String {
     let mut out = String::new();
@@ -252,14 +138,6 @@ pub fn enum_message(allowed: &[&str]) -> String {
     detail.push_str(&quoted(allowed));
     detail.push_str(" (exact spelling)");
     detail
-}
-
-/// Reads a params object that holds exactly one ID, e.g. `{ credentialId }`.
-pub fn single_id(params: &Value, key: &'static str) -> Result<String, ApiError> {
-    let root = Path::Root;
-    let map = object(params, &root)?;
-    known_fields(map, &root, &[key])?;
-    req_str(map, &root, key)
 }
 
 // ------------------------------------------------------------------------------------------
