@@ -31,6 +31,10 @@
 //! allocator (talc, on wasm32 without atomics); only the package build turns it on, so a crate
 //! depending on this one keeps its own.
 
+#![warn(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(clippy::undocumented_unsafe_blocks)]
+
 /// The package's allocator (feature `talc`, which only the package build turns on): smaller and
 /// faster than std's dlmalloc on wasm. Never installed on threaded wasm or outside wasm.
 #[cfg(all(

@@ -21,13 +21,13 @@ pub mod credentials;
 pub mod device_registrations;
 pub mod model;
 pub mod operations;
-pub mod params;
-pub mod path;
+pub(crate) mod params;
+pub(crate) mod path;
 pub mod push_notifications;
 pub mod response;
 pub mod retry;
 pub mod users;
-pub mod validate;
+pub(crate) mod validate;
 
 use core::fmt;
 
@@ -48,26 +48,47 @@ pub const DEFAULT_BASE_URL: &str = "https://comms.twilio.com/v1";
 /// collection key is read leniently (see [`response`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operation {
+    /// `POST /PushNotifications`: send one notification to up to 10,000 recipients.
     SendPush,
+    /// `GET /PushNotifications`: notifications sent, filtered and paged.
     ListPushNotifications,
+    /// `GET /PushNotifications/{pushNotificationId}`: one notification.
     FetchPushNotification,
+    /// `GET /PushNotifications/Operations`: the bulk operations, paged.
     ListOperations,
+    /// `GET /PushNotifications/Operations/{operationId}`: one bulk operation and its progress.
     FetchOperation,
+    /// `GET /PushNotifications/Operations/{operationId}/Errors`: a bulk operation's failures.
     ListOperationErrors,
+    /// `GET /PushNotifications/DeviceRegistrations`: registered devices, paged.
     ListDeviceRegistrations,
+    /// `POST /PushNotifications/DeviceRegistrations`: register one device token.
     RegisterDevice,
+    /// `GET /PushNotifications/DeviceRegistrations/{deviceRegistrationId}`: one registration.
     GetDeviceRegistration,
+    /// `DELETE /PushNotifications/DeviceRegistrations/{deviceRegistrationId}`.
     DeleteDeviceRegistration,
+    /// `GET /PushNotifications/Credentials`: the APNs/FCM credentials, paged.
     ListCredentials,
+    /// `POST /PushNotifications/Credentials`: upload an APNs or FCM credential.
     CreateCredential,
+    /// `GET /PushNotifications/Credentials/{credentialId}`: one credential (never its secret).
     FetchCredential,
+    /// `PATCH /PushNotifications/Credentials/{credentialId}`: a credential's `isDefault` and tags.
     UpdateCredential,
+    /// `DELETE /PushNotifications/Credentials/{credentialId}`.
     DeleteCredential,
+    /// `GET /PushNotifications/Apps`: the apps, paged.
     ListApps,
+    /// `GET /PushNotifications/Apps/{appName}`: one app.
     FetchApp,
+    /// `PATCH /PushNotifications/Apps/{appName}`: make an app the default.
     UpdateApp,
+    /// `GET /PushNotifications/Users`: the users, paged.
     ListUsers,
+    /// `GET /PushNotifications/Users/{userId}`: one user.
     FetchUser,
+    /// `DELETE /PushNotifications/Users/{userId}`.
     DeleteUser,
 }
 
@@ -328,7 +349,9 @@ impl fmt::Display for Operation {
 /// An HTTP request, ready for any HTTP client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpRequest {
+    /// `GET`, `POST`, `PATCH` or `DELETE`.
     pub method: &'static str,
+    /// The full URL (or a path-absolute one under a path base URL), query included.
     pub url: String,
     /// `Accept` always, `Content-Type` iff there is a body, `Authorization` iff auth is configured.
     pub headers: Vec<(String, String)>,
@@ -350,7 +373,12 @@ impl HttpRequest {
 #[derive(Clone, PartialEq, Eq)]
 pub enum Auth {
     /// HTTP Basic: Account SID and Auth Token, or API Key SID and API Key Secret.
-    Basic { username: String, password: String },
+    Basic {
+        /// The Account SID (`AC…`) or API Key SID (`SK…`).
+        username: String,
+        /// The Auth Token or API Key Secret; never printed by `Debug`.
+        password: String,
+    },
     /// `Authorization: Bearer <token>`, for proxies that take their own tokens. Twilio documents
     /// only Basic auth for push.
     Bearer(String),
@@ -377,6 +405,8 @@ pub struct ApiConfig {
     /// with `/` (e.g. `/api/v1`) for same-origin browser use through the proxy; then every URL
     /// built is path-absolute. A trailing slash is tolerated.
     pub base_url: String,
+    /// The `Authorization` header's credentials; `None` sends none (e.g. behind the proxy,
+    /// which adds its own).
     pub auth: Option<Auth>,
 }
 
@@ -565,16 +595,22 @@ pub enum ApiError {
     /// A param broke a rule. `field` is a path such as `to[3].token`; `message` starts with it.
     /// `token_code` is the token core's code when a device token was refused.
     Validation {
+        /// Where the broken rule is, e.g. `to[3].token`.
         field: String,
+        /// What is wrong, starting with `field`.
         message: String,
+        /// The token core's code (e.g. `INVALID_LENGTH`) when a device token was refused.
         token_code: Option<&'static str>,
     },
     /// The API answered with a non-2xx status.
     Api {
+        /// The HTTP status.
         status: u16,
         /// Twilio's numeric error code (`code` in the body), e.g. 20429.
         twilio_code: Option<i64>,
+        /// Twilio's `message`, or the status line when the body has none.
         message: String,
+        /// Twilio's `more_info` link to the error's documentation.
         more_info: Option<String>,
         /// Seconds from the `Retry-After` header (integer seconds or an HTTP date).
         retry_after: Option<u64>,
@@ -584,15 +620,38 @@ pub enum ApiError {
         body: Option<Box<Value>>,
     },
     /// A 2xx response whose body is not what the operation returns.
-    InvalidResponse { status: u16, message: String },
+    InvalidResponse {
+        /// The (2xx) HTTP status.
+        status: u16,
+        /// What was wrong with the body.
+        message: String,
+    },
     /// The request did not get a response (connection refused, DNS, CORS, dropped).
-    Network { message: String },
+    Network {
+        /// The transport's own message.
+        message: String,
+    },
     /// No response within the configured time.
-    Timeout { timeout_ms: u32, message: String },
+    Timeout {
+        /// The limit that was reached, in milliseconds.
+        timeout_ms: u32,
+        /// A message naming the limit.
+        message: String,
+    },
     /// A configuration or argument of the wrong type or value.
-    InvalidArgument { field: String, message: String },
+    InvalidArgument {
+        /// The argument or configuration key at fault.
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
     /// An operation name that does not exist.
-    UnknownOperation { name: String, message: String },
+    UnknownOperation {
+        /// The name as given.
+        name: String,
+        /// A message listing the known names.
+        message: String,
+    },
 }
 
 impl ApiError {
@@ -700,6 +759,36 @@ impl std::error::Error for ApiError {}
 /// Params are read strictly: unknown fields, wrong types and missing required fields are
 /// `VALIDATION_ERROR`s naming the field; then every rule of the operation is checked. `null`
 /// means "not given" for optional fields, and `null` params mean `{}`.
+///
+/// This is the entry point for params that arrive as JSON (from a form, a queue, the JS
+/// facade): one function for every operation, with the same checks as the typed builders.
+///
+/// ```
+/// use serde_json::json;
+/// use twilio_push_wasm::api::{build_request, ApiConfig, ApiError, Auth, Operation};
+///
+/// let config = ApiConfig::new(
+///     "https://comms.twilio.com/v1",
+///     Some(Auth::Basic { username: "AC0123456789abcdef0123456789abcdef".into(), password: "auth-token".into() }),
+/// )?;
+/// let params = json!({
+///     "to": [{"token": "965B251C6CB1926DE3CB366FDB3F9AE4A2D3E6B0BBD8EB0B9DCEA8D3E4377C2B", "provider": "APN"}],
+///     "content": {"title": "Your order shipped", "body": "Arriving Thursday"},
+/// });
+/// let request = build_request(Operation::SendPush, &params, &config)?;
+/// assert_eq!((request.method, request.url.as_str()), ("POST", "https://comms.twilio.com/v1/PushNotifications"));
+/// assert_eq!(request.header("content-type"), Some("application/json"));
+/// // The token is sent canonical, whatever spelling it came in.
+/// assert!(request.body.unwrap().contains("965b251c6cb1926de3cb366fdb3f9ae4a2d3e6b0bbd8eb0b9dcea8d3e4377c2b"));
+///
+/// // A mistake is refused before anything is sent, naming where it is.
+/// let typo = json!({"to": [{"token": "965b251c", "provider": "APN"}], "content": {"title": "Hi"}});
+/// let error = build_request(Operation::SendPush, &typo, &config).unwrap_err();
+/// assert_eq!(error.code(), "VALIDATION_ERROR");
+/// let ApiError::Validation { field, token_code, .. } = error else { unreachable!() };
+/// assert_eq!((field.as_str(), token_code), ("to[0].token", Some("TOO_SHORT")));
+/// # Ok::<(), ApiError>(())
+/// ```
 pub fn build_request(
     op: Operation,
     params: &Value,
@@ -838,6 +927,15 @@ pub fn authorization(auth: &Auth) -> String {
 #[cfg(test)]
 mod tests {
     use super::Operation::{self, *};
+
+    /// Dates are read as seconds since the epoch, offsets applied.
+    #[test]
+    fn datetimes_are_read_as_epoch_seconds() {
+        let seconds = |s| super::validate::parse_datetime(s).unwrap().seconds;
+        assert_eq!(seconds("1970-01-01T00:00:00Z"), 0);
+        assert_eq!(seconds("2023-11-14T22:13:20Z"), 1_700_000_000);
+        assert_eq!(seconds("2023-11-14T23:13:20+01:00"), 1_700_000_000);
+    }
 
     /// The by-ID operations read their ID through `item`: the params table must name the same key.
     #[test]

@@ -311,6 +311,7 @@ pub struct SendBatch {
     pub first_index: usize,
     /// Number of recipients in this batch.
     pub recipients: usize,
+    /// The `sendPush` request for this batch.
     pub request: HttpRequest,
 }
 

@@ -33,7 +33,9 @@ use super::{ApiError, Operation, OperationKind};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OperationRef {
+    /// The operation's ID, for `fetchOperation`.
     pub operation_id: String,
+    /// The operation's URL (the `Location` header or the body's), when given.
     pub operation_location: Option<String>,
 }
 
@@ -43,6 +45,7 @@ pub struct OperationRef {
 pub struct ResourceRef {
     /// Always present for `registerDevice` and `createCredential`.
     pub resource_id: Option<String>,
+    /// The resource's URL, when given.
     pub resource_location: Option<String>,
 }
 
@@ -51,6 +54,7 @@ pub struct ResourceRef {
 pub struct ListPage {
     /// The key the items were found under, e.g. `deviceRegistrations`.
     pub collection: String,
+    /// The items, as JSON objects.
     pub items: Vec<Value>,
     /// `pagination.next` as sent (token or URL); `None` on the last page.
     pub next: Option<String>,
@@ -65,9 +69,13 @@ pub struct ListPage {
 /// A successful response, typed by operation kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiResult {
+    /// `sendPush`: an operation was started (202).
     Accepted(OperationRef),
+    /// A write: what was created, changed or deleted.
     Resource(ResourceRef),
+    /// A fetch: the resource as JSON.
     Object(Map),
+    /// A list: one page.
     Page(ListPage),
 }
 
@@ -183,6 +191,36 @@ pub fn now_unix() -> u64 {
 }
 
 /// [`parse_response_at`] with the current time (for `Retry-After` dates).
+///
+/// Whatever sent the request hands back status, headers and body text; what comes out is
+/// typed by the operation's kind, or an [`ApiError`] that says whether trying again may help.
+///
+/// ```
+/// use twilio_push_wasm::api::{parse_response, ApiError, ApiResult, Operation};
+///
+/// // A send is accepted with 202 and an operation to follow.
+/// let body = r#"{"operationId": "comms_operation_01h9krwprkeee8fzqspvwy6nq8",
+///     "operationLocation": "https://comms.twilio.com/v1/PushNotifications/Operations/comms_operation_01h9krwprkeee8fzqspvwy6nq8"}"#;
+/// let Ok(ApiResult::Accepted(op)) = parse_response(Operation::SendPush, 202, &[], body) else {
+///     panic!("not accepted")
+/// };
+/// assert_eq!(op.operation_id, "comms_operation_01h9krwprkeee8fzqspvwy6nq8");
+///
+/// // A list: the items and the token for the next page.
+/// let body = r#"{"deviceRegistrations": [{"id": "comms_device_registration_01h9krwprkeee8fzqspvwy6nq8"}],
+///     "pagination": {"next": "https://comms.twilio.com/v1/PushNotifications/DeviceRegistrations?pageToken=abc", "self": null}}"#;
+/// let Ok(ApiResult::Page(page)) = parse_response(Operation::ListDeviceRegistrations, 200, &[], body) else {
+///     panic!("not a page")
+/// };
+/// assert_eq!((page.items.len(), page.next_page_token.as_deref()), (1, Some("abc")));
+///
+/// // Throttled: an error that says when to come back.
+/// let headers = [("Retry-After".to_string(), "7".to_string())];
+/// let body = r#"{"code": 20429, "message": "Too Many Requests", "status": 429}"#;
+/// let error = parse_response(Operation::SendPush, 429, &headers, body).unwrap_err();
+/// let ApiError::Api { twilio_code, retry_after, retryable, .. } = error else { unreachable!() };
+/// assert_eq!((twilio_code, retry_after, retryable), (Some(20429), Some(7), true));
+/// ```
 pub fn parse_response(
     op: Operation,
     status: u16,

@@ -169,15 +169,6 @@ pub fn req_str(map: &Map, path: &Path<'_>, key: &str) -> Result<String, ApiError
     }
 }
 
-/// An optional string.
-pub fn opt_str(map: &Map, path: &Path<'_>, key: &str) -> Result<Option<String>, ApiError> {
-    match get(map, key) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(wrong_type(&path.key(key), "a string", other)),
-    }
-}
-
 /// A JSON number that is a whole number below 10³⁰ in magnitude (`50`, `50.0` or `5e1`), as
 /// i128 so nothing overflows.
 pub fn as_integer(v: &Value) -> Option<i128> {

@@ -16,12 +16,16 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// Why a request is not authenticated (the message never repeats what was sent).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthFailure {
+    /// No `Authorization` header.
     Missing,
+    /// An `Authorization` header that is not `Bearer <token>`.
     NotBearer,
+    /// A bearer token that is not the admin token.
     Wrong,
 }
 
 impl AuthFailure {
+    /// The message of the 401 answer.
     pub fn message(self) -> &'static str {
         match self {
             AuthFailure::Missing => "This endpoint needs 'Authorization: Bearer <admin token>'.",

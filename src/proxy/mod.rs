@@ -35,7 +35,9 @@ pub const TEST_PANIC_PATH: &str = "/api/__panic";
 /// An answer the proxy gives itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProxyResponse {
+    /// The HTTP status.
     pub status: u16,
+    /// `Content-Type`, CORS and the other headers to send.
     pub headers: Vec<(String, String)>,
     /// JSON text (empty for a 204).
     pub body: String,
@@ -48,20 +50,27 @@ pub enum Head {
     Respond(ProxyResponse),
     /// Read at most this many body bytes (0 for methods without a body) and call
     /// [`Proxy::prepare`].
-    ReadBody { limit: usize },
+    ReadBody {
+        /// The most body bytes to read; a longer body is refused with 413.
+        limit: usize,
+    },
 }
 
 /// What to do with a complete request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prepared {
+    /// Answer now (refused, or answered without Twilio).
     Respond(ProxyResponse),
+    /// Send this request upstream, then call [`Proxy::complete`] with the answer.
     Forward(Forward),
 }
 
 /// A validated upstream request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Forward {
+    /// The operation the route matched.
     pub operation: Operation,
+    /// The request to send to Twilio, with the proxy's credentials.
     pub request: HttpRequest,
     /// Whether the retry policy may repeat it (never for sends).
     pub retryable: bool,
@@ -72,6 +81,7 @@ pub struct Forward {
 /// The head of an incoming request: method, URL pieces and headers (names in any case).
 #[derive(Debug, Clone, Copy)]
 pub struct Incoming<'a> {
+    /// The HTTP method, in any case.
     pub method: &'a str,
     /// The path, still percent-encoded (as in `URL.pathname`).
     pub path: &'a str,
@@ -79,6 +89,7 @@ pub struct Incoming<'a> {
     pub query: &'a str,
     /// The proxy's own origin (`URL.origin`), to tell same-origin requests apart.
     pub own_origin: &'a str,
+    /// The request's headers, names in any case.
     pub headers: &'a [(String, String)],
 }
 
@@ -92,6 +103,52 @@ impl Incoming<'_> {
 }
 
 /// The proxy, configured.
+///
+/// The Worker asks it twice per request: [`Proxy::head`] before reading the body (so an
+/// unauthenticated or oversized request costs nothing), then [`Proxy::prepare`] with the body,
+/// which rebuilds the upstream request with the builders, so only the operations of the API
+/// are ever relayed and the Twilio credentials never leave the proxy.
+///
+/// ```
+/// use twilio_push_wasm::proxy::{Head, Incoming, Prepared, Proxy, ProxyConfig};
+///
+/// let env = [
+///     ("ADMIN_TOKEN", "admin-token-0123456789abcdef"),
+///     ("TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef"),
+///     ("TWILIO_AUTH_TOKEN", "twilio-secret"),
+/// ];
+/// let get = |name: &str| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string());
+/// let proxy = Proxy::new(ProxyConfig::from_env(&get).unwrap());
+///
+/// let headers = [
+///     ("authorization".to_string(), "Bearer admin-token-0123456789abcdef".to_string()),
+///     ("content-type".to_string(), "application/json".to_string()),
+/// ];
+/// let incoming = Incoming {
+///     method: "POST",
+///     path: "/api/v1/PushNotifications/DeviceRegistrations",
+///     query: "",
+///     own_origin: "https://push-admin.example",
+///     headers: &headers,
+/// };
+/// let Head::ReadBody { limit } = proxy.head(&incoming) else { panic!("refused") };
+/// let body = br#"{"appName": "limonade_app", "provider": "APN",
+///     "token": "<965b251c 6cb1926d e3cb366f db3f9ae4 a2d3e6b0 bbd8eb0b 9dcea8d3 e4377c2b>"}"#;
+/// assert!(body.len() <= limit);
+///
+/// let Prepared::Forward(forward) = proxy.prepare(&incoming, body) else { panic!("refused") };
+/// assert_eq!(forward.request.url, "https://comms.twilio.com/v1/PushNotifications/DeviceRegistrations");
+/// // The proxy's own credentials go upstream; the admin token does not.
+/// let authorization = forward.request.header("Authorization").unwrap();
+/// assert!(authorization.starts_with("Basic "));
+/// assert!(forward.request.body.unwrap().contains("965b251c6cb1926de3cb366fdb3f9ae4a2d3e6b0bbd8eb0b9dcea8d3e4377c2b"));
+///
+/// // Without the admin token nothing is read, and the answer is definite JSON.
+/// let stranger = Incoming { headers: &headers[1..], ..incoming };
+/// let Head::Respond(answer) = proxy.head(&stranger) else { panic!("let through") };
+/// assert_eq!(answer.status, 401);
+/// assert!(!answer.body.contains("twilio-secret"));
+/// ```
 #[derive(Debug, Clone)]
 pub struct Proxy {
     config: ProxyConfig,
@@ -146,10 +203,12 @@ fn with_headers(mut r: ProxyResponse, headers: &[(String, String)]) -> ProxyResp
 }
 
 impl Proxy {
+    /// A proxy deciding by `config` (see [`ProxyConfig::from_env`]).
     pub fn new(config: ProxyConfig) -> Proxy {
         Proxy { config }
     }
 
+    /// The configuration it decides by.
     pub fn config(&self) -> &ProxyConfig {
         &self.config
     }
@@ -528,8 +587,11 @@ impl Proxy {
 /// Ways an upstream call fails without an HTTP answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UpstreamFailure {
+    /// No answer within the upstream timeout.
     Timeout,
+    /// The connection failed (DNS, refused, reset).
     Unreachable,
+    /// The answer was longer than the configured limit.
     TooLarge,
 }
 

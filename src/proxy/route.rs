@@ -6,6 +6,7 @@ use crate::api::Operation;
 /// A matched route: the operation and the path parameter it carries, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matched {
+    /// The operation the path and method mean.
     pub operation: Operation,
     /// `(name, raw percent-encoded segment)`; decoded and validated later by the builders.
     pub path_param: Option<(&'static str, String)>,
@@ -14,9 +15,11 @@ pub struct Matched {
 /// The outcome of routing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
+    /// A known operation.
     Matched(Matched),
     /// The path exists but not with this method; the methods it takes.
     MethodNotAllowed(&'static [&'static str]),
+    /// No operation has this path.
     NotFound,
 }
 
@@ -133,13 +136,17 @@ fn allowed(table: &[(&'static str, Operation)]) -> &'static [&'static str] {
 /// The query parameters an operation takes, and how each is typed in the params object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryType {
+    /// A string, as given.
     Text,
+    /// A whole number (refused otherwise).
     Integer,
+    /// `true` or `false` (refused otherwise).
     Boolean,
     /// `k:v;k2:v2;` into an object.
     Tags,
 }
 
+/// The query parameters `op` reads from a proxied URL, with their types: any other is refused.
 pub fn query_params(op: Operation) -> &'static [(&'static str, QueryType)] {
     use Operation::*;
     use QueryType::*;
