@@ -7,7 +7,7 @@
 //! (`client`), the edge proxy, or any HTTP library.
 //!
 //! Validation lives in exactly one place. [`build_request`] reads params with serde into the wire
-//! structs of [`params`] (unknown fields are refused, naming the field, and every error says where
+//! structs of `params` (unknown fields are refused, naming the field, and every error says where
 //! it is), turns them into the typed structs of [`model`], and the typed builders of
 //! each resource module ([`push_notifications`], [`operations`], [`device_registrations`],
 //! [`credentials`], [`apps`], [`users`]) check every rule before anything is encoded. Rust callers

@@ -156,7 +156,7 @@ impl Serialize for ResultJson<'_> {
 }
 
 /// The value of header `name` (case-insensitive; the first one wins).
-pub fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+pub(crate) fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
     headers
         .iter()
         .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
@@ -167,7 +167,7 @@ pub fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str
 /// Seconds since the Unix epoch, now. On wasm32 without the `js` feature there is no clock to
 /// ask (`std::time` panics there), so this is 0: such callers pass the time to
 /// [`parse_response_at`] themselves.
-pub fn now_unix() -> u64 {
+pub(crate) fn now_unix() -> u64 {
     #[cfg(all(target_arch = "wasm32", feature = "js"))]
     {
         let ms = js_sys::Date::now();
@@ -324,7 +324,7 @@ fn first_header(headers: &[(String, String)], names: &[&str]) -> Option<String> 
 }
 
 /// The last path segment of a URL or path, percent-decoded.
-pub fn last_segment(location: &str) -> Option<String> {
+pub(crate) fn last_segment(location: &str) -> Option<String> {
     let path = location.split(['?', '#']).next().unwrap_or("");
     let segment = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
     let decoded = path::percent_decode(segment);
@@ -457,7 +457,7 @@ fn link(
 
 /// The page token in `next`: its `pageToken` query value when it is a URL (absolute or a path),
 /// otherwise `next` itself.
-pub fn page_token_of(next: &str) -> Option<String> {
+pub(crate) fn page_token_of(next: &str) -> Option<String> {
     let lower = next.get(..8).unwrap_or(next).to_ascii_lowercase();
     let is_url =
         lower.starts_with("https://") || lower.starts_with("http://") || next.starts_with('/');
@@ -489,7 +489,12 @@ fn reason(status: u16) -> &'static str {
 }
 
 /// The error for a non-2xx response.
-pub fn api_error(status: u16, headers: &[(String, String)], body: &str, now: u64) -> ApiError {
+pub(crate) fn api_error(
+    status: u16,
+    headers: &[(String, String)],
+    body: &str,
+    now: u64,
+) -> ApiError {
     let json = match serde_json::from_str(body) {
         Ok(Value::Object(map)) => Some(map),
         _ => None,

@@ -99,7 +99,7 @@ pub fn inspect_lines(text: &str, options: BatchOptions) -> BatchReport {
 ///
 /// One pass over the bytes, 8 at a time: the common forms (plain hex, `<…>` groups, FCM tokens)
 /// are recognised and decoded without allocating, and everything else goes through the same
-/// rules as [`token::parse`]. Duplicates are found by hashing each token's identity (the decoded
+/// rules as [`crate::token::parse`]. Duplicates are found by hashing each token's identity (the decoded
 /// bytes for APNs, the exact text for FCM) into an open-addressing table that remembers only
 /// where each distinct token's line starts: a hash match is confirmed by reading that line again,
 /// so no token is ever copied.

@@ -13,9 +13,12 @@ mod auth;
 mod config;
 mod route;
 
-pub use auth::{check_bearer, constant_time_eq, AuthFailure};
+pub(crate) use auth::check_bearer;
+#[cfg(feature = "js")]
+pub(crate) use auth::constant_time_eq;
 pub use config::{ConfigError, ProxyConfig};
-pub use route::{query_params, route, Matched, QueryType, Route};
+pub(crate) use route::{query_params, QueryType};
+pub use route::{route, Matched, Route};
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -158,7 +161,7 @@ pub struct Proxy {
 ///
 /// `retryable` is true for 429 and 503, except for the proxy's own configuration errors
 /// (`*_NOT_CONFIGURED`): those stay until someone sets the variable, so retrying cannot help.
-pub fn error_response(
+pub(crate) fn error_response(
     status: u16,
     code: &str,
     message: &str,
@@ -721,7 +724,7 @@ fn validation(field: &str, what: &str) -> ProxyResponse {
 }
 
 /// A builder error (validation) as the proxy's JSON error.
-pub fn api_error_response(e: &ApiError) -> ProxyResponse {
+pub(crate) fn api_error_response(e: &ApiError) -> ProxyResponse {
     let mut extra = Vec::new();
     if let Some(field) = e.field() {
         extra.push(("field", Value::from(field)));
@@ -1005,7 +1008,7 @@ fn parse_query(op: Operation, query: &str, params: &mut Map) -> Result<(), Proxy
 }
 
 /// Decodes `%XX` escapes (RFC 3986); `None` for a malformed escape or invalid UTF-8.
-pub fn percent_decode(s: &str) -> Option<String> {
+pub(crate) fn percent_decode(s: &str) -> Option<String> {
     decode(s)
 }
 

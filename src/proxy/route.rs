@@ -135,7 +135,7 @@ fn allowed(table: &[(&'static str, Operation)]) -> &'static [&'static str] {
 
 /// The query parameters an operation takes, and how each is typed in the params object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueryType {
+pub(crate) enum QueryType {
     /// A string, as given.
     Text,
     /// A whole number (refused otherwise).
@@ -147,7 +147,7 @@ pub enum QueryType {
 }
 
 /// The query parameters `op` reads from a proxied URL, with their types: any other is refused.
-pub fn query_params(op: Operation) -> &'static [(&'static str, QueryType)] {
+pub(crate) fn query_params(op: Operation) -> &'static [(&'static str, QueryType)] {
     use Operation::*;
     use QueryType::*;
     const PAGE: [(&str, QueryType); 2] = [("pageToken", Text), ("pageSize", Integer)];
