@@ -9,7 +9,7 @@ use super::params;
 use super::path::Query;
 use super::push_notifications::token_error;
 use super::validate::{self as v, quoted, Path};
-use super::{assemble, ApiConfig, ApiError, HttpRequest};
+use super::{assemble, ApiConfig, ApiError, HttpRequest, Operation};
 use crate::token;
 
 const COLLECTION: &str = "/PushNotifications/DeviceRegistrations";
@@ -118,22 +118,20 @@ struct RegisterBody<'a> {
     user_id: Option<&'a str>,
 }
 
-fn item(method: &'static str, id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    super::item(
-        method,
-        "/PushNotifications/DeviceRegistrations/",
-        "deviceRegistrationId",
-        id,
+/// `GET /PushNotifications/DeviceRegistrations/{deviceRegistrationId}`.
+pub fn get(device_registration_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    super::by_id(
+        Operation::GetDeviceRegistration,
+        device_registration_id,
         config,
     )
 }
 
-/// `GET /PushNotifications/DeviceRegistrations/{deviceRegistrationId}`.
-pub fn get(device_registration_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    item("GET", device_registration_id, config)
-}
-
 /// `DELETE /PushNotifications/DeviceRegistrations/{deviceRegistrationId}`.
 pub fn delete(device_registration_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    item("DELETE", device_registration_id, config)
+    super::by_id(
+        Operation::DeleteDeviceRegistration,
+        device_registration_id,
+        config,
+    )
 }

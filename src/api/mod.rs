@@ -20,6 +20,7 @@ pub mod credential_content;
 pub mod credentials;
 pub mod device_registrations;
 pub mod model;
+mod operation;
 pub mod operations;
 pub(crate) mod params;
 pub(crate) mod path;
@@ -36,6 +37,7 @@ use serde_json::Value;
 
 use validate::Map;
 
+pub use operation::{OperationSpec, OPERATIONS};
 pub use response::{parse_response, parse_response_at, ApiResult};
 
 /// Twilio's current (GA-track) base URL.
@@ -167,32 +169,14 @@ impl Operation {
         Operation::DeleteUser,
     ];
 
+    /// Its row of [`OPERATIONS`].
+    pub fn spec(self) -> &'static OperationSpec {
+        &OPERATIONS[self as usize]
+    }
+
     /// The camelCase name used in JS, e.g. `"sendPush"`.
     pub fn name(self) -> &'static str {
-        use Operation::*;
-        match self {
-            SendPush => "sendPush",
-            ListPushNotifications => "listPushNotifications",
-            FetchPushNotification => "fetchPushNotification",
-            ListOperations => "listOperations",
-            FetchOperation => "fetchOperation",
-            ListOperationErrors => "listOperationErrors",
-            ListDeviceRegistrations => "listDeviceRegistrations",
-            RegisterDevice => "registerDevice",
-            GetDeviceRegistration => "getDeviceRegistration",
-            DeleteDeviceRegistration => "deleteDeviceRegistration",
-            ListCredentials => "listCredentials",
-            CreateCredential => "createCredential",
-            FetchCredential => "fetchCredential",
-            UpdateCredential => "updateCredential",
-            DeleteCredential => "deleteCredential",
-            ListApps => "listApps",
-            FetchApp => "fetchApp",
-            UpdateApp => "updateApp",
-            ListUsers => "listUsers",
-            FetchUser => "fetchUser",
-            DeleteUser => "deleteUser",
-        }
+        self.spec().name
     }
 
     /// The operation called `name` (exact, case-sensitive).
@@ -202,41 +186,12 @@ impl Operation {
 
     /// The HTTP method.
     pub fn method(self) -> &'static str {
-        use Operation::*;
-        match self {
-            SendPush | RegisterDevice | CreateCredential => "POST",
-            UpdateCredential | UpdateApp => "PATCH",
-            DeleteDeviceRegistration | DeleteCredential | DeleteUser => "DELETE",
-            _ => "GET",
-        }
+        self.spec().method
     }
 
     /// How the response is read.
     pub fn kind(self) -> OperationKind {
-        use Operation::*;
-        match self {
-            SendPush => OperationKind::Send,
-            RegisterDevice
-            | DeleteDeviceRegistration
-            | CreateCredential
-            | UpdateCredential
-            | DeleteCredential
-            | UpdateApp
-            | DeleteUser => OperationKind::Write,
-            FetchPushNotification
-            | FetchOperation
-            | GetDeviceRegistration
-            | FetchCredential
-            | FetchApp
-            | FetchUser => OperationKind::Fetch,
-            ListPushNotifications
-            | ListOperations
-            | ListOperationErrors
-            | ListDeviceRegistrations
-            | ListCredentials
-            | ListApps
-            | ListUsers => OperationKind::List,
-        }
+        self.spec().kind
     }
 
     /// Whether repeating the request after a failure is harmless, so a client may retry it.
@@ -258,85 +213,18 @@ impl Operation {
     /// The params an operation reads (top-level keys); any other key is a `VALIDATION_ERROR`.
     /// One table for the builders, the fuzzer and the property tests.
     pub fn params(self) -> &'static [&'static str] {
-        use Operation::*;
-        match self {
-            SendPush => &[
-                "to", "content", "from", "priority", "sound", "tags", "schedule",
-            ],
-            ListPushNotifications => &[
-                "operationId",
-                "status",
-                "tags",
-                "startDate",
-                "endDate",
-                "user",
-                "provider",
-                "pageToken",
-                "pageSize",
-            ],
-            ListOperations => &["status", "startDate", "endDate", "pageToken", "pageSize"],
-            ListApps => &["isDefault", "startDate", "endDate", "pageToken", "pageSize"],
-            ListOperationErrors => &["operationId", "pageToken", "pageSize"],
-            ListDeviceRegistrations => &["userId", "appName", "pageToken", "pageSize"],
-            RegisterDevice => &["appName", "token", "provider", "userId"],
-            ListCredentials => &[
-                "appName",
-                "credentialType",
-                "isDefault",
-                "startDate",
-                "endDate",
-                "pageToken",
-                "pageSize",
-            ],
-            CreateCredential => &["credentialType", "content", "appName", "isDefault"],
-            UpdateCredential => &["credentialId", "isDefault", "tags"],
-            FetchApp => &["appName"],
-            UpdateApp => &["appName", "isDefault"],
-            ListUsers => &["pageToken", "pageSize"],
-            FetchPushNotification => &["pushNotificationId"],
-            FetchOperation => &["operationId"],
-            GetDeviceRegistration | DeleteDeviceRegistration => &["deviceRegistrationId"],
-            FetchCredential | DeleteCredential => &["credentialId"],
-            FetchUser | DeleteUser => &["userId"],
-        }
+        self.spec().params
     }
 
     /// For an operation on one resource by ID: the params key of the ID and the path before it.
-    /// Only asked of those eight operations; the last row answers for the users'.
     fn item(self) -> (&'static str, &'static str) {
-        use Operation::*;
-        match self {
-            FetchPushNotification => ("pushNotificationId", "/PushNotifications/"),
-            FetchOperation => ("operationId", "/PushNotifications/Operations/"),
-            GetDeviceRegistration | DeleteDeviceRegistration => (
-                "deviceRegistrationId",
-                "/PushNotifications/DeviceRegistrations/",
-            ),
-            FetchCredential | DeleteCredential => {
-                ("credentialId", "/PushNotifications/Credentials/")
-            }
-            _ => ("userId", "/PushNotifications/Users/"),
-        }
+        let spec = self.spec();
+        (spec.id_param.unwrap_or(""), spec.path_prefix())
     }
 
-    /// The collection keys a list response may use, most likely first.
-    ///
-    /// Push-notification lists: the guide (S8) shows `notifications`, while `pushNotifications`
-    /// follows the pattern of `operations`/`deviceRegistrations`; both are accepted. The keys of
-    /// credentials, apps, users and operation errors were never shown; the obvious names are
-    /// expected and, failing those, the single array-valued property of the page is used.
+    /// The collection keys a list response may use, most likely first (see [`OPERATIONS`]).
     pub fn collection_keys(self) -> &'static [&'static str] {
-        use Operation::*;
-        match self {
-            ListPushNotifications => &["pushNotifications", "notifications"],
-            ListOperations => &["operations"],
-            ListOperationErrors => &["errors", "pushNotifications", "notifications"],
-            ListDeviceRegistrations => &["deviceRegistrations"],
-            ListCredentials => &["credentials"],
-            ListApps => &["apps"],
-            ListUsers => &["users"],
-            _ => &[],
-        }
+        self.spec().collection_keys
     }
 }
 
@@ -826,17 +714,15 @@ pub fn build_request(
         | FetchCredential
         | DeleteCredential
         | FetchUser
-        | DeleteUser => {
-            let (key, collection) = op.item();
-            item(
-                op.method(),
-                collection,
-                key,
-                &validate::single_id(params, key)?,
-                config,
-            )
-        }
+        | DeleteUser => by_id(op, &validate::single_id(params, op.item().0)?, config),
     }
+}
+
+/// `op` on the resource whose ID is `id`: method, path and ID key from its row of
+/// [`OPERATIONS`].
+pub(crate) fn by_id(op: Operation, id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    let (key, prefix) = op.item();
+    item(op.method(), prefix, key, id, config)
 }
 
 /// `{method} {collection}{id}`: one resource addressed by a server-issued ID, which is checked
