@@ -54,6 +54,7 @@ lint-rust: bootstrap
 	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 	cargo clippy --no-default-features --features api,proxy --all-targets -- -D warnings
 	cargo clippy --no-default-features --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib
 
 # Folders whose Biome lint findings are still being fixed: only their formatting is checked.
 # Empty: every folder is linted.
@@ -72,6 +73,8 @@ lint-js: pkg
 
 test-rust: bootstrap test-downstream
 	cargo test
+	@# The doctests again with the plain features a Rust user depends on.
+	cargo test --doc --no-default-features --features api,proxy
 
 ## test-downstream: crates that depend on this one with the plain features: natively (no
 ## wasm-bindgen in their tree), and as a wasm32 cdylib with its own #[global_allocator].

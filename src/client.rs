@@ -33,7 +33,9 @@ use crate::api::{build_request, ApiError, HttpRequest, Operation};
 /// A failed call: the last error and how many requests were made (0 when nothing was sent).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
+    /// Why the last attempt failed (or why nothing was sent).
     pub error: ApiError,
+    /// Requests made, retries included.
     pub attempts: u32,
 }
 
@@ -46,31 +48,42 @@ impl From<ApiError> for Failure {
 /// A response as received.
 #[derive(Debug, Clone)]
 pub struct RawResponse {
+    /// The HTTP status.
     pub status: u16,
+    /// The headers the runtime exposes (CORS may hide some in browsers).
     pub headers: Vec<(String, String)>,
+    /// The body text.
     pub body: String,
 }
 
 /// One accepted batch of [`Client::send_push_in_batches`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SentBatch {
+    /// Index in the caller's `to` of the batch's first recipient.
     pub first_index: usize,
+    /// Number of recipients in the batch.
     pub recipients: usize,
+    /// The operation Twilio started for it.
     pub operation: OperationRef,
 }
 
 /// One batch that failed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FailedBatch {
+    /// Index in the caller's `to` of the batch's first recipient.
     pub first_index: usize,
+    /// Number of recipients in the batch.
     pub recipients: usize,
+    /// Why it failed (after a timeout the batch may still have been delivered).
     pub failure: Failure,
 }
 
 /// The outcome of a batched send: every batch is in exactly one of the two lists.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BatchOutcome {
+    /// The accepted batches, in order.
     pub operations: Vec<SentBatch>,
+    /// The failed batches, in order.
     pub failed: Vec<FailedBatch>,
 }
 
@@ -81,10 +94,12 @@ pub struct Client {
 }
 
 impl Client {
+    /// A client sending where `config` says, with its timeout and retry policy.
     pub fn new(config: ClientConfig) -> Client {
         Client { config }
     }
 
+    /// The configuration it sends by.
     pub fn config(&self) -> &ClientConfig {
         &self.config
     }

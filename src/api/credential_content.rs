@@ -97,6 +97,25 @@ fn private_key_problem(text: &str) -> Option<String> {
 /// `content` for an `APN` or `APN_SANDBOX` credential: `{ certificate, privateKey }`, each the
 /// base64 of the (trimmed) PEM text. The certificate must be a `CERTIFICATE` block; the key a
 /// `PRIVATE KEY`, `RSA PRIVATE KEY`, `EC PRIVATE KEY` or `ENCRYPTED PRIVATE KEY` block.
+///
+/// ```
+/// use twilio_push_wasm::api::credential_content::apn_content;
+/// use twilio_push_wasm::api::model::CredentialContent;
+///
+/// let cert = "-----BEGIN CERTIFICATE-----\nMIIFnTCCBIWgAwIBAgIIAjy9H849+E8w\n-----END CERTIFICATE-----\n";
+/// let key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpQIBAAKCAQEAuyf/lNrH9ck8DmNy\n-----END RSA PRIVATE KEY-----\n";
+///
+/// let CredentialContent::Apn { certificate, .. } = apn_content(cert, key)? else { unreachable!() };
+/// assert!(certificate.starts_with("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t")); // "-----BEGIN CERTIFICATE-----"
+///
+/// // The two files swapped, the most common slip: refused, naming the argument, and the
+/// // message never quotes the secret.
+/// let error = apn_content(key, cert).unwrap_err();
+/// assert_eq!(error.code(), "VALIDATION_ERROR");
+/// assert!(error.message().starts_with("certificatePem"));
+/// assert!(!error.message().contains("MIIE"));
+/// # Ok::<(), twilio_push_wasm::api::ApiError>(())
+/// ```
 pub fn apn_content(
     certificate_pem: &str,
     private_key_pem: &str,
@@ -117,6 +136,23 @@ pub fn apn_content(
 /// JSON file (not just its `private_key` field). The file must be a JSON object with
 /// `"type": "service_account"` and non-empty string fields `project_id`, `private_key` and
 /// `client_email`.
+///
+/// ```
+/// use twilio_push_wasm::api::credential_content::fcm_content;
+/// use twilio_push_wasm::api::model::CredentialContent;
+///
+/// let file = r#"{"type": "service_account", "project_id": "limonade-app",
+///   "private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n",
+///   "client_email": "push@limonade-app.iam.gserviceaccount.com"}"#;
+/// let CredentialContent::Fcm { private_key } = fcm_content(file)? else { unreachable!() };
+/// assert!(private_key.starts_with("eyJ0eXBlIjog")); // base64 of the whole file: `{"type": `
+///
+/// // Only the key pasted, instead of the file: refused before Twilio is ever asked.
+/// let error = fcm_content("-----BEGIN PRIVATE KEY-----\nMIIEvQ\n-----END PRIVATE KEY-----").unwrap_err();
+/// assert_eq!(error.code(), "VALIDATION_ERROR");
+/// assert!(error.message().starts_with("serviceAccountJson"));
+/// # Ok::<(), twilio_push_wasm::api::ApiError>(())
+/// ```
 pub fn fcm_content(service_account_json: &str) -> Result<CredentialContent, ApiError> {
     check_service_account(service_account_json, "serviceAccountJson")?;
     Ok(CredentialContent::Fcm {

@@ -13,7 +13,7 @@ use super::params;
 use super::path::{self, Query};
 use super::push_notifications::push_dates_and_page;
 use super::validate::{self as v, invalid, Path};
-use super::{assemble, ApiConfig, ApiError, HttpRequest};
+use super::{assemble, ApiConfig, ApiError, HttpRequest, Operation};
 
 const COLLECTION: &str = "/PushNotifications/Credentials";
 
@@ -274,13 +274,7 @@ fn item_path(credential_id: &str) -> Result<String, ApiError> {
 
 /// `GET /PushNotifications/Credentials/{credentialId}`. Secrets are never returned.
 pub fn fetch(credential_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    super::item(
-        "GET",
-        "/PushNotifications/Credentials/",
-        "credentialId",
-        credential_id,
-        config,
-    )
+    super::by_id(Operation::FetchCredential, credential_id, config)
 }
 
 /// Reads `updateCredential` params: `{ credentialId, isDefault?, tags? }`.
@@ -319,11 +313,5 @@ pub fn update(p: &UpdateCredentialParams, config: &ApiConfig) -> Result<HttpRequ
 /// `DELETE /PushNotifications/Credentials/{credentialId}`. When the App's last credential is
 /// deleted, Twilio deletes the App and all its device registrations too.
 pub fn delete(credential_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    super::item(
-        "DELETE",
-        "/PushNotifications/Credentials/",
-        "credentialId",
-        credential_id,
-        config,
-    )
+    super::by_id(Operation::DeleteCredential, credential_id, config)
 }

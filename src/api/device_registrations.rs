@@ -9,7 +9,7 @@ use super::params;
 use super::path::Query;
 use super::push_notifications::token_error;
 use super::validate::{self as v, quoted, Path};
-use super::{assemble, ApiConfig, ApiError, HttpRequest};
+use super::{assemble, ApiConfig, ApiError, HttpRequest, Operation};
 use crate::token;
 
 const COLLECTION: &str = "/PushNotifications/DeviceRegistrations";
@@ -59,6 +59,37 @@ pub fn register_params(params: &Value) -> Result<RegisterDeviceParams, ApiError>
 
 /// `POST /PushNotifications/DeviceRegistrations`. The token goes through the token core with its
 /// declared provider: APNs tokens are sent as lowercase hex.
+///
+/// The typed way in, for Rust callers that already hold the values: no JSON, the same checks.
+///
+/// ```
+/// use twilio_push_wasm::api::model::RegisterDeviceParams;
+/// use twilio_push_wasm::api::{device_registrations, ApiConfig};
+/// use twilio_push_wasm::token::Provider;
+///
+/// // Behind the proxy: a path base URL, and no credentials (the proxy adds its own).
+/// let config = ApiConfig::new("/api/v1", None)?;
+/// let params = RegisterDeviceParams {
+///     app_name: "limonade_app".into(),
+///     token: "0x965B251C6CB1926DE3CB366FDB3F9AE4A2D3E6B0BBD8EB0B9DCEA8D3E4377C2B".into(),
+///     provider: Provider::Apn,
+///     user_id: Some("user_42".into()),
+/// };
+/// let request = device_registrations::register(&params, &config)?;
+/// assert_eq!(request.url, "/api/v1/PushNotifications/DeviceRegistrations");
+/// assert_eq!(request.header("authorization"), None);
+/// let body: serde_json::Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+/// assert_eq!(body["token"], "965b251c6cb1926de3cb366fdb3f9ae4a2d3e6b0bbd8eb0b9dcea8d3e4377c2b");
+/// assert_eq!(body["userId"], "user_42");
+///
+/// // An FCM token declared as APNs is refused, not registered under the wrong provider.
+/// let wrong = RegisterDeviceParams {
+///     token: "dqWD7WEC83K41WHyufTS7:APA91bFcrVaOLqKeJfSiEutJXX2Tr9wN_tYOwYd8rFA6mYUMBFqdz9n6k3v5EpFA_ukXD89hGqG3OarzbVfdjGnLOIAQfwbQcqJkjQWMrhwElrtU1y3JLDPfnjc0eTJLxzhyYvDFopEh".into(),
+///     ..params
+/// };
+/// assert_eq!(device_registrations::register(&wrong, &config).unwrap_err().code(), "VALIDATION_ERROR");
+/// # Ok::<(), twilio_push_wasm::api::ApiError>(())
+/// ```
 pub fn register(p: &RegisterDeviceParams, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
     let root = Path::Root;
     v::app_name(&root.key("appName"), &p.app_name)?;
@@ -87,22 +118,20 @@ struct RegisterBody<'a> {
     user_id: Option<&'a str>,
 }
 
-fn item(method: &'static str, id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    super::item(
-        method,
-        "/PushNotifications/DeviceRegistrations/",
-        "deviceRegistrationId",
-        id,
+/// `GET /PushNotifications/DeviceRegistrations/{deviceRegistrationId}`.
+pub fn get(device_registration_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    super::by_id(
+        Operation::GetDeviceRegistration,
+        device_registration_id,
         config,
     )
 }
 
-/// `GET /PushNotifications/DeviceRegistrations/{deviceRegistrationId}`.
-pub fn get(device_registration_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    item("GET", device_registration_id, config)
-}
-
 /// `DELETE /PushNotifications/DeviceRegistrations/{deviceRegistrationId}`.
 pub fn delete(device_registration_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    item("DELETE", device_registration_id, config)
+    super::by_id(
+        Operation::DeleteDeviceRegistration,
+        device_registration_id,
+        config,
+    )
 }

@@ -7,7 +7,7 @@
 //! (`client`), the edge proxy, or any HTTP library.
 //!
 //! Validation lives in exactly one place. [`build_request`] reads params with serde into the wire
-//! structs of [`params`] (unknown fields are refused, naming the field, and every error says where
+//! structs of `params` (unknown fields are refused, naming the field, and every error says where
 //! it is), turns them into the typed structs of [`model`], and the typed builders of
 //! each resource module ([`push_notifications`], [`operations`], [`device_registrations`],
 //! [`credentials`], [`apps`], [`users`]) check every rule before anything is encoded. Rust callers
@@ -20,20 +20,22 @@ pub mod credential_content;
 pub mod credentials;
 pub mod device_registrations;
 pub mod model;
+mod operation;
 pub mod operations;
-pub mod params;
-pub mod path;
+pub(crate) mod params;
+pub(crate) mod path;
 pub mod push_notifications;
 pub mod response;
 pub mod retry;
 pub mod users;
-pub mod validate;
+pub(crate) mod validate;
 
 use core::fmt;
 
 use serde::Serialize;
 use serde_json::Value;
 
+pub use operation::{OperationSpec, OPERATIONS};
 pub use response::{parse_response, parse_response_at, ApiResult};
 
 /// Twilio's current (GA-track) base URL.
@@ -46,26 +48,47 @@ pub const DEFAULT_BASE_URL: &str = "https://comms.twilio.com/v1";
 /// collection key is read leniently (see [`response`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operation {
+    /// `POST /PushNotifications`: send one notification to up to 10,000 recipients.
     SendPush,
+    /// `GET /PushNotifications`: notifications sent, filtered and paged.
     ListPushNotifications,
+    /// `GET /PushNotifications/{pushNotificationId}`: one notification.
     FetchPushNotification,
+    /// `GET /PushNotifications/Operations`: the bulk operations, paged.
     ListOperations,
+    /// `GET /PushNotifications/Operations/{operationId}`: one bulk operation and its progress.
     FetchOperation,
+    /// `GET /PushNotifications/Operations/{operationId}/Errors`: a bulk operation's failures.
     ListOperationErrors,
+    /// `GET /PushNotifications/DeviceRegistrations`: registered devices, paged.
     ListDeviceRegistrations,
+    /// `POST /PushNotifications/DeviceRegistrations`: register one device token.
     RegisterDevice,
+    /// `GET /PushNotifications/DeviceRegistrations/{deviceRegistrationId}`: one registration.
     GetDeviceRegistration,
+    /// `DELETE /PushNotifications/DeviceRegistrations/{deviceRegistrationId}`.
     DeleteDeviceRegistration,
+    /// `GET /PushNotifications/Credentials`: the APNs/FCM credentials, paged.
     ListCredentials,
+    /// `POST /PushNotifications/Credentials`: upload an APNs or FCM credential.
     CreateCredential,
+    /// `GET /PushNotifications/Credentials/{credentialId}`: one credential (never its secret).
     FetchCredential,
+    /// `PATCH /PushNotifications/Credentials/{credentialId}`: a credential's `isDefault` and tags.
     UpdateCredential,
+    /// `DELETE /PushNotifications/Credentials/{credentialId}`.
     DeleteCredential,
+    /// `GET /PushNotifications/Apps`: the apps, paged.
     ListApps,
+    /// `GET /PushNotifications/Apps/{appName}`: one app.
     FetchApp,
+    /// `PATCH /PushNotifications/Apps/{appName}`: make an app the default.
     UpdateApp,
+    /// `GET /PushNotifications/Users`: the users, paged.
     ListUsers,
+    /// `GET /PushNotifications/Users/{userId}`: one user.
     FetchUser,
+    /// `DELETE /PushNotifications/Users/{userId}`.
     DeleteUser,
 }
 
@@ -144,32 +167,14 @@ impl Operation {
         Operation::DeleteUser,
     ];
 
+    /// Its row of [`OPERATIONS`].
+    pub fn spec(self) -> &'static OperationSpec {
+        &OPERATIONS[self as usize]
+    }
+
     /// The camelCase name used in JS, e.g. `"sendPush"`.
     pub fn name(self) -> &'static str {
-        use Operation::*;
-        match self {
-            SendPush => "sendPush",
-            ListPushNotifications => "listPushNotifications",
-            FetchPushNotification => "fetchPushNotification",
-            ListOperations => "listOperations",
-            FetchOperation => "fetchOperation",
-            ListOperationErrors => "listOperationErrors",
-            ListDeviceRegistrations => "listDeviceRegistrations",
-            RegisterDevice => "registerDevice",
-            GetDeviceRegistration => "getDeviceRegistration",
-            DeleteDeviceRegistration => "deleteDeviceRegistration",
-            ListCredentials => "listCredentials",
-            CreateCredential => "createCredential",
-            FetchCredential => "fetchCredential",
-            UpdateCredential => "updateCredential",
-            DeleteCredential => "deleteCredential",
-            ListApps => "listApps",
-            FetchApp => "fetchApp",
-            UpdateApp => "updateApp",
-            ListUsers => "listUsers",
-            FetchUser => "fetchUser",
-            DeleteUser => "deleteUser",
-        }
+        self.spec().name
     }
 
     /// The operation called `name` (exact, case-sensitive).
@@ -179,41 +184,12 @@ impl Operation {
 
     /// The HTTP method.
     pub fn method(self) -> &'static str {
-        use Operation::*;
-        match self {
-            SendPush | RegisterDevice | CreateCredential => "POST",
-            UpdateCredential | UpdateApp => "PATCH",
-            DeleteDeviceRegistration | DeleteCredential | DeleteUser => "DELETE",
-            _ => "GET",
-        }
+        self.spec().method
     }
 
     /// How the response is read.
     pub fn kind(self) -> OperationKind {
-        use Operation::*;
-        match self {
-            SendPush => OperationKind::Send,
-            RegisterDevice
-            | DeleteDeviceRegistration
-            | CreateCredential
-            | UpdateCredential
-            | DeleteCredential
-            | UpdateApp
-            | DeleteUser => OperationKind::Write,
-            FetchPushNotification
-            | FetchOperation
-            | GetDeviceRegistration
-            | FetchCredential
-            | FetchApp
-            | FetchUser => OperationKind::Fetch,
-            ListPushNotifications
-            | ListOperations
-            | ListOperationErrors
-            | ListDeviceRegistrations
-            | ListCredentials
-            | ListApps
-            | ListUsers => OperationKind::List,
-        }
+        self.spec().kind
     }
 
     /// Whether repeating the request after a failure is harmless, so a client may retry it.
@@ -235,85 +211,18 @@ impl Operation {
     /// The params an operation reads (top-level keys); any other key is a `VALIDATION_ERROR`.
     /// One table for the builders, the fuzzer and the property tests.
     pub fn params(self) -> &'static [&'static str] {
-        use Operation::*;
-        match self {
-            SendPush => &[
-                "to", "content", "from", "priority", "sound", "tags", "schedule",
-            ],
-            ListPushNotifications => &[
-                "operationId",
-                "status",
-                "tags",
-                "startDate",
-                "endDate",
-                "user",
-                "provider",
-                "pageToken",
-                "pageSize",
-            ],
-            ListOperations => &["status", "startDate", "endDate", "pageToken", "pageSize"],
-            ListApps => &["isDefault", "startDate", "endDate", "pageToken", "pageSize"],
-            ListOperationErrors => &["operationId", "pageToken", "pageSize"],
-            ListDeviceRegistrations => &["userId", "appName", "pageToken", "pageSize"],
-            RegisterDevice => &["appName", "token", "provider", "userId"],
-            ListCredentials => &[
-                "appName",
-                "credentialType",
-                "isDefault",
-                "startDate",
-                "endDate",
-                "pageToken",
-                "pageSize",
-            ],
-            CreateCredential => &["credentialType", "content", "appName", "isDefault"],
-            UpdateCredential => &["credentialId", "isDefault", "tags"],
-            FetchApp => &["appName"],
-            UpdateApp => &["appName", "isDefault"],
-            ListUsers => &["pageToken", "pageSize"],
-            FetchPushNotification => &["pushNotificationId"],
-            FetchOperation => &["operationId"],
-            GetDeviceRegistration | DeleteDeviceRegistration => &["deviceRegistrationId"],
-            FetchCredential | DeleteCredential => &["credentialId"],
-            FetchUser | DeleteUser => &["userId"],
-        }
+        self.spec().params
     }
 
     /// For an operation on one resource by ID: the params key of the ID and the path before it.
-    /// Only asked of those eight operations; the last row answers for the users'.
     fn item(self) -> (&'static str, &'static str) {
-        use Operation::*;
-        match self {
-            FetchPushNotification => ("pushNotificationId", "/PushNotifications/"),
-            FetchOperation => ("operationId", "/PushNotifications/Operations/"),
-            GetDeviceRegistration | DeleteDeviceRegistration => (
-                "deviceRegistrationId",
-                "/PushNotifications/DeviceRegistrations/",
-            ),
-            FetchCredential | DeleteCredential => {
-                ("credentialId", "/PushNotifications/Credentials/")
-            }
-            _ => ("userId", "/PushNotifications/Users/"),
-        }
+        let spec = self.spec();
+        (spec.id_param.unwrap_or(""), spec.path_prefix())
     }
 
-    /// The collection keys a list response may use, most likely first.
-    ///
-    /// Push-notification lists: the guide (S8) shows `notifications`, while `pushNotifications`
-    /// follows the pattern of `operations`/`deviceRegistrations`; both are accepted. The keys of
-    /// credentials, apps, users and operation errors were never shown; the obvious names are
-    /// expected and, failing those, the single array-valued property of the page is used.
+    /// The collection keys a list response may use, most likely first (see [`OPERATIONS`]).
     pub fn collection_keys(self) -> &'static [&'static str] {
-        use Operation::*;
-        match self {
-            ListPushNotifications => &["pushNotifications", "notifications"],
-            ListOperations => &["operations"],
-            ListOperationErrors => &["errors", "pushNotifications", "notifications"],
-            ListDeviceRegistrations => &["deviceRegistrations"],
-            ListCredentials => &["credentials"],
-            ListApps => &["apps"],
-            ListUsers => &["users"],
-            _ => &[],
-        }
+        self.spec().collection_keys
     }
 }
 
@@ -326,7 +235,9 @@ impl fmt::Display for Operation {
 /// An HTTP request, ready for any HTTP client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpRequest {
+    /// `GET`, `POST`, `PATCH` or `DELETE`.
     pub method: &'static str,
+    /// The full URL (or a path-absolute one under a path base URL), query included.
     pub url: String,
     /// `Accept` always, `Content-Type` iff there is a body, `Authorization` iff auth is configured.
     pub headers: Vec<(String, String)>,
@@ -348,7 +259,12 @@ impl HttpRequest {
 #[derive(Clone, PartialEq, Eq)]
 pub enum Auth {
     /// HTTP Basic: Account SID and Auth Token, or API Key SID and API Key Secret.
-    Basic { username: String, password: String },
+    Basic {
+        /// The Account SID (`AC…`) or API Key SID (`SK…`).
+        username: String,
+        /// The Auth Token or API Key Secret; never printed by `Debug`.
+        password: String,
+    },
     /// `Authorization: Bearer <token>`, for proxies that take their own tokens. Twilio documents
     /// only Basic auth for push.
     Bearer(String),
@@ -375,6 +291,8 @@ pub struct ApiConfig {
     /// with `/` (e.g. `/api/v1`) for same-origin browser use through the proxy; then every URL
     /// built is path-absolute. A trailing slash is tolerated.
     pub base_url: String,
+    /// The `Authorization` header's credentials; `None` sends none (e.g. behind the proxy,
+    /// which adds its own).
     pub auth: Option<Auth>,
 }
 
@@ -532,16 +450,22 @@ pub enum ApiError {
     /// A param broke a rule. `field` is a path such as `to[3].token`; `message` starts with it.
     /// `token_code` is the token core's code when a device token was refused.
     Validation {
+        /// Where the broken rule is, e.g. `to[3].token`.
         field: String,
+        /// What is wrong, starting with `field`.
         message: String,
+        /// The token core's code (e.g. `INVALID_LENGTH`) when a device token was refused.
         token_code: Option<&'static str>,
     },
     /// The API answered with a non-2xx status.
     Api {
+        /// The HTTP status.
         status: u16,
         /// Twilio's numeric error code (`code` in the body), e.g. 20429.
         twilio_code: Option<i64>,
+        /// Twilio's `message`, or the status line when the body has none.
         message: String,
+        /// Twilio's `more_info` link to the error's documentation.
         more_info: Option<String>,
         /// Seconds from the `Retry-After` header (integer seconds or an HTTP date).
         retry_after: Option<u64>,
@@ -551,15 +475,38 @@ pub enum ApiError {
         body: Option<Box<Value>>,
     },
     /// A 2xx response whose body is not what the operation returns.
-    InvalidResponse { status: u16, message: String },
+    InvalidResponse {
+        /// The (2xx) HTTP status.
+        status: u16,
+        /// What was wrong with the body.
+        message: String,
+    },
     /// The request did not get a response (connection refused, DNS, CORS, dropped).
-    Network { message: String },
+    Network {
+        /// The transport's own message.
+        message: String,
+    },
     /// No response within the configured time.
-    Timeout { timeout_ms: u32, message: String },
+    Timeout {
+        /// The limit that was reached, in milliseconds.
+        timeout_ms: u32,
+        /// A message naming the limit.
+        message: String,
+    },
     /// A configuration or argument of the wrong type or value.
-    InvalidArgument { field: String, message: String },
+    InvalidArgument {
+        /// The argument or configuration key at fault.
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
     /// An operation name that does not exist.
-    UnknownOperation { name: String, message: String },
+    UnknownOperation {
+        /// The name as given.
+        name: String,
+        /// A message listing the known names.
+        message: String,
+    },
 }
 
 impl ApiError {
@@ -667,6 +614,36 @@ impl std::error::Error for ApiError {}
 /// Params are read strictly: unknown fields, wrong types and missing required fields are
 /// `VALIDATION_ERROR`s naming the field; then every rule of the operation is checked. `null`
 /// means "not given" for optional fields, and `null` params mean `{}`.
+///
+/// This is the entry point for params that arrive as JSON (from a form, a queue, the JS
+/// facade): one function for every operation, with the same checks as the typed builders.
+///
+/// ```
+/// use serde_json::json;
+/// use twilio_push_wasm::api::{build_request, ApiConfig, ApiError, Auth, Operation};
+///
+/// let config = ApiConfig::new(
+///     "https://comms.twilio.com/v1",
+///     Some(Auth::Basic { username: "AC0123456789abcdef0123456789abcdef".into(), password: "auth-token".into() }),
+/// )?;
+/// let params = json!({
+///     "to": [{"token": "965B251C6CB1926DE3CB366FDB3F9AE4A2D3E6B0BBD8EB0B9DCEA8D3E4377C2B", "provider": "APN"}],
+///     "content": {"title": "Your order shipped", "body": "Arriving Thursday"},
+/// });
+/// let request = build_request(Operation::SendPush, &params, &config)?;
+/// assert_eq!((request.method, request.url.as_str()), ("POST", "https://comms.twilio.com/v1/PushNotifications"));
+/// assert_eq!(request.header("content-type"), Some("application/json"));
+/// // The token is sent canonical, whatever spelling it came in.
+/// assert!(request.body.unwrap().contains("965b251c6cb1926de3cb366fdb3f9ae4a2d3e6b0bbd8eb0b9dcea8d3e4377c2b"));
+///
+/// // A mistake is refused before anything is sent, naming where it is.
+/// let typo = json!({"to": [{"token": "965b251c", "provider": "APN"}], "content": {"title": "Hi"}});
+/// let error = build_request(Operation::SendPush, &typo, &config).unwrap_err();
+/// assert_eq!(error.code(), "VALIDATION_ERROR");
+/// let ApiError::Validation { field, token_code, .. } = error else { unreachable!() };
+/// assert_eq!((field.as_str(), token_code), ("to[0].token", Some("TOO_SHORT")));
+/// # Ok::<(), ApiError>(())
+/// ```
 pub fn build_request(
     op: Operation,
     params: &Value,
@@ -705,10 +682,17 @@ pub fn build_request(
         | DeleteCredential
         | FetchUser
         | DeleteUser => {
-            let (key, id) = params::by_id(op, params)?;
-            item(op.method(), op.item().1, key, &id, config)
+            let (_, id) = params::by_id(op, params)?;
+            by_id(op, &id, config)
         }
     }
+}
+
+/// `op` on the resource whose ID is `id`: method, path and ID key from its row of
+/// [`OPERATIONS`].
+pub(crate) fn by_id(op: Operation, id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    let (key, prefix) = op.item();
+    item(op.method(), prefix, key, id, config)
 }
 
 /// `{method} {collection}{id}`: one resource addressed by a server-issued ID, which is checked
@@ -799,6 +783,15 @@ pub fn authorization(auth: &Auth) -> String {
 #[cfg(test)]
 mod tests {
     use super::Operation::{self, *};
+
+    /// Dates are read as seconds since the epoch, offsets applied.
+    #[test]
+    fn datetimes_are_read_as_epoch_seconds() {
+        let seconds = |s| super::validate::parse_datetime(s).unwrap().seconds;
+        assert_eq!(seconds("1970-01-01T00:00:00Z"), 0);
+        assert_eq!(seconds("2023-11-14T22:13:20Z"), 1_700_000_000);
+        assert_eq!(seconds("2023-11-14T23:13:20+01:00"), 1_700_000_000);
+    }
 
     /// The by-ID operations read their ID through `item`: the params table must name the same key.
     #[test]

@@ -14,7 +14,7 @@ macro_rules! str_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $(#[doc = concat!("`", $text, "`")] $variant),+ }
 
         impl $name {
             /// Every value, as spelled on the wire.
@@ -158,14 +158,18 @@ pub(crate) fn serialize_opt_tags<S: Serializer>(
 /// `pageToken` and `pageSize` (1–1000; the API's default is 50).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Page {
+    /// `pageToken`: the `nextPageToken` of the previous page; absent for the first page.
     pub page_token: Option<String>,
+    /// `pageSize`: items per page, 1 to 1000.
     pub page_size: Option<u32>,
 }
 
 /// `startDate` and `endDate`: ISO 8601 date-times with a time zone.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DateRange {
+    /// `startDate`: only items created at or after this date-time.
     pub start_date: Option<String>,
+    /// `endDate`: only items created at or before this date-time (not before `startDate`).
     pub end_date: Option<String>,
 }
 
@@ -173,9 +177,17 @@ pub struct DateRange {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recipient {
     /// A device token. APNs tokens in any accepted form are sent canonical (lowercase hex).
-    Device { token: String, provider: Provider },
+    Device {
+        /// The token in any spelling the token core accepts.
+        token: String,
+        /// Which service the token belongs to.
+        provider: Provider,
+    },
     /// Every device registered to this User under the sending App.
-    User { user_id: String },
+    User {
+        /// The User's ID.
+        user_id: String,
+    },
 }
 
 /// What the notification says. At least one of `title` and `body` must be non-blank.
@@ -185,8 +197,10 @@ pub enum Recipient {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Content {
+    /// The notification's title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The notification's text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
 }
@@ -199,14 +213,19 @@ pub struct Content {
 pub enum Sender {
     /// One credential per provider (the credential's type must match the provider).
     Credentials {
+        /// The APNs credential's ID (`APN` or `APN_SANDBOX`).
         #[serde(skip_serializing_if = "Option::is_none")]
         apn: Option<String>,
+        /// The FCM credential's ID.
         #[serde(skip_serializing_if = "Option::is_none")]
         fcm: Option<String>,
     },
     /// An App by name: its default credentials.
     #[serde(rename_all = "camelCase")]
-    App { app_name: String },
+    App {
+        /// The App's name.
+        app_name: String,
+    },
 }
 
 /// When to send.
@@ -219,6 +238,7 @@ pub enum Sender {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Schedule {
+    /// `sendAt`: one or more ISO 8601 date-times.
     pub send_at: Vec<String>,
 }
 
@@ -227,20 +247,28 @@ pub struct Schedule {
 pub struct SendPushParams {
     /// 1 to 10,000 recipients (APNs and FCM may be mixed).
     pub to: Vec<Recipient>,
+    /// What the notification says.
     pub content: Content,
+    /// Who sends; `None`: the account's default App.
     pub from: Option<Sender>,
+    /// `HIGH` or `LOW`; `None`: the providers' default.
     pub priority: Option<Priority>,
     /// A sound name, e.g. `"ring"`; `null` and absent both mean "not given".
     pub sound: Option<String>,
+    /// Key/value tags (the usual limits on count and length apply).
     pub tags: Option<Tags>,
+    /// When to send; `None`: now.
     pub schedule: Option<Schedule>,
 }
 
 /// Params of `registerDevice`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegisterDeviceParams {
+    /// The App's name.
     pub app_name: String,
+    /// The device token in any accepted spelling; sent canonical.
     pub token: String,
+    /// `APN` or `FCM`.
     pub provider: Provider,
     /// Omitted: Twilio creates a new User.
     pub user_id: Option<String>,
@@ -249,8 +277,11 @@ pub struct RegisterDeviceParams {
 /// Params of `listDeviceRegistrations`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListDeviceRegistrationsParams {
+    /// The User's ID.
     pub user_id: String,
+    /// The App's name.
     pub app_name: Option<String>,
+    /// Paging.
     pub page: Page,
 }
 
@@ -266,38 +297,54 @@ pub enum TagFilter {
 /// Params of `listPushNotifications`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListPushNotificationsParams {
+    /// The bulk operation's ID.
     pub operation_id: Option<String>,
+    /// Only items in this status.
     pub status: Option<NotificationStatus>,
+    /// Only notifications with these tags.
     pub tags: Option<TagFilter>,
+    /// Only items created in this range.
     pub dates: DateRange,
     /// A User ID.
     pub user: Option<String>,
+    /// `APN` or `FCM`.
     pub provider: Option<Provider>,
+    /// Paging.
     pub page: Page,
 }
 
 /// Params of `listOperations`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListOperationsParams {
+    /// Only items in this status.
     pub status: Option<OperationStatus>,
+    /// Only items created in this range.
     pub dates: DateRange,
+    /// Paging.
     pub page: Page,
 }
 
 /// Params of `listOperationErrors`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListOperationErrorsParams {
+    /// The bulk operation's ID.
     pub operation_id: String,
+    /// Paging.
     pub page: Page,
 }
 
 /// Params of `listCredentials`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListCredentialsParams {
+    /// The App's name.
     pub app_name: Option<String>,
+    /// `APN`, `APN_SANDBOX` or `FCM`.
     pub credential_type: Option<CredentialType>,
+    /// Whether this is (or becomes) the default.
     pub is_default: Option<bool>,
+    /// Only items created in this range.
     pub dates: DateRange,
+    /// Paging.
     pub page: Page,
 }
 
@@ -309,11 +356,16 @@ pub struct ListCredentialsParams {
 pub enum CredentialContent {
     /// `APN`/`APN_SANDBOX`: base64 of the PEM certificate and of the PEM private key.
     Apn {
+        /// Base64 of the PEM certificate.
         certificate: String,
+        /// Base64 of the PEM private key.
         private_key: String,
     },
     /// `FCM`: base64 of the whole service-account JSON file.
-    Fcm { private_key: String },
+    Fcm {
+        /// Base64 of the service-account JSON file.
+        private_key: String,
+    },
 }
 
 impl core::fmt::Debug for CredentialContent {
@@ -329,17 +381,22 @@ impl core::fmt::Debug for CredentialContent {
 /// Params of `createCredential`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateCredentialParams {
+    /// `APN`, `APN_SANDBOX` or `FCM`.
     pub credential_type: CredentialType,
+    /// The secret, matching the type.
     pub content: CredentialContent,
     /// Unknown names create the App.
     pub app_name: String,
+    /// Whether this is (or becomes) the default.
     pub is_default: Option<bool>,
 }
 
 /// Params of `updateCredential`: at least one change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateCredentialParams {
+    /// The credential's ID.
     pub credential_id: String,
+    /// Whether this is (or becomes) the default.
     pub is_default: Option<bool>,
     /// Seen only in one preview example; passed through with the usual tag limits.
     pub tags: Option<Tags>,
@@ -348,20 +405,26 @@ pub struct UpdateCredentialParams {
 /// Params of `listApps`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListAppsParams {
+    /// Whether this is (or becomes) the default.
     pub is_default: Option<bool>,
+    /// Only items created in this range.
     pub dates: DateRange,
+    /// Paging.
     pub page: Page,
 }
 
 /// Params of `updateApp`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateAppParams {
+    /// The App's name.
     pub app_name: String,
+    /// Whether this is (or becomes) the default.
     pub is_default: bool,
 }
 
 /// Params of `listUsers`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListUsersParams {
+    /// Paging.
     pub page: Page,
 }

@@ -7,7 +7,7 @@ use super::params;
 use super::path::{self, Query};
 use super::push_notifications::push_dates_and_page;
 use super::validate::{self as v, Path};
-use super::{assemble, ApiConfig, ApiError, HttpRequest};
+use super::{assemble, ApiConfig, ApiError, HttpRequest, Operation};
 
 /// Reads `listOperations` params: `{ status?, startDate?, endDate?, pageToken?, pageSize? }`.
 pub fn list_params(params: &Value) -> Result<ListOperationsParams, ApiError> {
@@ -32,13 +32,7 @@ pub fn list(p: &ListOperationsParams, config: &ApiConfig) -> Result<HttpRequest,
 
 /// `GET /PushNotifications/Operations/{operationId}`.
 pub fn fetch(operation_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    super::item(
-        "GET",
-        "/PushNotifications/Operations/",
-        "operationId",
-        operation_id,
-        config,
-    )
+    super::by_id(Operation::FetchOperation, operation_id, config)
 }
 
 /// Reads `listOperationErrors` params: `{ operationId, pageToken?, pageSize? }`.

@@ -147,15 +147,6 @@ impl Query {
         self.text.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.text.is_empty()
-    }
-
-    /// The query with its leading `?`, or `""`.
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
     pub(crate) fn append_to(&self, url: &mut String) {
         url.push_str(&self.text);
     }
@@ -206,4 +197,41 @@ pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
 /// one byte. Used to catch PEM text pasted where its base64 belongs.
 pub fn is_base64(text: &str) -> bool {
     !text.is_empty() && PADDED.decode(text).is_ok_and(|bytes| !bytes.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{base64_encode, encode, percent_decode};
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(encode("a b:c;d/é~"), "a%20b%3Ac%3Bd%2F%C3%A9~");
+        assert_eq!(percent_decode("a%20b%3a+%zz%C3%A9"), "a b:+%zzé");
+    }
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64_encode(plain.as_bytes()), encoded);
+        }
+        assert_eq!(base64_encode(&[0xfb, 0xff]), "+/8=");
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn encoding_round_trips(s in proptest::prelude::any::<String>()) {
+            let e = encode(&s);
+            proptest::prop_assert!(e.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
+            proptest::prop_assert_eq!(percent_decode(&e), s);
+        }
+    }
 }

@@ -11,7 +11,7 @@ use super::operations::push_page;
 use super::params;
 use super::path::Query;
 use super::validate::{self as v, invalid, Path};
-use super::{assemble, ApiConfig, ApiError, HttpRequest};
+use super::{assemble, ApiConfig, ApiError, HttpRequest, Operation};
 use crate::token::{self, Provider};
 
 // ------------------------------------------------------------------------------------------
@@ -311,6 +311,7 @@ pub struct SendBatch {
     pub first_index: usize,
     /// Number of recipients in this batch.
     pub recipients: usize,
+    /// The `sendPush` request for this batch.
     pub request: HttpRequest,
 }
 
@@ -452,10 +453,8 @@ pub(crate) fn push_dates_and_page(
 
 /// `GET /PushNotifications/{pushNotificationId}`.
 pub fn fetch(push_notification_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    super::item(
-        "GET",
-        "/PushNotifications/",
-        "pushNotificationId",
+    super::by_id(
+        Operation::FetchPushNotification,
         push_notification_id,
         config,
     )

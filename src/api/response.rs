@@ -33,7 +33,9 @@ use super::{ApiError, Operation, OperationKind};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OperationRef {
+    /// The operation's ID, for `fetchOperation`.
     pub operation_id: String,
+    /// The operation's URL (the `Location` header or the body's), when given.
     pub operation_location: Option<String>,
 }
 
@@ -43,6 +45,7 @@ pub struct OperationRef {
 pub struct ResourceRef {
     /// Always present for `registerDevice` and `createCredential`.
     pub resource_id: Option<String>,
+    /// The resource's URL, when given.
     pub resource_location: Option<String>,
 }
 
@@ -51,6 +54,7 @@ pub struct ResourceRef {
 pub struct ListPage {
     /// The key the items were found under, e.g. `deviceRegistrations`.
     pub collection: String,
+    /// The items, as JSON objects.
     pub items: Vec<Value>,
     /// `pagination.next` as sent (token or URL); `None` on the last page.
     pub next: Option<String>,
@@ -65,9 +69,13 @@ pub struct ListPage {
 /// A successful response, typed by operation kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiResult {
+    /// `sendPush`: an operation was started (202).
     Accepted(OperationRef),
+    /// A write: what was created, changed or deleted.
     Resource(ResourceRef),
+    /// A fetch: the resource as JSON.
     Object(Map),
+    /// A list: one page.
     Page(ListPage),
 }
 
@@ -148,7 +156,7 @@ impl Serialize for ResultJson<'_> {
 }
 
 /// The value of header `name` (case-insensitive; the first one wins).
-pub fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+pub(crate) fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
     headers
         .iter()
         .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
@@ -159,7 +167,7 @@ pub fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str
 /// Seconds since the Unix epoch, now. On wasm32 without the `js` feature there is no clock to
 /// ask (`std::time` panics there), so this is 0: such callers pass the time to
 /// [`parse_response_at`] themselves.
-pub fn now_unix() -> u64 {
+pub(crate) fn now_unix() -> u64 {
     #[cfg(all(target_arch = "wasm32", feature = "js"))]
     {
         let ms = js_sys::Date::now();
@@ -183,6 +191,36 @@ pub fn now_unix() -> u64 {
 }
 
 /// [`parse_response_at`] with the current time (for `Retry-After` dates).
+///
+/// Whatever sent the request hands back status, headers and body text; what comes out is
+/// typed by the operation's kind, or an [`ApiError`] that says whether trying again may help.
+///
+/// ```
+/// use twilio_push_wasm::api::{parse_response, ApiError, ApiResult, Operation};
+///
+/// // A send is accepted with 202 and an operation to follow.
+/// let body = r#"{"operationId": "comms_operation_01h9krwprkeee8fzqspvwy6nq8",
+///     "operationLocation": "https://comms.twilio.com/v1/PushNotifications/Operations/comms_operation_01h9krwprkeee8fzqspvwy6nq8"}"#;
+/// let Ok(ApiResult::Accepted(op)) = parse_response(Operation::SendPush, 202, &[], body) else {
+///     panic!("not accepted")
+/// };
+/// assert_eq!(op.operation_id, "comms_operation_01h9krwprkeee8fzqspvwy6nq8");
+///
+/// // A list: the items and the token for the next page.
+/// let body = r#"{"deviceRegistrations": [{"id": "comms_device_registration_01h9krwprkeee8fzqspvwy6nq8"}],
+///     "pagination": {"next": "https://comms.twilio.com/v1/PushNotifications/DeviceRegistrations?pageToken=abc", "self": null}}"#;
+/// let Ok(ApiResult::Page(page)) = parse_response(Operation::ListDeviceRegistrations, 200, &[], body) else {
+///     panic!("not a page")
+/// };
+/// assert_eq!((page.items.len(), page.next_page_token.as_deref()), (1, Some("abc")));
+///
+/// // Throttled: an error that says when to come back.
+/// let headers = [("Retry-After".to_string(), "7".to_string())];
+/// let body = r#"{"code": 20429, "message": "Too Many Requests", "status": 429}"#;
+/// let error = parse_response(Operation::SendPush, 429, &headers, body).unwrap_err();
+/// let ApiError::Api { twilio_code, retry_after, retryable, .. } = error else { unreachable!() };
+/// assert_eq!((twilio_code, retry_after, retryable), (Some(20429), Some(7), true));
+/// ```
 pub fn parse_response(
     op: Operation,
     status: u16,
@@ -286,7 +324,7 @@ fn first_header(headers: &[(String, String)], names: &[&str]) -> Option<String> 
 }
 
 /// The last path segment of a URL or path, percent-decoded.
-pub fn last_segment(location: &str) -> Option<String> {
+pub(crate) fn last_segment(location: &str) -> Option<String> {
     let path = location.split(['?', '#']).next().unwrap_or("");
     let segment = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
     let decoded = path::percent_decode(segment);
@@ -419,7 +457,7 @@ fn link(
 
 /// The page token in `next`: its `pageToken` query value when it is a URL (absolute or a path),
 /// otherwise `next` itself.
-pub fn page_token_of(next: &str) -> Option<String> {
+pub(crate) fn page_token_of(next: &str) -> Option<String> {
     let lower = next.get(..8).unwrap_or(next).to_ascii_lowercase();
     let is_url =
         lower.starts_with("https://") || lower.starts_with("http://") || next.starts_with('/');
@@ -451,7 +489,12 @@ fn reason(status: u16) -> &'static str {
 }
 
 /// The error for a non-2xx response.
-pub fn api_error(status: u16, headers: &[(String, String)], body: &str, now: u64) -> ApiError {
+pub(crate) fn api_error(
+    status: u16,
+    headers: &[(String, String)],
+    body: &str,
+    now: u64,
+) -> ApiError {
     let json = match serde_json::from_str(body) {
         Ok(Value::Object(map)) => Some(map),
         _ => None,

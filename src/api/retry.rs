@@ -54,8 +54,10 @@ pub enum StopReason {
 pub enum RetryDecision {
     /// Wait this long, then send the same request again.
     Retry {
+        /// Milliseconds to wait first.
         delay_ms: u64,
     },
+    /// Give up, and why.
     Stop(StopReason),
 }
 
@@ -113,7 +115,9 @@ pub fn decide(
 /// Everything a client needs: where to send, how long to wait, how to retry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientConfig {
+    /// Where requests go and how they authenticate.
     pub api: ApiConfig,
+    /// When and how often a failed request is sent again.
     pub retry: RetryPolicy,
     /// Per-attempt timeout in milliseconds (the whole exchange, body included). Default 30,000.
     pub timeout_ms: u32,

@@ -7,7 +7,7 @@ use super::operations::push_page;
 use super::params;
 use super::path::Query;
 use super::validate::{self as v, Path};
-use super::{assemble, ApiConfig, ApiError, HttpRequest};
+use super::{assemble, ApiConfig, ApiError, HttpRequest, Operation};
 
 const COLLECTION: &str = "/PushNotifications/Users";
 
@@ -27,17 +27,13 @@ pub fn list(p: &ListUsersParams, config: &ApiConfig) -> Result<HttpRequest, ApiE
     assemble("GET", config, COLLECTION, &q, None)
 }
 
-fn item(method: &'static str, id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    super::item(method, "/PushNotifications/Users/", "userId", id, config)
-}
-
 /// `GET /PushNotifications/Users/{userId}`.
 pub fn fetch(user_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    item("GET", user_id, config)
+    super::by_id(Operation::FetchUser, user_id, config)
 }
 
 /// `DELETE /PushNotifications/Users/{userId}`. Twilio documents neither the response nor what
 /// happens to the User's registrations; the response is read like the other deletes.
 pub fn delete(user_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    item("DELETE", user_id, config)
+    super::by_id(Operation::DeleteUser, user_id, config)
 }

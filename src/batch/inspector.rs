@@ -5,6 +5,30 @@ use crate::token::{self, apns, Provider, TokenError, APNS_MAX_BYTES};
 use super::{BatchError, BatchOptions, BatchReport, Duplicate};
 
 /// Checks tokens one at a time and remembers what it needs to find duplicates.
+///
+/// For tokens that do not come as one text: rows of a CSV, a stream, or a list where each token
+/// keeps its own index. Only one copy of each distinct token is kept, so memory grows with the
+/// distinct tokens, not with the input.
+///
+/// ```
+/// use twilio_push_wasm::batch::{BatchInspector, BatchOptions};
+/// use twilio_push_wasm::token::Provider;
+///
+/// let fcm = "dqWD7WEC83K41WHyufTS7:APA91bFcrVaOLqKeJfSiEutJXX2Tr9wN_tYOwYd8rFA6mYUMBFqdz9n6k3v5EpFA_ukXD89hGqG3OarzbVfdjGnLOIAQfwbQcqJkjQWMrhwElrtU1y3JLDPfnjc0eTJLxzhyYvDFopEh";
+/// let rows = [(10, fcm), (11, "965b251c6cb1926de3cb366fdb3f9ae4a2d3e6b0bbd8eb0b9dcea8d3e4377c2b"), (12, fcm)];
+///
+/// // Every row is claimed to be an FCM token: the APNs one in row 11 is refused as such.
+/// let options = BatchOptions { provider: Some(Provider::Fcm), include_tokens: true };
+/// let mut batch = BatchInspector::new(options);
+/// for (row, token) in rows {
+///     batch.push(row, token);
+/// }
+/// let report = batch.finish();
+/// assert_eq!((report.valid, report.invalid, report.duplicates), (2, 1, 1));
+/// assert_eq!(report.errors[0].index, 11);
+/// assert_eq!(report.errors[0].error.code(), "PROVIDER_MISMATCH");
+/// assert_eq!(report.duplicate_of[0].first_index, 10);
+/// ```
 pub struct BatchInspector {
     options: BatchOptions,
     report: BatchReport,

@@ -70,6 +70,25 @@ pub struct BatchOptions {
 
 /// Checks one token per line. Lines end with `\n` or `\r\n`; blank lines are skipped and not
 /// counted; `index` is the 0-based line number.
+///
+/// For a file exported from a database or a CRM before a bulk import: what would be refused,
+/// and which lines are the same device spelled twice (found by canonical form, so an upper-case
+/// copy of a token is a duplicate too).
+///
+/// ```
+/// use twilio_push_wasm::batch::{inspect_lines, BatchOptions, Duplicate};
+///
+/// let export = "965b251c6cb1926de3cb366fdb3f9ae4a2d3e6b0bbd8eb0b9dcea8d3e4377c2b\r\n\
+///               \r\n\
+///               965B251C6CB1926DE3CB366FDB3F9AE4A2D3E6B0BBD8EB0B9DCEA8D3E4377C2B\r\n\
+///               not-a-token\r\n";
+/// let report = inspect_lines(export, BatchOptions::default());
+/// // The blank line 1 is not a token.
+/// assert_eq!((report.total, report.valid, report.invalid, report.duplicates), (3, 2, 1, 1));
+/// assert_eq!(report.duplicate_of, [Duplicate { index: 2, first_index: 0 }]);
+/// assert_eq!(report.errors[0].index, 3);
+/// assert_eq!(report.errors[0].error.code(), "UNKNOWN_FORMAT");
+/// ```
 pub fn inspect_lines(text: &str, options: BatchOptions) -> BatchReport {
     inspect_lines_bytes(text.as_bytes(), options)
 }
@@ -80,7 +99,7 @@ pub fn inspect_lines(text: &str, options: BatchOptions) -> BatchReport {
 ///
 /// One pass over the bytes, 8 at a time: the common forms (plain hex, `<…>` groups, FCM tokens)
 /// are recognised and decoded without allocating, and everything else goes through the same
-/// rules as [`token::parse`]. Duplicates are found by hashing each token's identity (the decoded
+/// rules as [`crate::token::parse`]. Duplicates are found by hashing each token's identity (the decoded
 /// bytes for APNs, the exact text for FCM) into an open-addressing table that remembers only
 /// where each distinct token's line starts: a hash match is confirmed by reading that line again,
 /// so no token is ever copied.

@@ -2,7 +2,7 @@
 
 /// Compares two byte strings in time that depends only on their lengths, never on where they
 /// first differ: every byte of the longer one is visited and differences are OR-ed together.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     let n = a.len().max(b.len());
     let mut diff = (a.len() ^ b.len()) as u64;
     for i in 0..n {
@@ -15,13 +15,17 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// Why a request is not authenticated (the message never repeats what was sent).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthFailure {
+pub(crate) enum AuthFailure {
+    /// No `Authorization` header.
     Missing,
+    /// An `Authorization` header that is not `Bearer <token>`.
     NotBearer,
+    /// A bearer token that is not the admin token.
     Wrong,
 }
 
 impl AuthFailure {
+    /// The message of the 401 answer.
     pub fn message(self) -> &'static str {
         match self {
             AuthFailure::Missing => "This endpoint needs 'Authorization: Bearer <admin token>'.",
@@ -34,7 +38,7 @@ impl AuthFailure {
 /// Checks an `Authorization` header value against the admin token. The scheme is matched
 /// case-insensitively (RFC 9110); exactly one space separates it from the token, and the token
 /// is compared whole.
-pub fn check_bearer(header: Option<&str>, admin_token: &str) -> Result<(), AuthFailure> {
+pub(crate) fn check_bearer(header: Option<&str>, admin_token: &str) -> Result<(), AuthFailure> {
     let value = header.ok_or(AuthFailure::Missing)?;
     let (scheme, token) = value.split_at_checked(7).ok_or(AuthFailure::NotBearer)?;
     if !scheme.eq_ignore_ascii_case("Bearer ") {

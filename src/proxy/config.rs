@@ -11,6 +11,7 @@ pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 30_000;
 pub const DEFAULT_MAX_UPSTREAM_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 
+/// The proxy's settings, read from the Worker's environment by [`ProxyConfig::from_env`].
 #[derive(Clone)]
 pub struct ProxyConfig {
     /// `ADMIN_TOKEN`: the bearer token every `/api/v1` request must carry. `None` fails closed.
@@ -60,7 +61,9 @@ impl fmt::Debug for ProxyConfig {
 /// A configuration value that cannot be used; names the variable, never its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
+    /// The environment variable at fault, e.g. `MAX_BODY_BYTES`.
     pub variable: &'static str,
+    /// What is wrong with it.
     pub message: String,
 }
 

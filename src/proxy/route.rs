@@ -1,11 +1,12 @@
 //! Which operation a proxied path and method mean. The table mirrors Twilio's paths under the
 //! proxy's `/api/v1` prefix, for exactly the operations the builders know.
 
-use crate::api::Operation;
+use crate::api::{Operation, OperationSpec, OPERATIONS};
 
 /// A matched route: the operation and the path parameter it carries, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matched {
+    /// The operation the path and method mean.
     pub operation: Operation,
     /// `(name, raw percent-encoded segment)`; decoded and validated later by the builders.
     pub path_param: Option<(&'static str, String)>,
@@ -14,113 +15,72 @@ pub struct Matched {
 /// The outcome of routing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
+    /// A known operation.
     Matched(Matched),
     /// The path exists but not with this method; the methods it takes.
     MethodNotAllowed(&'static [&'static str]),
+    /// No operation has this path.
     NotFound,
 }
 
-/// Resources below `/PushNotifications` whose names are not notification IDs.
-const COLLECTIONS: [&str; 5] = [
-    "Operations",
-    "DeviceRegistrations",
-    "Credentials",
-    "Apps",
-    "Users",
-];
-
-/// Routes `path` (below the API prefix, e.g. `/PushNotifications/Apps/demo_app`).
+/// Routes `path` (below the API prefix, e.g. `/PushNotifications/Apps/demo_app`) by the path
+/// templates of [`OPERATIONS`]. A literal segment beats a `{param}` one, so
+/// `/PushNotifications/Apps` is `listApps`, not a notification whose ID is `Apps`.
 pub fn route(method: &str, path: &str) -> Route {
-    let Some(rest) = path.strip_prefix("/PushNotifications") else {
-        return Route::NotFound;
-    };
-    let segments: Vec<&str> = if rest.is_empty() {
-        Vec::new()
-    } else if let Some(r) = rest.strip_prefix('/') {
-        r.split('/').collect()
-    } else {
-        return Route::NotFound;
-    };
-    if segments.iter().any(|s| s.is_empty()) {
+    if path.split('/').skip(1).any(str::is_empty) {
         // `//`, a trailing slash: not a path the API has.
         return Route::NotFound;
     }
-    use Operation::*;
-    let table: &[(&'static str, Operation)];
-    let param: Option<(&'static str, String)>;
-    match segments.as_slice() {
-        [] => {
-            table = &[("POST", SendPush), ("GET", ListPushNotifications)];
-            param = None;
+    // The operations whose template matches best (most literal segments), and the param.
+    let mut best: Vec<&'static OperationSpec> = Vec::new();
+    let mut best_literals = 0;
+    let mut param = None;
+    for spec in &OPERATIONS {
+        let Some((literals, value)) = match_template(spec.path, path) else {
+            continue;
+        };
+        if best.is_empty() || literals > best_literals {
+            best.clear();
+            best_literals = literals;
+            param = spec.id_param.zip(value);
+        } else if literals < best_literals {
+            continue;
         }
-        ["Operations"] => {
-            table = &[("GET", ListOperations)];
-            param = None;
-        }
-        ["Operations", id] => {
-            table = &[("GET", FetchOperation)];
-            param = Some(("operationId", id.to_string()));
-        }
-        ["Operations", id, "Errors"] => {
-            table = &[("GET", ListOperationErrors)];
-            param = Some(("operationId", id.to_string()));
-        }
-        ["DeviceRegistrations"] => {
-            table = &[("GET", ListDeviceRegistrations), ("POST", RegisterDevice)];
-            param = None;
-        }
-        ["DeviceRegistrations", id] => {
-            table = &[
-                ("GET", GetDeviceRegistration),
-                ("DELETE", DeleteDeviceRegistration),
-            ];
-            param = Some(("deviceRegistrationId", id.to_string()));
-        }
-        ["Credentials"] => {
-            table = &[("GET", ListCredentials), ("POST", CreateCredential)];
-            param = None;
-        }
-        ["Credentials", id] => {
-            table = &[
-                ("GET", FetchCredential),
-                ("PATCH", UpdateCredential),
-                ("DELETE", DeleteCredential),
-            ];
-            param = Some(("credentialId", id.to_string()));
-        }
-        ["Apps"] => {
-            table = &[("GET", ListApps)];
-            param = None;
-        }
-        ["Apps", name] => {
-            table = &[("GET", FetchApp), ("PATCH", UpdateApp)];
-            param = Some(("appName", name.to_string()));
-        }
-        ["Users"] => {
-            table = &[("GET", ListUsers)];
-            param = None;
-        }
-        ["Users", id] => {
-            table = &[("GET", FetchUser), ("DELETE", DeleteUser)];
-            param = Some(("userId", id.to_string()));
-        }
-        [id] if !COLLECTIONS.contains(id) => {
-            table = &[("GET", FetchPushNotification)];
-            param = Some(("pushNotificationId", id.to_string()));
-        }
-        _ => return Route::NotFound,
+        best.push(spec);
     }
-    match table.iter().find(|(m, _)| *m == method) {
-        Some((_, operation)) => Route::Matched(Matched {
-            operation: *operation,
-            path_param: param,
+    if best.is_empty() {
+        return Route::NotFound;
+    }
+    match best.iter().find(|spec| spec.method == method) {
+        Some(spec) => Route::Matched(Matched {
+            operation: spec.operation,
+            path_param: param.map(|(name, value)| (name, value.to_string())),
         }),
-        None => Route::MethodNotAllowed(allowed(table)),
+        None => Route::MethodNotAllowed(allowed(&best)),
     }
 }
 
-fn allowed(table: &[(&'static str, Operation)]) -> &'static [&'static str] {
-    let has = |m: &str| table.iter().any(|(t, _)| *t == m);
+/// Whether `path` fits `template` segment by segment: the number of literal segments, and the
+/// raw segment standing for its `{param}`, if any.
+fn match_template<'p>(template: &str, path: &'p str) -> Option<(usize, Option<&'p str>)> {
+    let mut literals = 0;
+    let mut value = None;
+    let mut got = path.split('/');
+    for want in template.split('/') {
+        let seg = got.next()?;
+        if want.starts_with('{') {
+            value = Some(seg);
+        } else if want == seg {
+            literals += 1;
+        } else {
+            return None;
+        }
+    }
+    got.next().is_none().then_some((literals, value))
+}
+
+fn allowed(specs: &[&OperationSpec]) -> &'static [&'static str] {
+    let has = |m: &str| specs.iter().any(|spec| spec.method == m);
     match (has("GET"), has("POST"), has("PATCH"), has("DELETE")) {
         (true, true, false, false) => &["GET", "POST"],
         (true, false, true, true) => &["GET", "PATCH", "DELETE"],
@@ -132,15 +92,19 @@ fn allowed(table: &[(&'static str, Operation)]) -> &'static [&'static str] {
 
 /// The query parameters an operation takes, and how each is typed in the params object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueryType {
+pub(crate) enum QueryType {
+    /// A string, as given.
     Text,
+    /// A whole number (refused otherwise).
     Integer,
+    /// `true` or `false` (refused otherwise).
     Boolean,
     /// `k:v;k2:v2;` into an object.
     Tags,
 }
 
-pub fn query_params(op: Operation) -> &'static [(&'static str, QueryType)] {
+/// The query parameters `op` reads from a proxied URL, with their types: any other is refused.
+pub(crate) fn query_params(op: Operation) -> &'static [(&'static str, QueryType)] {
     use Operation::*;
     use QueryType::*;
     const PAGE: [(&str, QueryType); 2] = [("pageToken", Text), ("pageSize", Integer)];

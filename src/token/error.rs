@@ -57,22 +57,50 @@ pub enum TokenErrorKind {
     /// Nothing but whitespace.
     Empty,
     /// A character that cannot appear in this kind of token.
-    InvalidCharacter { character: char, provider: Provider },
+    InvalidCharacter {
+        /// The first character that cannot appear.
+        character: char,
+        /// The provider the token was read as.
+        provider: Provider,
+    },
     /// An odd number of hex digits: one digit is missing or extra.
-    OddLength { digits: usize },
+    OddLength {
+        /// How many hex digits there are.
+        digits: usize,
+    },
     /// Fewer bytes (APNs) or characters (FCM) than any real token has.
-    TooShort { provider: Provider, length: usize },
+    TooShort {
+        /// The provider the token was read as.
+        provider: Provider,
+        /// Its length: bytes for APNs, characters for FCM.
+        length: usize,
+    },
     /// More bytes (APNs) or characters (FCM) than any real token has.
-    TooLong { provider: Provider, length: usize },
+    TooLong {
+        /// The provider the token was read as.
+        provider: Provider,
+        /// Its length: bytes for APNs, characters for FCM.
+        length: usize,
+    },
     /// The iOS 13 `{length = 32, bytes = 0x… ... …}` description: the middle bytes are gone.
     TruncatedDescription,
     /// Swift's `Data.description`, `32 bytes`: the token itself was never included.
-    DescriptionWithoutBytes { declared: usize },
+    DescriptionWithoutBytes {
+        /// The byte count the description gives.
+        declared: usize,
+    },
     /// An NSData description whose declared length disagrees with the bytes it shows.
-    LengthMismatch { declared: usize, actual: usize },
+    LengthMismatch {
+        /// The length the description declares.
+        declared: usize,
+        /// The bytes it shows.
+        actual: usize,
+    },
     /// Clearly the other provider's token.
     ProviderMismatch {
+        /// The provider the caller said.
         expected: Provider,
+        /// The provider the token looks like.
         likely: Provider,
     },
     /// Something that is often mistaken for a push token.

@@ -435,6 +435,28 @@ impl Located<'_> {
 }
 
 /// Returns the canonical token or why it cannot be accepted.
+///
+/// One stored spelling per device is what makes tokens comparable: an APNs token copied from
+/// Xcode's `<… …>` description, typed in upper case or logged as `0x…` is the same device as
+/// its lowercase hex, and a token cut short by a log line is refused rather than stored.
+///
+/// ```
+/// use twilio_push_wasm::token::{normalize, Provider};
+///
+/// // The NSData description an iOS app logs, as pasted from the console:
+/// let pasted = "<965b251c 6cb1926d e3cb366f db3f9ae4 a2d3e6b0 bbd8eb0b 9dcea8d3 e4377c2b>";
+/// let canonical = "965b251c6cb1926de3cb366fdb3f9ae4a2d3e6b0bbd8eb0b9dcea8d3e4377c2b";
+/// assert_eq!(normalize(pasted, None).as_deref(), Ok(canonical));
+/// assert_eq!(normalize(&canonical.to_uppercase(), Some(Provider::Apn)).as_deref(), Ok(canonical));
+///
+/// // One hex digit lost in copying: refused, with a stable code and where it went wrong.
+/// let error = normalize(&canonical[..63], Some(Provider::Apn)).unwrap_err();
+/// assert_eq!(error.code(), "ODD_LENGTH");
+///
+/// // An FCM registration token is kept exactly as given (it is case-sensitive).
+/// let fcm = "dqWD7WEC83K41WHyufTS7:APA91bFcrVaOLqKeJfSiEutJXX2Tr9wN_tYOwYd8rFA6mYUMBFqdz9n6k3v5EpFA_ukXD89hGqG3OarzbVfdjGnLOIAQfwbQcqJkjQWMrhwElrtU1y3JLDPfnjc0eTJLxzhyYvDFopEh";
+/// assert_eq!(normalize(fcm, None).as_deref(), Ok(fcm));
+/// ```
 pub fn normalize(input: &str, provider: Option<Provider>) -> Result<String, TokenError> {
     parse(input, provider).map(|p| p.canonical())
 }
@@ -445,6 +467,31 @@ pub fn normalize_bytes(bytes: &[u8], provider: Option<Provider>) -> Result<Strin
 }
 
 /// Inspects a token: never fails, reports everything known about it.
+///
+/// For showing a user what is wrong with what they pasted, or logging what a device sent:
+/// the report says which provider, which form, and what was tidied up on the way.
+///
+/// ```
+/// use twilio_push_wasm::token::{inspect, Provider, TokenFormat, Warning};
+///
+/// let report = inspect("0x965B251C6CB1926DE3CB366FDB3F9AE4A2D3E6B0BBD8EB0B9DCEA8D3E4377C2B", None);
+/// assert!(report.ok());
+/// assert_eq!(report.provider, Some(Provider::Apn));
+/// assert_eq!(report.format, Some(TokenFormat::Hex));
+/// assert_eq!(report.byte_length, Some(32));
+/// assert!(report.warnings.contains(Warning::HexPrefix));
+/// assert!(report.warnings.contains(Warning::UppercaseHex));
+/// assert_eq!(
+///     report.token.as_deref(),
+///     Some("965b251c6cb1926de3cb366fdb3f9ae4a2d3e6b0bbd8eb0b9dcea8d3e4377c2b")
+/// );
+///
+/// // iOS 13+ logs `{length = 32, bytes = 0x965b251c ... 4c5e0c1b }`: the middle is gone,
+/// // so there is no token to recover, and the report says so instead of guessing.
+/// let report = inspect("{length = 32, bytes = 0x965b251c 6cb1926d ... 376eab7c 4c5e0c1b }", None);
+/// assert!(!report.ok());
+/// assert_eq!(report.error.unwrap().code(), "TRUNCATED_DESCRIPTION");
+/// ```
 pub fn inspect(input: &str, provider: Option<Provider>) -> TokenReport {
     report(parse(input, provider), provider)
 }

@@ -8,7 +8,6 @@ use serde_json::Value;
 
 use twilio_push_wasm::api::credential_content::{apn_content, fcm_content};
 use twilio_push_wasm::api::model::CredentialContent;
-use twilio_push_wasm::api::path::{base64_encode, encode, percent_decode};
 use twilio_push_wasm::api::push_notifications::{send_batches, send_params};
 use twilio_push_wasm::api::response::{
     parse_http_date, parse_response_at, parse_retry_after, ApiResult, ListPage,
@@ -16,7 +15,6 @@ use twilio_push_wasm::api::response::{
 use twilio_push_wasm::api::retry::{
     backoff_ms, decide, ClientConfig, RetryDecision, RetryPolicy, StopReason,
 };
-use twilio_push_wasm::api::validate::parse_datetime;
 use twilio_push_wasm::api::{
     build_request, build_request_named, ApiConfig, ApiError, Auth, HttpRequest, Operation,
 };
@@ -31,6 +29,12 @@ const APN_PLACEHOLDER_HEX: &str =
 const HEX: &str = "965b251c6cb1926de3cb366fdb3f9ae4a2d3e6b0bbd8eb0b9dcea8d3e4377c2b";
 const V1: &str = "https://comms.twilio.com/v1";
 const USER: &str = "comms_pushnotificationuser_01h9krwprkeee8fzqspvwy6nq8";
+/// Standard padded base64, as the credential helpers must produce it.
+fn base64_encode_std(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
 const NOW: u64 = 1_700_000_000; // 2023-11-14T22:13:20Z
 
 fn config() -> ApiConfig {
@@ -367,21 +371,12 @@ both! { fn path_parameters_are_encoded_and_refused_when_unsafe() {
 } }
 
 both! { fn query_values_are_percent_encoded() {
-    assert_eq!(encode("a b:c;d/é~"), "a%20b%3Ac%3Bd%2F%C3%A9~");
-    assert_eq!(percent_decode("a%20b%3a+%zz%C3%A9"), "a b:+%zzé");
     let url = get(Operation::ListPushNotifications, json!({"tags": {"region": "eu west", "tier": "gold+"}, "pageToken": "abc/+=="}));
     assert_eq!(url, format!("{V1}/PushNotifications?tags=region%3Aeu%20west%3Btier%3Agold%2B%3B&pageToken=abc%2F%2B%3D%3D"));
     let url = get(Operation::ListDeviceRegistrations, json!({"userId": "u_ser&x=1:"}));
     assert!(url.ends_with("?userId=u_ser%26x%3D1%3A"), "{url}");
     let url = get(Operation::ListPushNotifications, json!({"tags": {"city": "Zürich"}}));
     assert!(url.ends_with("?tags=city%3AZ%C3%BCrich%3B"), "{url}");
-} }
-
-both! { fn base64_matches_rfc_4648_vectors() {
-    for (plain, encoded) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")] {
-        assert_eq!(base64_encode(plain.as_bytes()), encoded);
-    }
-    assert_eq!(base64_encode(&[0xfb, 0xff]), "+/8=");
 } }
 
 // ---------------------------------------------------------------------------------------------
@@ -524,8 +519,6 @@ both! { fn dates_are_iso_8601_date_times() {
     }
     assert_eq!(field(Operation::ListCredentials, json!({"startDate": "2024-01-16T00:00:00Z", "endDate": "2024-01-15T00:00:00Z"})), "endDate");
     build(Operation::ListCredentials, json!({"startDate": "2024-01-15T01:00:00+02:00", "endDate": "2024-01-15T00:00:00Z"}));
-    assert_eq!(parse_datetime("1970-01-01T00:00:00Z").unwrap().seconds, 0);
-    assert_eq!(parse_datetime("2023-11-14T22:13:20Z").unwrap().seconds, NOW as i64);
 } }
 
 both! { fn content_and_sender_rules() {
@@ -643,8 +636,8 @@ fn secret_free(e: &ApiError) {
 both! { fn apn_content_checks_and_encodes_the_pems() {
     match apn_content(CERT_PEM, KEY_PEM).unwrap() {
         CredentialContent::Apn { certificate, private_key } => {
-            assert_eq!(certificate, base64_encode(CERT_PEM.trim().as_bytes()));
-            assert_eq!(private_key, base64_encode(KEY_PEM.trim().as_bytes()));
+            assert_eq!(certificate, base64_encode_std(CERT_PEM.trim().as_bytes()));
+            assert_eq!(private_key, base64_encode_std(KEY_PEM.trim().as_bytes()));
         }
         other => panic!("{other:?}"),
     }
@@ -673,7 +666,7 @@ both! { fn apn_content_checks_and_encodes_the_pems() {
 both! { fn fcm_content_checks_the_service_account_file() {
     let file = r#"{"type":"service_account","project_id":"p-1","private_key_id":"k","private_key":"-----BEGIN PRIVATE KEY-----\nTOPSECRET\n-----END PRIVATE KEY-----\n","client_email":"sa@p-1.iam.gserviceaccount.com"}"#;
     match fcm_content(file).unwrap() {
-        CredentialContent::Fcm { private_key } => assert_eq!(private_key, base64_encode(file.as_bytes())),
+        CredentialContent::Fcm { private_key } => assert_eq!(private_key, base64_encode_std(file.as_bytes())),
         other => panic!("{other:?}"),
     }
     let v: Value = serde_json::from_str::<Value>(file).unwrap();
