@@ -3,6 +3,7 @@
 // numbers can be found) or a chosen / dropped file.
 import { h, replace, debounce, fmtNum } from "./dom.js";
 import { field, chip, errorBox, errorMessage } from "./ui.js";
+import { decodeRows } from "./import-rows.js";
 
 /**
  * A pasted text, or a file already read and validated by the worker (the file's text is not
@@ -25,10 +26,7 @@ export function readImportFile(file, provider, onProgress) {
     const rows = [];
     worker.addEventListener("message", ({ data }) => {
       if (data.type === "progress") return onProgress(data.bytes);
-      if (data.type === "rows") {
-        for (const row of data.rows) rows.push(row);
-        return;
-      }
+      if (data.type === "rows") return decodeRows(data.slice, rows);
       worker.terminate();
       if (data.type === "done") resolve({ checked: { ...data.checked, rows }, fingerprint: data.fingerprint });
       else reject(new Error(data.message));
