@@ -37,7 +37,8 @@ export function directoryImport() {
   const errorSlot = h("div", { class: "form-error" });
   plain.hidden = true;
   const el = h("div", { class: "directory-import" }, enable.el, status, plain, errorSlot);
-  const mode = () => el.querySelector('input[name="dir-plain"]:checked')?.value ?? "token";
+  const mode = () =>
+    /** @type {HTMLInputElement | null} */ (el.querySelector('input[name="dir-plain"]:checked'))?.value ?? "token";
   function sync() {
     plain.hidden = !enable.input.checked;
     oneUser.disabled = mode() !== "one";
