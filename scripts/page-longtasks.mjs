@@ -59,8 +59,15 @@ try {
   console.log(`report after: ${seconds.toFixed(1)} s`);
   console.log(`main-thread long tasks (>50 ms): ${tasks.length}, ${Math.round(total)} ms in all`);
   console.log(`longest main-thread task: ${Math.round(longest)} ms`);
-  if (process.env.VERBOSE)
+  if (process.env.VERBOSE) {
     for (const t of timeline) console.log(`  at ${(t.at / 1000).toFixed(2)} s: ${Math.round(t.ms)} ms`);
+    const marks = await page.evaluate(() =>
+      performance
+        .getEntriesByType("mark")
+        .map((m) => ({ name: m.name, at: m.startTime - /** @type {any} */ (window).chosenAt })),
+    );
+    for (const m of marks) console.log(`  mark ${m.name} at ${(m.at / 1000).toFixed(2)} s`);
+  }
   const want = { rows, valid: expected.valid, invalid: expected.invalid, duplicates: expected.duplicates };
   const got = { rows: counts.rows, valid: counts.valid, invalid: counts.invalid, duplicates: counts.duplicates };
   console.log(

@@ -27,6 +27,8 @@ export function readImportFile(file, provider, onProgress) {
     worker.addEventListener("message", ({ data }) => {
       if (data.type === "progress") return onProgress(data.bytes);
       if (data.type === "rows") return decodeRows(data.slice, rows);
+      // Marks for scripts/page-longtasks.mjs: where the page's long tasks fall.
+      performance.mark("import-rows-received");
       worker.terminate();
       if (data.type === "done") resolve({ checked: { ...data.checked, rows }, fingerprint: data.fingerprint });
       else reject(new Error(data.message));
@@ -145,6 +147,7 @@ export function importSource({ onSource, provider }) {
         ),
       );
       onSource({ kind: "file", name: file.name, text: null, checked, checkedProvider, fingerprint });
+      performance.mark("import-report-shown");
     } catch (err) {
       replace(fileInfo, errorBox({ message: `${file.name} could not be read: ${errorMessage(err)}` }));
     }
