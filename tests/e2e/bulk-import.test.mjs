@@ -304,3 +304,51 @@ test("bulk import canceled midway: the rest is reported as canceled, nothing is 
   assert.deepEqual(unexpected(problems), []);
   await context.close();
 });
+
+test("a 50,000-row file is read off the main thread: the page answers a click while it is read, and the report's counts are right", {
+  timeout: 300_000,
+}, async () => {
+  const { text, expected } = importCsv(50_000);
+  const file = await writeFixture("import-50000.csv", text);
+  const { page, context, problems } = await openApp(browser, stack);
+  await signIn(page, stack.adminToken);
+  await page.getByRole("link", { name: "Bulk import" }).click();
+  await page.getByRole("heading", { name: "Bulk import" }).waitFor();
+  const textarea = page.getByLabel("Tokens or CSV");
+  // What the file card says when the page handles the click: still reading, or already done.
+  await textarea.evaluate((el) => {
+    el.addEventListener(
+      "click",
+      () => {
+        /** @type {any} */ (window).clickedWhile = document.querySelector(".file-info")?.textContent ?? "";
+      },
+      { once: true },
+    );
+  });
+
+  await page.getByLabel("Or choose a file").setInputFiles(file);
+  await page.getByText("Reading import-50000.csv…").waitFor();
+  await textarea.click();
+  const report = page.getByTestId("import-report");
+  await report.getByText("CSV with a token column").waitFor({ timeout: 120_000 });
+  assert.match(await page.evaluate(() => /** @type {any} */ (window).clickedWhile), /^Reading import-50000\.csv…/);
+  assert.deepEqual(await readCounts(report), {
+    rows: 50_000,
+    valid: expected.valid,
+    invalid: expected.invalid,
+    duplicates: expected.duplicates,
+    skipped: expected.skippedProvider,
+  });
+  // The problems are listed from the rows the worker handed over: the first invalid line is there.
+  const firstInvalid = expected.failures.find((f) => f.code === "TRUNCATED_DESCRIPTION");
+  await report.getByText(`Invalid tokens (${expected.invalid.toLocaleString("en")})`).click();
+  await report
+    .locator("tr", { hasText: "TRUNCATED_DESCRIPTION" })
+    .first()
+    .getByRole("cell", { name: String(firstInvalid.line), exact: true })
+    .waitFor();
+  const importButton = page.getByRole("button", { name: `Import ${expected.valid.toLocaleString("en")} devices` });
+  assert.equal(await importButton.isEnabled(), true);
+  assert.deepEqual(unexpected(problems), []);
+  await context.close();
+});

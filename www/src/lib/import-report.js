@@ -59,14 +59,31 @@ export function problemTable(title, rows, total) {
  */
 
 /**
+ * The first LISTED invalid rows and duplicates, in one pass that stops once both are full (a
+ * million-row file is not filtered whole to show a hundred lines).
+ * @param {CheckedRow[]} rows
+ */
+function firstProblems(rows) {
+  /** @type {CheckedRow[]} */
+  const invalid = [];
+  /** @type {CheckedRow[]} */
+  const dups = [];
+  for (const r of rows) {
+    if (r.status === "invalid" && invalid.length < LISTED) invalid.push(r);
+    else if (r.status === "duplicate" && dups.length < LISTED) dups.push(r);
+    else if (invalid.length === LISTED && dups.length === LISTED) break;
+  }
+  return { invalid, dups };
+}
+
+/**
  * The validation report's content.
  * @param {Checked} checked
  * @param {string | null} sourceName
  */
 export function validationReport(checked, sourceName) {
   const { counts, rows, skipped, format } = checked;
-  const invalid = rows.filter((r) => r.status === "invalid");
-  const dups = rows.filter((r) => r.status === "duplicate");
+  const { invalid, dups } = firstProblems(rows);
   /** @type {(r: CheckedRow) => Problem} */
   const asProblem = (r) => [r.line, r.raw, r.code ?? "", r.message ?? ""];
   return [
@@ -86,12 +103,8 @@ export function validationReport(checked, sourceName) {
       countItem("Duplicates", counts.duplicates, counts.duplicates ? "warning" : "neutral", "duplicates"),
       countItem("Skipped", counts.skipped, counts.skipped ? "warning" : "neutral", "skipped"),
     ),
-    invalid.length
-      ? problemTable(
-          `Invalid tokens (${fmtNum(invalid.length)})`,
-          invalid.slice(0, LISTED).map(asProblem),
-          invalid.length,
-        )
+    counts.invalid
+      ? problemTable(`Invalid tokens (${fmtNum(counts.invalid)})`, invalid.map(asProblem), counts.invalid)
       : null,
     skipped.length
       ? problemTable(
@@ -100,11 +113,11 @@ export function validationReport(checked, sourceName) {
           skipped.length,
         )
       : null,
-    dups.length
+    counts.duplicates
       ? problemTable(
-          `Duplicates (${fmtNum(dups.length)}) — registered once`,
-          dups.slice(0, LISTED).map((r) => [r.line, r.raw, "DUPLICATE", `Same device as line ${r.firstLine}.`]),
-          dups.length,
+          `Duplicates (${fmtNum(counts.duplicates)}) — registered once`,
+          dups.map((r) => [r.line, r.raw, "DUPLICATE", `Same device as line ${r.firstLine}.`]),
+          counts.duplicates,
         )
       : null,
     counts.invalid || counts.skipped

@@ -3,6 +3,7 @@
 // numbers can be found) or a chosen / dropped file.
 import { h, replace, debounce, fmtNum } from "./dom.js";
 import { field, chip, errorBox, errorMessage } from "./ui.js";
+import { decodeRows } from "./import-rows.js";
 
 /**
  * A pasted text, or a file already read and validated by the worker (the file's text is not
@@ -25,10 +26,9 @@ export function readImportFile(file, provider, onProgress) {
     const rows = [];
     worker.addEventListener("message", ({ data }) => {
       if (data.type === "progress") return onProgress(data.bytes);
-      if (data.type === "rows") {
-        for (const row of data.rows) rows.push(row);
-        return;
-      }
+      if (data.type === "rows") return decodeRows(data.slice, rows);
+      // Marks for scripts/page-longtasks.mjs: where the page's long tasks fall.
+      performance.mark("import-rows-received");
       worker.terminate();
       if (data.type === "done") resolve({ checked: { ...data.checked, rows }, fingerprint: data.fingerprint });
       else reject(new Error(data.message));
@@ -68,12 +68,8 @@ function withLineNumbers(textarea) {
   return { render };
 }
 
-/**
- * The source card's inputs. `onSource(source)` is called with the current input (debounced while
- * typing); `provider()` is the provider choice a file is validated with.
- * @param {{ onSource: (source: Source) => void, provider: () => string }} options
- */
-export function importSource({ onSource, provider }) {
+/** The text box (with line numbers) and its field. */
+function textInput() {
   const textarea = /** @type {HTMLTextAreaElement} */ (
     h("textarea", {
       rows: 8,
@@ -92,7 +88,14 @@ export function importSource({ onSource, provider }) {
     field: "source",
     hint: "One token per line, a CSV with a token column (optional provider, userId, appName columns), or a Notify Bindings export (BindingType, Address, Identity).",
   });
-  const numbered = withLineNumbers(textarea);
+  return { textarea, textField, numbered: withLineNumbers(textarea) };
+}
+
+/**
+ * The drop zone and file input. `onFile(file)` is called with a chosen or dropped file.
+ * @param {(file: File | undefined) => void} onFile
+ */
+function fileDrop(onFile) {
   const fileInput = /** @type {HTMLInputElement} */ (
     h("input", { type: "file", accept: ".txt,.csv,.json,text/plain,text/csv,application/json" })
   );
@@ -109,6 +112,44 @@ export function importSource({ onSource, provider }) {
     field({ label: "Or choose a file", control: fileInput, field: "file" }),
     fileInfo,
   );
+  fileInput.addEventListener("change", () => onFile(fileInput.files?.[0]));
+  drop.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    drop.classList.add("dragging");
+  });
+  drop.addEventListener("dragleave", () => drop.classList.remove("dragging"));
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("dragging");
+    onFile(e.dataTransfer?.files?.[0]);
+  });
+  return { fileInput, fileInfo, drop };
+}
+
+/**
+ * The file card's line once a file is read: its name and size, and Clear file.
+ * @param {File} file
+ * @param {() => void} onClear
+ */
+const fileLine = (file, onClear) =>
+  h(
+    "p",
+    null,
+    chip("File", "info"),
+    " ",
+    h("strong", null, file.name),
+    ` · ${fmtNum(file.size)} bytes `,
+    h("button", { class: "btn btn-small btn-quiet", type: "button", onclick: onClear }, "Clear file"),
+  );
+
+/**
+ * The source card's inputs. `onSource(source)` is called with the current input (debounced while
+ * typing); `provider()` is the provider choice a file is validated with.
+ * @param {{ onSource: (source: Source) => void, provider: () => string }} options
+ */
+export function importSource({ onSource, provider }) {
+  const { textarea, textField, numbered } = textInput();
+  const { fileInput, fileInfo, drop } = fileDrop(loadFile);
 
   const typed = debounce(() => onSource({ kind: "text", name: null, text: textarea.value }), 300);
   textarea.addEventListener("input", () => {
@@ -134,19 +175,9 @@ export function importSource({ onSource, provider }) {
       textarea.value = "";
       numbered.render();
       typed.cancel();
-      replace(
-        fileInfo,
-        h(
-          "p",
-          null,
-          chip("File", "info"),
-          " ",
-          h("strong", null, file.name),
-          ` · ${fmtNum(file.size)} bytes `,
-          h("button", { class: "btn btn-small btn-quiet", type: "button", onclick: clearFile }, "Clear file"),
-        ),
-      );
+      replace(fileInfo, fileLine(file, clearFile));
       onSource({ kind: "file", name: file.name, text: null, checked, checkedProvider, fingerprint });
+      performance.mark("import-report-shown");
     } catch (err) {
       replace(fileInfo, errorBox({ message: `${file.name} could not be read: ${errorMessage(err)}` }));
     }
@@ -155,17 +186,6 @@ export function importSource({ onSource, provider }) {
     clearFileInfo();
     onSource({ kind: "text", name: null, text: textarea.value });
   }
-  fileInput.addEventListener("change", () => loadFile(fileInput.files?.[0]));
-  drop.addEventListener("dragover", (e) => {
-    e.preventDefault();
-    drop.classList.add("dragging");
-  });
-  drop.addEventListener("dragleave", () => drop.classList.remove("dragging"));
-  drop.addEventListener("drop", (e) => {
-    e.preventDefault();
-    drop.classList.remove("dragging");
-    loadFile(e.dataTransfer?.files?.[0]);
-  });
 
   return {
     textarea,

@@ -177,33 +177,49 @@ function formMarkup(c, drop) {
   );
 }
 
-/** @param {any} ctx */
-export function credentialForm(ctx) {
-  const controls = formControls();
-  const { appName, appNames, type, isDefault, submit } = controls;
-  const files = fileInputs();
-  /** @type {Loaded} */
-  const loaded = { certificatePem: null, privateKeyPem: null, serviceAccountJson: null, names: {} };
-  const renderFiles = () => renderFileState(type.value, files, loaded);
-  type.addEventListener("change", renderFiles);
+/**
+ * The create parameters from the form, or throws a VALIDATION_ERROR.
+ * @param {ReturnType<typeof formControls>} c
+ * @param {Loaded} loaded
+ */
+function buildParams(c, loaded) {
+  const name = c.appName.value.trim();
+  if (!APP_NAME_RE.test(name))
+    throw {
+      code: "VALIDATION_ERROR",
+      field: "appName",
+      message: "Use 1 to 64 lowercase letters, digits or underscores, e.g. my_app.",
+    };
+  const params = { credentialType: c.type.value, content: buildContent(c.type.value, loaded), appName: name };
+  return c.isDefault.input.checked ? { ...params, isDefault: true } : params;
+}
 
+/**
+ * Takes chosen and dropped files: each is read and filed under what it holds; a wrong file is
+ * refused now, by its input. `form()` is the form its errors are shown in.
+ * @param {ReturnType<typeof formControls>} c
+ * @param {ReturnType<typeof fileInputs>} files
+ * @param {Loaded} loaded
+ * @param {() => HTMLElement} form
+ * @param {() => void} renderFiles
+ */
+function wireFiles(c, files, loaded, form, renderFiles) {
   /**
-   * Reads files and files each under what it holds; a wrong file is refused now, by its input.
    * @param {File[]} list
    * @param {import("./credential-files.js").Slot} [slot]  the input they were chosen in
    */
   async function takeFiles(list, slot) {
-    clearFieldErrors(form);
+    clearFieldErrors(form());
     for (const file of list) {
       const outcome = await takeFile(loaded, file, slot);
-      if (outcome.type === "FCM") type.value = "FCM";
-      if (outcome.type === "APN" && type.value === "FCM") type.value = "APN";
+      if (outcome.type === "FCM") c.type.value = "FCM";
+      if (outcome.type === "APN" && c.type.value === "FCM") c.type.value = "APN";
       if (outcome.problem) {
         const input = { certificatePem: files.cert, privateKeyPem: files.key, serviceAccountJson: files.json }[
           outcome.problem.slot
         ];
         if (slot) input.value = "";
-        setFieldError(form, outcome.problem.slot, outcome.problem.message);
+        setFieldError(form(), outcome.problem.slot, outcome.problem.message);
       }
     }
     renderFiles();
@@ -212,40 +228,28 @@ export function credentialForm(ctx) {
   files.key.addEventListener("change", () => takeFiles([...files.key.files], "privateKeyPem"));
   files.json.addEventListener("change", () => takeFiles([...files.json.files], "serviceAccountJson"));
   acceptDrops(files.drop, (list) => takeFiles(list));
+}
 
-  const form = formMarkup(controls, files.drop);
-  const mapField = (/** @type {string} */ f) => fieldOf(f, type.value);
-
-  /** The create parameters from the form, or throws a VALIDATION_ERROR. */
-  function buildParams() {
-    const name = appName.value.trim();
-    if (!APP_NAME_RE.test(name))
-      throw {
-        code: "VALIDATION_ERROR",
-        field: "appName",
-        message: "Use 1 to 64 lowercase letters, digits or underscores, e.g. my_app.",
-      };
-    const params = { credentialType: type.value, content: buildContent(type.value, loaded), appName: name };
-    return isDefault.input.checked ? { ...params, isDefault: true } : params;
-  }
-
-  function reset() {
-    Object.assign(loaded, { certificatePem: null, privateKeyPem: null, serviceAccountJson: null, names: {} });
-    for (const i of [files.cert, files.key, files.json]) i.value = "";
-    isDefault.input.checked = false;
-    renderFiles();
-  }
-
+/**
+ * Submit: validate, create, then clear the files (the app name stays for the next one).
+ * @param {any} ctx
+ * @param {HTMLElement} form
+ * @param {ReturnType<typeof formControls>} c
+ * @param {Loaded} loaded
+ * @param {() => void} reset
+ */
+function wireSubmit(ctx, form, c, loaded, reset) {
+  const mapField = (/** @type {string} */ f) => fieldOf(f, c.type.value);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearFieldErrors(form);
     let params;
     try {
-      params = buildParams();
+      params = buildParams(c, loaded);
     } catch (err) {
       return showFormError(form, err, mapField);
     }
-    await busy(submit, "Adding…", async () => {
+    await busy(c.submit, "Adding…", async () => {
       let written;
       try {
         written = await ctx.client.createCredential(params);
@@ -258,11 +262,31 @@ export function credentialForm(ctx) {
       ctx.appsChanged();
     });
   });
+}
+
+/** @param {any} ctx */
+export function credentialForm(ctx) {
+  const controls = formControls();
+  const files = fileInputs();
+  /** @type {Loaded} */
+  const loaded = { certificatePem: null, privateKeyPem: null, serviceAccountJson: null, names: {} };
+  const renderFiles = () => renderFileState(controls.type.value, files, loaded);
+  controls.type.addEventListener("change", renderFiles);
+  wireFiles(controls, files, loaded, () => form, renderFiles);
+  const form = formMarkup(controls, files.drop);
+
+  function reset() {
+    Object.assign(loaded, { certificatePem: null, privateKeyPem: null, serviceAccountJson: null, names: {} });
+    for (const i of [files.cert, files.key, files.json]) i.value = "";
+    controls.isDefault.input.checked = false;
+    renderFiles();
+  }
+  wireSubmit(ctx, form, controls, loaded, reset);
 
   async function fillAppNames() {
     try {
       replace(
-        appNames,
+        controls.appNames,
         (await ctx.apps()).map((/** @type {any} */ a) => h("option", { value: a.name })),
       );
     } catch {

@@ -70,85 +70,46 @@ function defaultAppName(ctx, reloadApps) {
   };
 }
 
-/** @param {any} ctx */
-export function senderCard(ctx) {
-  /** @type {HTMLElement | null} */
-  let el = null;
-  const apps = appSelect(ctx, { onError: appErrorHandler(() => el?.querySelector('[data-field="appName"]')) });
-  const apnCred = h("select", null, h("option", { value: "" }, "None"));
-  const fcmCred = h("select", null, h("option", { value: "" }, "None"));
+/**
+ * The "Specific credentials" choice: an APNs and an FCM credential, loaded when first shown
+ * and again after the apps changed.
+ * @param {any} ctx
+ * @param {() => boolean} shown
+ */
+function credentialChoice(ctx, shown) {
+  const apnCred = /** @type {HTMLSelectElement} */ (h("select", null, h("option", { value: "" }, "None")));
+  const fcmCred = /** @type {HTMLSelectElement} */ (h("select", null, h("option", { value: "" }, "None")));
   const credStatus = h("p", { class: "field-error", hidden: true });
-  let mode = "default";
-  const appField = field({ label: "App", control: apps.select, field: "appName" });
-  const credentialFields = h(
+  const el = h(
     "div",
     { class: "grid-2" },
     field({ label: "APNs credential", control: apnCred, field: "from.apn" }),
     field({ label: "FCM credential", control: fcmCred, field: "from.fcm" }),
     credStatus,
   );
-
-  let credsLoaded = false;
-  async function loadCreds() {
-    if (credsLoaded) return;
+  let loaded = false;
+  async function load() {
+    if (loaded) return;
     credStatus.hidden = true;
     try {
       const creds = await loadCredentials(ctx.client);
       fillCredentials(apnCred, creds, ["APN", "APN_SANDBOX"]);
       fillCredentials(fcmCred, creds, ["FCM"]);
-      credsLoaded = true;
+      loaded = true;
     } catch (err) {
       credStatus.hidden = false;
       credStatus.textContent = `Credentials could not be loaded: ${errorMessage(err)}`;
     }
   }
   ctx.on("apps-changed", () => {
-    credsLoaded = false;
-    if (mode === "credentials") loadCreds();
+    loaded = false;
+    if (shown()) load();
   });
-
-  /** @param {string} next */
-  function setMode(next) {
-    mode = next;
-    appField.hidden = mode !== "app";
-    credentialFields.hidden = mode !== "credentials";
-    if (mode === "credentials") loadCreds();
-  }
-
-  const defaultApp = defaultAppName(ctx, () => apps.reload());
-  const choices = fieldset({
-    legend: "Send as",
-    field: "from",
-    children: [
-      radio({
-        name: "sender",
-        value: "default",
-        label: defaultApp.label,
-        checked: true,
-        onchange: () => setMode("default"),
-      }),
-      radio({ name: "sender", value: "app", label: "An app", onchange: () => setMode("app") }),
-      radio({
-        name: "sender",
-        value: "credentials",
-        label: "Specific credentials",
-        onchange: () => setMode("credentials"),
-      }),
-    ],
-  });
-  defaultApp.attach(choices);
-  el = card("Sender", choices, appField, credentialFields);
-  setMode("default");
-
   return {
     el,
-    /** The `from` of a send (undefined: the default app), or throws a VALIDATION_ERROR. */
+    load,
+    /** The chosen credentials, or throws a VALIDATION_ERROR. */
     from() {
-      if (mode === "app") {
-        if (!apps.value()) throw { code: "VALIDATION_ERROR", field: "appName", message: "Choose the app to send as." };
-        return { appName: apps.value() };
-      }
-      if (mode !== "credentials") return undefined;
       /** @type {{ apn?: string, fcm?: string }} */
       const from = {};
       if (apnCred.value) from.apn = apnCred.value;
@@ -160,6 +121,64 @@ export function senderCard(ctx) {
           message: "Choose at least one credential, or send as an app.",
         };
       return from;
+    },
+  };
+}
+
+/**
+ * The "Send as" radio group.
+ * @param {any} label  the default app's label
+ * @param {(mode: string) => void} setMode
+ */
+function senderChoices(label, setMode) {
+  return fieldset({
+    legend: "Send as",
+    field: "from",
+    children: [
+      radio({ name: "sender", value: "default", label, checked: true, onchange: () => setMode("default") }),
+      radio({ name: "sender", value: "app", label: "An app", onchange: () => setMode("app") }),
+      radio({
+        name: "sender",
+        value: "credentials",
+        label: "Specific credentials",
+        onchange: () => setMode("credentials"),
+      }),
+    ],
+  });
+}
+
+/** @param {any} ctx */
+export function senderCard(ctx) {
+  /** @type {HTMLElement | null} */
+  let el = null;
+  const apps = appSelect(ctx, { onError: appErrorHandler(() => el?.querySelector('[data-field="appName"]')) });
+  let mode = "default";
+  const appField = field({ label: "App", control: apps.select, field: "appName" });
+  const creds = credentialChoice(ctx, () => mode === "credentials");
+
+  /** @param {string} next */
+  function setMode(next) {
+    mode = next;
+    appField.hidden = mode !== "app";
+    creds.el.hidden = mode !== "credentials";
+    if (mode === "credentials") creds.load();
+  }
+
+  const defaultApp = defaultAppName(ctx, () => apps.reload());
+  const choices = senderChoices(defaultApp.label, setMode);
+  defaultApp.attach(choices);
+  el = card("Sender", choices, appField, creds.el);
+  setMode("default");
+
+  return {
+    el,
+    /** The `from` of a send (undefined: the default app), or throws a VALIDATION_ERROR. */
+    from() {
+      if (mode === "app") {
+        if (!apps.value()) throw { code: "VALIDATION_ERROR", field: "appName", message: "Choose the app to send as." };
+        return { appName: apps.value() };
+      }
+      return mode === "credentials" ? creds.from() : undefined;
     },
   };
 }
