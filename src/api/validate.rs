@@ -48,21 +48,7 @@ impl<'a> Path<'a> {
             Path::Root => {}
             Path::Key(parent, key) => {
                 parent.render_into(out);
-                let plain = !key.is_empty()
-                    && key.len() <= 64
-                    && key
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-                if plain {
-                    if !out.is_empty() {
-                        out.push('.');
-                    }
-                    out.push_str(key);
-                } else {
-                    out.push('[');
-                    out.push_str(&serde_json::to_string(&clip(key, 40)).unwrap_or_default());
-                    out.push(']');
-                }
+                super::params::push_key(out, key);
             }
             Path::Index(parent, index) => {
                 parent.render_into(out);
