@@ -79,8 +79,11 @@ test("proxy unreachable: every view says so in words, with Try again; the badge 
   await lost.getByRole("link", { name: "Activity" }).waitFor();
   assert.equal(await lost.getByRole("button", { name: "Try again" }).count(), 0);
 
-  // Back up: Try again brings the content, and the badge comes back.
+  // Back up: Try again brings the content, and the badge comes back. The view kept its DOM from
+  // the first visit, so wait for this visit's own load to fail before the proxy comes back.
+  const reloadFailed = page.waitForEvent("requestfailed", (r) => r.url().includes("/PushNotifications/Operations"));
   await page.goto(`${stack.url}/#/activity`);
+  await reloadFailed;
   const retry = page.locator('[data-view="activity"]').getByRole("button", { name: "Try again" });
   await retry.waitFor();
   await page.unroute("**/api/**");
