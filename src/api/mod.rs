@@ -317,7 +317,7 @@ impl ApiConfig {
     }
 
     /// Reads `{ baseUrl?, auth?: { username, password } | { bearer } }` with serde
-    /// ([`params::ConfigWire`]); `null` is the default configuration. The client's own settings
+    /// (`params::ConfigWire`); `null` is the default configuration. The client's own settings
     /// ([`retry::CLIENT_KEYS`]) are allowed (and ignored here) when `extra` lists them; any other
     /// key is refused. Errors are `INVALID_ARGUMENT`s naming the key.
     pub fn from_value(value: &Value, extra: &[&str]) -> Result<ApiConfig, ApiError> {
@@ -326,7 +326,7 @@ impl ApiConfig {
         ApiConfig::from_wire(wire, &known).map(|(config, _)| config)
     }
 
-    /// The configuration of a read [`params::ConfigWire`], and the wire struct back for the
+    /// The configuration of a read `params::ConfigWire`, and the wire struct back for the
     /// client's settings. A client setting that `known` does not list is refused as unknown.
     pub(crate) fn from_wire(
         wire: params::ConfigWire,

@@ -138,7 +138,7 @@ pub const CLIENT_KEYS: &[&str] = &["maxRetries", "timeoutMs", "retryBaseMs", "re
 
 impl ClientConfig {
     /// Reads `{ baseUrl?, auth?, maxRetries? (0–10), timeoutMs? (1–600,000), retryBaseMs?
-    /// (0–60,000), retryMaxMs? (0–600,000) }` with serde ([`params::ConfigWire`]); the numbers
+    /// (0–60,000), retryMaxMs? (0–600,000) }` with serde (`params::ConfigWire`); the numbers
     /// must be whole (`50`, `50.0` and `5e1` are all 50). Errors are `INVALID_ARGUMENT` naming
     /// the key.
     pub fn from_value(value: &Value) -> Result<ClientConfig, ApiError> {
