@@ -54,6 +54,7 @@ lint-rust: bootstrap
 	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 	cargo clippy --no-default-features --features api,proxy --all-targets -- -D warnings
 	cargo clippy --no-default-features --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --no-default-features --features $(CORE_FEATURES) --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib
 
 # Folders whose Biome lint findings are still being fixed: only their formatting is checked.

@@ -15,7 +15,9 @@ mod types;
 pub(crate) use errors::*;
 
 /// Plain JS data from a serde value (serde-wasm-bindgen): objects for structs and maps, `null`
-/// for `None`, arrays for sequences and tuples, as `JSON.parse` would make them.
+/// for `None`, arrays for sequences and tuples, as `JSON.parse` would make them. Used by the
+/// API and proxy bindings (the token facade builds its objects itself).
+#[cfg(feature = "api")]
 pub(crate) fn to_js<T: serde::Serialize + ?Sized>(
     value: &T,
 ) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {
