@@ -35,5 +35,12 @@ export async function startStaticServer(mounts) {
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
+  // close() also ends open connections: Chromium may hold a connection on which it never sends
+  // a request, which server.close() alone would wait for until Node's request timeout (300 s).
+  const close = () =>
+    new Promise((r) => {
+      server.close(r);
+      server.closeAllConnections();
+    });
+  return { url: `http://127.0.0.1:${port}`, close };
 }
