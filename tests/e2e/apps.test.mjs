@@ -67,8 +67,9 @@ test("apps and credentials: list, add from files, make default, delete", async (
       return dt;
     }, SERVICE_ACCOUNT);
     await page.getByTestId("credential-dropzone").dispatchEvent("drop", { dataTransfer });
-    assert.equal(await page.getByLabel("Type", { exact: true }).inputValue(), "FCM", "a JSON file means FCM");
+    // The file is read asynchronously: once it is loaded, the type has followed it.
     await page.getByText("Loaded Service account JSON: service-account.json").waitFor();
+    assert.equal(await page.getByLabel("Type", { exact: true }).inputValue(), "FCM", "a JSON file means FCM");
     await page.getByRole("button", { name: "Add credential" }).click();
     await page
       .getByText(/^Credential comms_credential_\w+ added to shop_app\.$/)
