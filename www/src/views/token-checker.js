@@ -21,7 +21,10 @@ const EXAMPLES = [
   ],
 ];
 
-/** Counts non-blank lines, stopping early: cheap on huge input. */
+/**
+ * Counts non-blank lines, stopping early: cheap on huge input.
+ * @param {string} text
+ */
 function countLines(text, limit = Infinity) {
   let n = 0;
   let start = 0;
@@ -34,8 +37,9 @@ function countLines(text, limit = Infinity) {
   return n;
 }
 
-export function create() {
-  const input = h("textarea", {
+/** The checker's input: one token, pasted or typed. */
+function tokenInput() {
+  return h("textarea", {
     rows: 4,
     spellcheck: "false",
     autocomplete: "off",
@@ -43,13 +47,68 @@ export function create() {
     class: "mono",
     placeholder: "Paste a device token",
   });
-  const provider = h(
+}
+
+/** The provider to check as: detected from the token unless chosen. */
+function providerSelect() {
+  return h(
     "select",
     null,
     h("option", { value: "" }, "Detect automatically"),
     h("option", { value: "APN" }, "APN (iOS)"),
     h("option", { value: "FCM" }, "FCM (Android, web)"),
   );
+}
+
+/**
+ * What the output says about `value`: an invitation when empty, a pointer to Bulk import when it
+ * holds several lines, otherwise the token's report.
+ * @param {string} value
+ * @param {string} provider  "" to detect
+ * @param {(provider: string) => void} onUseProvider
+ */
+function checkResult(value, provider, onUseProvider) {
+  if (!value.trim()) {
+    return h(
+      "p",
+      { class: "muted" },
+      "The result appears here as you type: the provider, the recognised format, the canonical token to store, and any problem with the exact character that causes it.",
+    );
+  }
+  const lines = value.trim().includes("\n") ? countLines(value) : 1;
+  if (lines > 1) {
+    // Several tokens: that is all there is to say (no verdict on a "token" with newlines in it).
+    return h(
+      "div",
+      { class: "alert alert-info", role: "status", "data-testid": "several-tokens" },
+      `This looks like several tokens (${fmtNum(lines)} lines). The checker looks at one token: `,
+      h("a", { href: "#/import" }, "use Bulk import"),
+      " to check many at once.",
+    );
+  }
+  const result = inspectToken(value, /** @type {"APN" | "FCM" | undefined} */ (provider || undefined));
+  return tokenReport(result, value, { onUseProvider });
+}
+
+/**
+ * The row of example buttons; `onPick(value, provider)` fills the form with one.
+ * @param {(value: string, provider: string) => void} onPick
+ */
+function examplesRow(onPick) {
+  return h(
+    "div",
+    { class: "examples" },
+    h("span", { class: "muted" }, "Try: "),
+    EXAMPLES.map(([label, value, p]) =>
+      h("button", { class: "btn btn-small", type: "button", onclick: () => onPick(value, p) }, label),
+    ),
+  );
+}
+
+/** The token checker's view. */
+export function create() {
+  const input = tokenInput();
+  const provider = providerSelect();
   const output = h("div", { class: "token-output", "aria-live": "polite", "data-testid": "token-output" });
 
   let frame = 0;
@@ -62,74 +121,25 @@ export function create() {
   }
   function check() {
     const started = performance.now();
-    render();
+    replace(
+      output,
+      checkResult(input.value, provider.value, (p) => {
+        provider.value = p;
+        check();
+        provider.focus();
+      }),
+    );
     // User Timing entry: how long the check itself takes (tests hold it to a budget).
     performance.measure("token-check", { start: started });
   }
-  function render() {
-    const value = input.value;
-    if (!value.trim()) {
-      replace(
-        output,
-        h(
-          "p",
-          { class: "muted" },
-          "The result appears here as you type: the provider, the recognised format, the canonical token to store, and any problem with the exact character that causes it.",
-        ),
-      );
-      return;
-    }
-    const lines = value.trim().includes("\n") ? countLines(value) : 1;
-    if (lines > 1) {
-      // Several tokens: that is all there is to say (no verdict on a "token" with newlines in it).
-      replace(
-        output,
-        h(
-          "div",
-          { class: "alert alert-info", role: "status", "data-testid": "several-tokens" },
-          `This looks like several tokens (${fmtNum(lines)} lines). The checker looks at one token: `,
-          h("a", { href: "#/import" }, "use Bulk import"),
-          " to check many at once.",
-        ),
-      );
-      return;
-    }
-    const result = inspectToken(value, /** @type {"APN" | "FCM" | undefined} */ (provider.value || undefined));
-    replace(
-      output,
-      tokenReport(result, value, {
-        onUseProvider: (p) => {
-          provider.value = p;
-          check();
-          provider.focus();
-        },
-      }),
-    );
-  }
   input.addEventListener("input", schedule);
   provider.addEventListener("change", check);
-
-  const examples = h(
-    "div",
-    { class: "examples" },
-    h("span", { class: "muted" }, "Try: "),
-    EXAMPLES.map(([label, value, p]) =>
-      h(
-        "button",
-        {
-          class: "btn btn-small",
-          type: "button",
-          onclick: () => {
-            input.value = value;
-            provider.value = p;
-            check();
-            input.focus();
-          },
-        },
-        label,
-      ),
-    ),
-  );
+  const examples = examplesRow((value, p) => {
+    input.value = value;
+    provider.value = p;
+    check();
+    input.focus();
+  });
 
   const el = h(
     "div",
