@@ -51,23 +51,53 @@ async function dispatch(client, params) {
   return { accepted: [{ operationId: sent.operationId, recipients: params.to.length, firstIndex: 0 }], failed: [] };
 }
 
-/** @param {any} ctx */
-export function create(ctx) {
+/**
+ * The submit button's label for `n` recipients: the batch count when one send cannot take them.
+ * @param {number} n
+ */
+function submitLabel(n) {
+  const batches = Math.ceil(n / MAX_PER_SEND);
+  if (batches > 1) return `Send in ${batches} batches`;
+  return n ? `Send to ${fmtNum(n)} recipient${n === 1 ? "" : "s"}` : "Send push";
+}
+
+/**
+ * The send's parameters from the form's cards, or throws a VALIDATION_ERROR for the first problem.
+ * @param {ReturnType<typeof recipientsCard>} recipients
+ * @param {ReturnType<typeof messageCard>} message
+ * @param {ReturnType<typeof senderCard>} sender
+ */
+function buildParams(recipients, message, sender) {
+  const { report, recipients: tokens } = recipients.check();
+  if (report.invalid) {
+    const lines = report.errors.slice(0, 8).map((/** @type {any} */ e) => e.index + 1);
+    throw {
+      code: "VALIDATION_ERROR",
+      field: "tokens",
+      message: `Fix or remove the ${fmtNum(report.invalid)} invalid token${report.invalid === 1 ? "" : "s"} first (line${lines.length === 1 ? "" : "s"} ${lines.join(", ")}${report.invalid > lines.length ? ", …" : ""}).`,
+    };
+  }
+  const to = [...tokens, ...recipients.users().map((userId) => ({ userId }))];
+  if (!to.length)
+    throw { code: "VALIDATION_ERROR", field: "tokens", message: "Add at least one device token or user ID." };
+  const params = { to, ...message.params() };
+  const from = sender.from();
+  return from ? { ...params, from } : params;
+}
+
+/**
+ * The form and its cards: recipients, message, sender, and the submit button with its error slot.
+ * @param {any} ctx
+ */
+function sendForm(ctx) {
   const submit = h("button", { class: "btn btn-primary", type: "submit" }, "Send push");
   const recipients = recipientsCard({
     onCount(n) {
-      const batches = Math.ceil(n / MAX_PER_SEND);
-      submit.textContent =
-        batches > 1
-          ? `Send in ${batches} batches`
-          : n
-            ? `Send to ${fmtNum(n)} recipient${n === 1 ? "" : "s"}`
-            : "Send push";
+      submit.textContent = submitLabel(n);
     },
   });
   const message = messageCard();
   const sender = senderCard(ctx);
-  const results = sendResults(ctx);
   const formError = h("div", { class: "form-error" });
   const form = h(
     "form",
@@ -77,49 +107,46 @@ export function create(ctx) {
     sender.el,
     h("div", { class: "actions" }, submit, formError),
   );
+  return { form, submit, formError, recipients, message, sender };
+}
+
+/**
+ * Validates, sends (in batches when needed) and hands what was accepted to the results.
+ * @param {any} ctx
+ * @param {ReturnType<typeof sendForm>} parts
+ * @param {ReturnType<typeof sendResults>} results
+ */
+async function submitSend(ctx, { form, submit, formError, recipients, message, sender }, results) {
   const mapField = (/** @type {string} */ f) => fieldOf(f, recipients.hasTokens());
-
-  /** The send's parameters from the form, or throws a VALIDATION_ERROR for the first problem. */
-  function buildParams() {
-    const { report, recipients: tokens } = recipients.check();
-    if (report.invalid) {
-      const lines = report.errors.slice(0, 8).map((/** @type {any} */ e) => e.index + 1);
-      throw {
-        code: "VALIDATION_ERROR",
-        field: "tokens",
-        message: `Fix or remove the ${fmtNum(report.invalid)} invalid token${report.invalid === 1 ? "" : "s"} first (line${lines.length === 1 ? "" : "s"} ${lines.join(", ")}${report.invalid > lines.length ? ", …" : ""}).`,
-      };
-    }
-    const to = [...tokens, ...recipients.users().map((userId) => ({ userId }))];
-    if (!to.length)
-      throw { code: "VALIDATION_ERROR", field: "tokens", message: "Add at least one device token or user ID." };
-    const params = { to, ...message.params() };
-    const from = sender.from();
-    return from ? { ...params, from } : params;
+  clearFieldErrors(form);
+  let params;
+  try {
+    params = buildParams(recipients, message, sender);
+  } catch (err) {
+    return showFormError(form, err, mapField);
   }
-
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    clearFieldErrors(form);
-    let params;
+  await busy(submit, "Sending…", async () => {
+    let outcome;
     try {
-      params = buildParams();
+      outcome = await dispatch(ctx.client, params);
     } catch (err) {
-      return showFormError(form, err, mapField);
+      if (answerLost(err)) replace(formError, lostAnswerBox(err));
+      else showFormError(form, recipients.placeError(err), mapField, { retry: false });
+      return;
     }
-    await busy(submit, "Sending…", async () => {
-      let outcome;
-      try {
-        outcome = await dispatch(ctx.client, params);
-      } catch (err) {
-        if (answerLost(err)) replace(formError, lostAnswerBox(err));
-        else showFormError(form, recipients.placeError(err), mapField, { retry: false });
-        return;
-      }
-      if (!outcome) return;
-      for (const op of outcome.accepted) rememberContent(op.operationId, params.content);
-      results.show(outcome.accepted, outcome.failed, params.to.length, recipients.describeRange);
-    });
+    if (!outcome) return;
+    for (const op of outcome.accepted) rememberContent(op.operationId, params.content);
+    results.show(outcome.accepted, outcome.failed, params.to.length, recipients.describeRange);
+  });
+}
+
+/** @param {any} ctx */
+export function create(ctx) {
+  const parts = sendForm(ctx);
+  const results = sendResults(ctx);
+  parts.form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitSend(ctx, parts, results);
   });
 
   const el = h(
@@ -129,14 +156,14 @@ export function create(ctx) {
       "Send a push",
       "Send one notification to device tokens and users. Progress and every recipient's result appear below once it is accepted.",
     ),
-    form,
+    parts.form,
     results.el,
   );
   return {
     el,
     destroy() {
       results.stop();
-      recipients.cancel();
+      parts.recipients.cancel();
     },
   };
 }
