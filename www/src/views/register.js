@@ -1,24 +1,14 @@
 // @ts-check
 // Feature 3: register one device. The provider is pre-filled from the token's shape; the token is
 // checked inline; the result shows the created registration and then all of that user's devices.
-import { inspectToken } from "twilio-push-wasm";
-import { h, replace } from "../lib/dom.js";
-import {
-  field,
-  card,
-  pageHeader,
-  showFormError,
-  clearFieldErrors,
-  busy,
-  errorBox,
-  errorMessage,
-  copyButton,
-  notice,
-} from "../lib/ui.js";
+// The parts live in ./register/: the token and provider fields, and the result below the form.
+import { h } from "../lib/dom.js";
+import { field, pageHeader, showFormError, clearFieldErrors, busy, errorMessage } from "../lib/ui.js";
 import { appSelect, appErrorHandler } from "../lib/app-select.js";
-import { tokenReport } from "../lib/token-report.js";
-import { registrationCard } from "../lib/registration-card.js";
+import { tokenFields } from "./register/token-fields.js";
+import { registrationResult } from "./register/result.js";
 
+/** @param {string} f */
 const FIELD_OF = (f) =>
   f.startsWith("token")
     ? "token"
@@ -30,24 +20,15 @@ const FIELD_OF = (f) =>
           ? "provider"
           : null;
 
-export function create(ctx) {
-  let form;
-  const apps = appSelect(ctx, { onError: appErrorHandler(() => form?.querySelector('[data-field="appName"]')) });
-  const token = h("textarea", {
-    rows: 3,
-    class: "mono",
-    spellcheck: "false",
-    autocomplete: "off",
-    autocapitalize: "off",
-    required: true,
-  });
-  const provider = h(
-    "select",
-    { required: true },
-    h("option", { value: "APN" }, "APN (iOS)"),
-    h("option", { value: "FCM" }, "FCM (Android, web)"),
-  );
-  const detected = h("span", { class: "detected muted small", "aria-live": "polite" });
+/**
+ * The form: app, provider, token with its check, optional user ID.
+ * @param {any} ctx
+ */
+function registerForm(ctx) {
+  /** @type {HTMLFormElement | undefined} */
+  let formRef;
+  const apps = appSelect(ctx, { onError: appErrorHandler(() => formRef?.querySelector('[data-field="appName"]')) });
+  const tokens = tokenFields();
   const userId = h("input", {
     type: "text",
     spellcheck: "false",
@@ -55,58 +36,8 @@ export function create(ctx) {
     placeholder: "comms_pushnotificationuser_…",
     class: "mono",
   });
-  const check = h("div", { class: "inline-check", "aria-live": "polite" });
   const submit = h("button", { class: "btn btn-primary", type: "submit" }, "Register device");
-  const result = h("div", { class: "result", "aria-live": "polite" });
-  let providerTouched = false;
-  /** @type {string | null} */
-  let lastDetected = null;
-  let current = null;
-
-  provider.addEventListener("change", () => {
-    providerTouched = true;
-    validate();
-  });
-
-  let frame = 0;
-  token.addEventListener("input", () => {
-    if (frame) return;
-    frame = requestAnimationFrame(() => {
-      frame = 0;
-      validate();
-    });
-  });
-
-  function validate() {
-    const value = token.value;
-    if (!value.trim()) {
-      current = null;
-      replace(check);
-      replace(detected);
-      return;
-    }
-    const auto = inspectToken(value);
-    // Another kind of token than before: the earlier choice of provider no longer applies.
-    if (auto.provider && auto.provider !== lastDetected) providerTouched = false;
-    lastDetected = auto.provider ?? lastDetected;
-    if (auto.provider && !providerTouched) provider.value = auto.provider;
-    // The hint only confirms the selected provider; a mismatch is explained once, by the check below.
-    replace(detected, auto.provider === provider.value ? `Detected: ${auto.provider}` : "");
-    current = inspectToken(value, /** @type {"APN" | "FCM"} */ (provider.value));
-    replace(
-      check,
-      tokenReport(current, value, {
-        compact: true,
-        onUseProvider: (p) => {
-          provider.value = p;
-          providerTouched = true;
-          validate();
-        },
-      }),
-    );
-  }
-
-  form = h(
+  const form = h(
     "form",
     { class: "card", novalidate: true, "aria-label": "Register a device" },
     h(
@@ -115,13 +46,13 @@ export function create(ctx) {
       field({ label: "App", control: apps.select, field: "appName" }),
       field({
         label: "Provider",
-        control: provider,
+        control: tokens.provider,
         field: "provider",
-        extra: detected,
+        extra: tokens.detected,
         hint: "Filled in from the token; change it only if you know better.",
       }),
     ),
-    field({ label: "Device token", control: token, field: "token", extra: check }),
+    field({ label: "Device token", control: tokens.token, field: "token", extra: tokens.check }),
     field({
       label: "User ID",
       control: userId,
@@ -132,118 +63,89 @@ export function create(ctx) {
     h("div", { class: "actions" }, submit),
     h("div", { class: "form-error" }),
   );
+  formRef = form;
+  return { form, apps, tokens, userId, submit };
+}
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    clearFieldErrors(form);
-    validate();
-    const appName = apps.value();
-    if (!appName)
-      return showFormError(form, {
-        code: "VALIDATION_ERROR",
-        field: "appName",
-        message: "Choose the app the device belongs to.",
-      });
-    if (!current)
-      return showFormError(form, { code: "VALIDATION_ERROR", field: "token", message: "Paste the device token." });
-    if (!current.ok)
-      return showFormError(form, {
+/**
+ * The registerDevice parameters, or a VALIDATION_ERROR for the first thing missing or wrong.
+ * @param {ReturnType<typeof registerForm>} parts
+ * @returns {{ params: { appName: string, token: string, provider: string, userId?: string } } | { error: any }}
+ */
+function readForm({ apps, tokens, userId }) {
+  tokens.validate();
+  const appName = apps.value();
+  const current = tokens.current();
+  if (!appName)
+    return { error: { code: "VALIDATION_ERROR", field: "appName", message: "Choose the app the device belongs to." } };
+  if (!current) return { error: { code: "VALIDATION_ERROR", field: "token", message: "Paste the device token." } };
+  if (!current.ok)
+    return {
+      error: {
         code: "VALIDATION_ERROR",
         field: "token",
         message: "This token cannot be registered as it is: see the check just above.",
-      });
-    const params = { appName, token: current.token, provider: provider.value };
-    const uid = userId.value.trim();
-    if (uid) params.userId = uid;
-    await busy(submit, "Registering…", async () => {
-      replace(result);
-      let written;
-      try {
-        written = await ctx.client.registerDevice(params);
-      } catch (err) {
-        if (err?.code === "API_ERROR" && err.status === 404 && uid) {
-          showFormError(form, {
-            ...err,
-            code: "VALIDATION_ERROR",
-            field: "userId",
-            message: `${errorMessage(err)} — check the user ID, or leave it empty to create a new user.`,
-          });
-        } else showFormError(form, err, FIELD_OF);
-        return;
-      }
-      await showResult(written.resourceId, params.token);
-    });
-  });
+      },
+    };
+  /** @type {{ appName: string, token: string, provider: string, userId?: string }} */
+  const params = { appName, token: current.token, provider: tokens.provider.value };
+  const uid = userId.value.trim();
+  if (uid) params.userId = uid;
+  return { params };
+}
 
-  async function showResult(registrationId, registeredToken) {
-    replace(result, h("p", { class: "muted" }, "Registered. Loading the registration…"));
-    let reg;
+/**
+ * Registers the device and shows the result; an unknown user ID is explained under its field.
+ * @param {any} ctx
+ * @param {ReturnType<typeof registerForm>} parts
+ * @param {ReturnType<typeof registrationResult>} result
+ */
+async function submitRegistration(ctx, parts, result) {
+  const { form, submit } = parts;
+  clearFieldErrors(form);
+  const read = readForm(parts);
+  if ("error" in read) return showFormError(form, read.error);
+  const { params } = read;
+  await busy(submit, "Registering…", async () => {
+    result.clear();
+    let written;
     try {
-      reg = await ctx.client.getDeviceRegistration({ deviceRegistrationId: registrationId });
+      written = await ctx.client.registerDevice(params);
     } catch (err) {
-      replace(
-        result,
-        notice(
-          "success",
-          "The device was registered as ",
-          h("code", null, registrationId),
-          ", but it could not be loaded:",
-        ),
-        errorBox(err, { onRetry: () => showResult(registrationId, registeredToken) }),
-      );
+      if (err?.code === "API_ERROR" && err.status === 404 && params.userId) {
+        showFormError(form, {
+          ...err,
+          code: "VALIDATION_ERROR",
+          field: "userId",
+          message: `${errorMessage(err)} — check the user ID, or leave it empty to create a new user.`,
+        });
+      } else showFormError(form, err, FIELD_OF);
       return;
     }
-    const userDevices = h("div", { class: "stack" }, h("p", { class: "muted" }, "Loading this user's devices…"));
-    replace(
-      result,
-      // The new registration is drawn once: among the user's devices below, highlighted.
-      card(
-        "Registered",
-        notice(
-          "success",
-          "Device registered in ",
-          h("code", null, reg.appName),
-          " for user ",
-          h("code", { "data-testid": "registered-user" }, reg.userId),
-          " ",
-          copyButton(() => reg.userId, { what: "user ID" }),
-        ),
-      ),
-      card(
-        "All devices of this user",
-        h(
-          "p",
-          null,
-          h("a", { href: `#/registrations?user=${encodeURIComponent(reg.userId)}` }, "Open in Registrations"),
-          " to manage them.",
-        ),
-        userDevices,
-      ),
-    );
-    try {
-      const page = await ctx.client.listDeviceRegistrations({ userId: reg.userId });
-      replace(
-        userDevices,
-        page.items.length
-          ? page.items.map((r) => registrationCard(r, { highlightToken: registeredToken }))
-          : h("p", { class: "muted" }, "No registrations."),
-      );
-    } catch (err) {
-      replace(userDevices, errorBox(err));
-    }
-  }
+    await result.show(written.resourceId, params.token);
+  });
+}
+
+/** @param {any} ctx */
+export function create(ctx) {
+  const parts = registerForm(ctx);
+  const result = registrationResult(ctx);
+  parts.form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitRegistration(ctx, parts, result);
+  });
 
   const el = h(
     "div",
     null,
     pageHeader("Register a device", "Add one device token to an app, for a new or an existing user."),
-    form,
-    result,
+    parts.form,
+    result.el,
   );
   return {
     el,
     destroy() {
-      cancelAnimationFrame(frame);
+      parts.tokens.cancel();
     },
   };
 }
