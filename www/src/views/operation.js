@@ -4,8 +4,10 @@ import { h, replace } from "../lib/dom.js";
 import { pageHeader, notice } from "../lib/ui.js";
 import { operationPanel } from "../lib/operation-panel.js";
 
+/** @param {any} ctx */
 export function create(ctx) {
   const host = h("div", { class: "stack" });
+  /** @type {ReturnType<typeof operationPanel> | null} */
   let panel = null;
   const el = h(
     "div",
@@ -16,6 +18,7 @@ export function create(ctx) {
   );
   return {
     el,
+    /** @param {Record<string, string>} params */
     show(params) {
       panel?.stop();
       if (!params.id) {
