@@ -17,6 +17,7 @@ export function storedToken() {
     return null;
   }
 }
+/** @param {string} token */
 export function storeToken(token) {
   sessionStorage.setItem(STORAGE_KEY, token);
 }
@@ -43,7 +44,7 @@ export function createClient(adminToken, { onUnauthorized } = {}) {
     get(target, prop) {
       const value = Reflect.get(target, prop, target);
       if (typeof value !== "function") return value;
-      return (...args) => {
+      return (/** @type {unknown[]} */ ...args) => {
         let result;
         try {
           result = value.apply(target, args);
@@ -53,11 +54,11 @@ export function createClient(adminToken, { onUnauthorized } = {}) {
         }
         if (result && typeof result.then === "function") {
           return result.then(
-            (value) => {
+            (/** @type {unknown} */ value) => {
               noteOutcome(null);
               return value;
             },
-            (err) => {
+            (/** @type {any} */ err) => {
               noteOutcome(err);
               if (err?.code === "API_ERROR" && err.status === 401) onUnauthorized?.(err);
               throw err;
@@ -70,7 +71,10 @@ export function createClient(adminToken, { onUnauthorized } = {}) {
   });
 }
 
-/** Checks that `client` is allowed in, with the cheapest authenticated call there is. */
+/**
+ * Checks that `client` is allowed in, with the cheapest authenticated call there is.
+ * @param {any} client
+ */
 export async function probe(client) {
   await client.listApps({ pageSize: 1 });
 }
@@ -90,19 +94,32 @@ export async function fetchHealth() {
   return res.json();
 }
 
-/** Every app (there are at most 10), default first. */
+/**
+ * Every app (there are at most 10), default first.
+ * @param {any} client
+ * @returns {Promise<{ name: string, isDefault: boolean }[]>}
+ */
 export async function loadApps(client) {
   const page = await client.listApps({ pageSize: 50 });
+  /** @type {{ name: string, isDefault: boolean }[]} */
   const apps = [...(page.items ?? [])];
   apps.sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || a.name.localeCompare(b.name));
   return apps;
 }
 
-/** Every credential of every app (10 apps × 10 credentials at most). */
+/**
+ * Every credential of every app (10 apps × 10 credentials at most).
+ * @param {any} client
+ * @param {object} [params]  filters of listCredentials
+ * @returns {Promise<any[]>}
+ */
 export async function loadCredentials(client, params = {}) {
+  /** @type {any[]} */
   const out = [];
+  /** @type {string | undefined} */
   let pageToken;
   do {
+    /** @type {{ items?: any[], nextPageToken?: string }} */
     const page = await client.listCredentials({ ...params, pageSize: 100, ...(pageToken ? { pageToken } : {}) });
     out.push(...(page.items ?? []));
     pageToken = page.nextPageToken;
@@ -111,5 +128,5 @@ export async function loadCredentials(client, params = {}) {
 }
 
 /** True when `err` is worth one more try later (the client already retried 429/503). */
-export const isTransient = (err) =>
+export const isTransient = (/** @type {any} */ err) =>
   err?.code === "TIMEOUT" || err?.code === "NETWORK_ERROR" || (err?.code === "API_ERROR" && err.retryable === true);

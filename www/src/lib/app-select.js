@@ -21,7 +21,7 @@ export function appSelect(ctx, { allowAll = false, onError, onChange } = {}) {
     replace(select, h("option", { value: "", disabled: !allowAll }, allowAll ? "All apps" : "Loading apps…"));
     try {
       const apps = await ctx.apps();
-      const options = apps.map((app) =>
+      const options = apps.map((/** @type {{ name: string, isDefault?: boolean }} */ app) =>
         h("option", { value: app.name }, app.isDefault ? `${app.name} (default)` : app.name),
       );
       replace(select, allowAll ? h("option", { value: "" }, "All apps") : null, options);
@@ -31,11 +31,11 @@ export function appSelect(ctx, { allowAll = false, onError, onChange } = {}) {
           h("option", { value: "", disabled: true }, "No apps yet: add a credential under Apps & credentials"),
         );
       const keep =
-        apps.some((a) => a.name === previous) && (userChose || allowAll)
+        apps.some((/** @type {{ name: string }} */ a) => a.name === previous) && (userChose || allowAll)
           ? previous
           : allowAll
             ? ""
-            : ((apps.find((a) => a.isDefault) ?? apps[0])?.name ?? "");
+            : ((apps.find((/** @type {{ isDefault?: boolean }} */ a) => a.isDefault) ?? apps[0])?.name ?? "");
       select.value = keep;
       onError?.(null);
     } catch (err) {
@@ -48,12 +48,16 @@ export function appSelect(ctx, { allowAll = false, onError, onChange } = {}) {
   return { select, reload, value: () => select.value };
 }
 
-/** Shows an app-loading error under the select's field. */
+/**
+ * Shows an app-loading error under the select's field.
+ * @param {() => Element | null | undefined} getField  the field's wrapper (`[data-field]`)
+ * @returns {(err: unknown, retry?: () => void) => void}
+ */
 export function appErrorHandler(getField) {
   return (err, retry) => {
     const wrap = getField();
     if (!wrap) return;
-    const slot = wrap.querySelector(":scope > .field-error");
+    const slot = /** @type {HTMLElement | null} */ (wrap.querySelector(":scope > .field-error"));
     if (!slot) return;
     slot.hidden = !err;
     replace(

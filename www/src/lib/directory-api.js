@@ -6,6 +6,10 @@ export const DIRECTORY_BASE = "/api/directory";
 
 /** An error from the directory, shaped like the client's errors for errorBox/showFormError. */
 class DirectoryError extends Error {
+  /**
+   * @param {any} body  the directory's JSON answer, if any
+   * @param {number} status
+   */
   constructor(body, status) {
     super(body?.message ?? `The directory answered HTTP ${status}.`);
     this.code = body?.code ?? "API_ERROR";

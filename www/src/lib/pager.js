@@ -5,16 +5,26 @@ import { h } from "./dom.js";
 /**
  * `load(pageToken | undefined)` → a list page `{ items, nextPageToken }` (renders itself).
  * Returns { el, first(), reload() }.
+ * @template {string | number} T  a page token (the API's opaque string, or an offset)
+ * @param {(pageToken: T | undefined) => Promise<{ nextPageToken?: T | null } | undefined>} load
+ * @param {{ label?: string }} [options]
  */
 export function pager(load, { label = "Pages" } = {}) {
+  /** @type {(T | undefined)[]} */
   const stack = []; // tokens of the pages before the current one
+  /** @type {T | undefined} */
   let currentToken;
+  /** @type {T | null} */
   let next = null;
   const prevBtn = h("button", { class: "btn btn-small", type: "button", disabled: true }, "← Previous");
   const nextBtn = h("button", { class: "btn btn-small", type: "button", disabled: true }, "Next →");
   const status = h("span", { class: "muted small", "aria-live": "polite" });
   const el = h("nav", { class: "pager", "aria-label": label }, prevBtn, status, nextBtn);
 
+  /**
+   * @param {T | undefined} token
+   * @param {"next" | "prev" | null} direction
+   */
   async function go(token, direction) {
     prevBtn.disabled = nextBtn.disabled = true;
     let page;
@@ -35,7 +45,7 @@ export function pager(load, { label = "Pages" } = {}) {
     status.textContent = `Page ${stack.length + 1}`;
   }
   prevBtn.addEventListener("click", () => go(stack[stack.length - 1], "prev"));
-  nextBtn.addEventListener("click", () => go(next, "next"));
+  nextBtn.addEventListener("click", () => go(next ?? undefined, "next"));
   return {
     el,
     first() {

@@ -56,7 +56,7 @@ export function registrationCard(reg, { onDelete, highlightToken } = {}) {
         h(
           "tbody",
           null,
-          devices.map((d) =>
+          devices.map((/** @type {any} */ d) =>
             h(
               "tr",
               { class: d.token === highlightToken ? "row-highlight" : undefined },

@@ -41,8 +41,8 @@ function acceptedReport(result, compact) {
     h(
       "span",
       null,
-      h("strong", null, `${PROVIDER_LABEL[result.provider] ?? result.provider} token`),
-      ` · ${FORMAT_LABEL[result.format] ?? result.format}${result.byteLength ? ` · ${result.byteLength} bytes` : ""}`,
+      h("strong", null, `${PROVIDER_LABEL[/** @type {"APN" | "FCM"} */ (result.provider)] ?? result.provider} token`),
+      ` · ${FORMAT_LABEL[/** @type {keyof typeof FORMAT_LABEL} */ (result.format)] ?? result.format}${result.byteLength ? ` · ${result.byteLength} bytes` : ""}`,
     ),
   );
   const warnings = warningsList(result.warnings, "Warnings");

@@ -54,10 +54,15 @@ export function fixFor(error, { likely } = {}) {
 /**
  * The part of `input` around code-point `position`, with that character in a <mark>.
  * Walks only as far as needed: cheap even for a 10,000-line paste.
+ * @param {string} input
+ * @param {number} position  a code-point index
  */
 export function highlightExcerpt(input, position, context = 32) {
+  /** @type {string[]} */
   const before = [];
+  /** @type {string | null} */
   let mark = null;
+  /** @type {string[]} */
   const after = [];
   let i = 0;
   let truncatedStart = false;
@@ -73,15 +78,18 @@ export function highlightExcerpt(input, position, context = 32) {
     }
     i++;
   }
-  const visible = (ch) => {
+  const visible = (/** @type {string} */ ch) => {
     if (ch === "\n") return "⏎";
     if (ch === "\t") return "⇥";
     if (ch === " ") return "␠";
     if (ch === "\u00a0") return "⍽";
     return ch;
   };
-  const shown = (chars) => chars.join("").replace(/\r?\n/g, "⏎");
-  const codePoint = mark === null ? null : `U+${mark.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+  const shown = (/** @type {string[]} */ chars) => chars.join("").replace(/\r?\n/g, "⏎");
+  const codePoint =
+    mark === null
+      ? null
+      : `U+${/** @type {number} */ (mark.codePointAt(0)).toString(16).toUpperCase().padStart(4, "0")}`;
   return h(
     "div",
     { class: "excerpt", "aria-label": `Character ${position + 1}${codePoint ? ` (${codePoint})` : ""} is highlighted` },
@@ -105,7 +113,7 @@ export function highlightExcerpt(input, position, context = 32) {
 }
 
 /** Provider of a canonical token from inspectTokens: APNs canonical form is lowercase hex. */
-export const providerOfCanonical = (token) => (/^[0-9a-f]+$/.test(token) ? "APN" : "FCM");
+export const providerOfCanonical = (/** @type {string} */ token) => (/^[0-9a-f]+$/.test(token) ? "APN" : "FCM");
 
 /** Splits text into lines, keeping the 0-based line numbers inspectTokens uses. */
-export const splitLines = (text) => text.split(/\r?\n/);
+export const splitLines = (/** @type {string} */ text) => text.split(/\r?\n/);

@@ -66,11 +66,16 @@ export function checkbox({ label, checked = false, onchange }) {
   return { input, el: h("span", { class: "choice" }, input, h("label", { for: id }, label)) };
 }
 
-/** Shows `message` under the field registered as `key` inside `root`. Returns false if absent. */
+/**
+ * Shows `message` under the field registered as `key` inside `root`. Returns false if absent.
+ * @param {ParentNode} root
+ * @param {string} key
+ * @param {string} message
+ */
 export function setFieldError(root, key, message) {
   const wrap = root.querySelector(`[data-field="${CSS.escape(key)}"]`);
   if (!wrap) return false;
-  const errorEl = wrap.querySelector(":scope > .field-error");
+  const errorEl = /** @type {HTMLElement} */ (wrap.querySelector(":scope > .field-error"));
   errorEl.textContent = message;
   errorEl.hidden = false;
   errorEl.setAttribute("role", "alert");
@@ -78,8 +83,12 @@ export function setFieldError(root, key, message) {
   return true;
 }
 
+/**
+ * Hides every field's error and empties the form's error slot.
+ * @param {ParentNode} root
+ */
 export function clearFieldErrors(root) {
-  for (const el of root.querySelectorAll(".field-error")) {
+  for (const el of root.querySelectorAll(/** @type {"div"} */ (".field-error"))) {
     el.hidden = true;
     el.textContent = "";
     el.removeAttribute("role");
@@ -92,11 +101,15 @@ export function clearFieldErrors(root) {
  * Routes an error to the right place in a form: a VALIDATION_ERROR's `.field` (or each
  * `{field, message}` of an API error body) to the field `mapField(field)` names, everything else
  * to the form's `.form-error` slot next to its submit button.
+ * @param {HTMLElement} form  a <form>: "Try again" submits it again
+ * @param {any} err
+ * @param {(field: string) => string | null} [mapField]
+ * @param {{ retry?: boolean }} [options]  `retry: false`: no "Try again" when nothing answered
  */
 export function showFormError(form, err, mapField = (f) => f, { retry = true } = {}) {
   clearFieldErrors(form);
   let placed = false;
-  const fieldKey = (f) => (typeof f === "string" && f ? mapField(f) : null);
+  const fieldKey = (/** @type {unknown} */ f) => (typeof f === "string" && f ? mapField(f) : null);
   const message = errorMessage(err);
   // Where the problem is: the client's `.field`, the proxy's own validation body (`body.field`),
   // or, failing those, the field an upstream "Invalid request: <field> …" message names.
@@ -106,6 +119,7 @@ export function showFormError(form, err, mapField = (f) => f, { retry = true } =
     if (key) placed = setFieldError(form, key, message);
   }
   const bodyErrors = Array.isArray(err?.body?.errors) ? err.body.errors : [];
+  /** @type {string[]} */
   const unplaced = [];
   for (const item of bodyErrors) {
     const key = fieldKey(item?.field);
@@ -116,18 +130,26 @@ export function showFormError(form, err, mapField = (f) => f, { retry = true } =
   const slot = form.querySelector(".form-error");
   if (!placed || unplaced.length) {
     // No answer at all: offer to submit again (nothing was changed by a request that never arrived).
-    const onRetry = retry && (isUnreachable(err) || err?.code === "TIMEOUT") ? () => form.requestSubmit() : undefined;
+    const onRetry =
+      retry && (isUnreachable(err) || err?.code === "TIMEOUT")
+        ? () => /** @type {HTMLFormElement} */ (form).requestSubmit()
+        : undefined;
     if (slot) replace(slot, errorBox(err, { extra: unplaced.length && placed ? unplaced : null, onRetry }));
   }
   // Move focus to the first problem so keyboard and screen-reader users land on it.
-  const first = form.querySelector("[aria-invalid='true']") ?? slot?.querySelector(".alert");
+  const first = /** @type {HTMLElement | null | undefined} */ (
+    form.querySelector("[aria-invalid='true']") ?? slot?.querySelector(".alert")
+  );
   first?.focus?.();
 }
 
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-/** A short title for an error, by its code. */
+/**
+ * A short title for an error, by its code.
+ * @param {any} err
+ */
 export function errorTitle(err) {
   switch (err?.code) {
     case "VALIDATION_ERROR":
@@ -151,7 +173,10 @@ export function errorTitle(err) {
   }
 }
 
-/** "HTTP 400 · Twilio error 20001 · retry after 2 s" */
+/**
+ * "HTTP 400 · Twilio error 20001 · retry after 2 s"
+ * @param {any} err
+ */
 export function errorDetail(err) {
   const parts = [];
   if (err?.code) parts.push(err.code);
@@ -164,6 +189,7 @@ export function errorDetail(err) {
 /**
  * The error's message for people. The status is shown on its own line (errorDetail), so a
  * leading "HTTP 404 Not Found: " (which the proxy and the client may each add) is dropped.
+ * @param {any} err
  */
 export function errorMessage(err) {
   if (isUnreachable(err))
@@ -187,6 +213,7 @@ export function isUnreachable(err) {
 /** Where the page's API lives, as a person would type it: "https://admin.example.com/api". */
 export const proxyAddress = () => `${location.origin}/api`;
 
+/** @type {Record<string, string>} */
 const FIELD_SUBJECTS = {
   certificatePem: "The certificate file",
   privateKeyPem: "The private key file",
@@ -239,13 +266,23 @@ export function errorBox(err, { onRetry, extra } = {}) {
   );
 }
 
+/**
+ * An alert box of `kind` ("success", "warning", "info", "error": the latter as an alert).
+ * @param {string} kind
+ * @param {...import("./dom.js").Child} children
+ */
 export const notice = (kind, ...children) =>
   h("div", { class: `alert alert-${kind}`, role: kind === "error" ? "alert" : "status" }, ...children);
 
 // ---------------------------------------------------------------------------------------------
 // Dialogs and toasts
 
-/** A modal confirmation. Resolves true when confirmed. Focus starts on Cancel. */
+/**
+ * A modal confirmation. Resolves true when confirmed. Focus starts on Cancel.
+ * @param {{ title: string, message: string | Node | (string | Node)[], confirmLabel?: string,
+ *   danger?: boolean }} options
+ * @returns {Promise<boolean>}
+ */
 export function confirmDialog({ title, message, confirmLabel = "Confirm", danger = false }) {
   return new Promise((resolve) => {
     const titleId = uid("dlg");
@@ -262,7 +299,7 @@ export function confirmDialog({ title, message, confirmLabel = "Confirm", danger
       ...(Array.isArray(message) ? message : [message]).map((m) => (m instanceof Node ? m : h("p", null, m))),
       h("div", { class: "dialog-actions" }, cancel, ok),
     );
-    const close = (value) => {
+    const close = (/** @type {boolean} */ value) => {
       dialog.close();
       dialog.remove();
       resolve(value);
@@ -279,15 +316,24 @@ export function confirmDialog({ title, message, confirmLabel = "Confirm", danger
   });
 }
 
+/**
+ * A short message in the corner (at most three at a time); errors stay longer.
+ * @param {string} message
+ * @param {string} [kind]  "info", "success" or "error"
+ */
 export function toast(message, kind = "info") {
-  const host = document.getElementById("toasts");
+  const host = /** @type {HTMLElement} */ (document.getElementById("toasts"));
   const el = h("div", { class: `toast toast-${kind}` }, message);
   host.append(el);
-  while (host.children.length > 3) host.firstElementChild.remove();
+  while (host.children.length > 3) host.firstElementChild?.remove();
   setTimeout(() => el.remove(), kind === "error" ? 8000 : 4000);
 }
 
-/** A button that copies `getText()` to the clipboard and says so. */
+/**
+ * A button that copies `getText()` to the clipboard and says so.
+ * @param {() => string} getText
+ * @param {{ label?: string, what?: string }} [options]
+ */
 export function copyButton(getText, { label = "Copy", what = "value" } = {}) {
   const btn = h("button", { class: "btn btn-small", type: "button", "aria-label": `Copy ${what}` }, label);
   btn.addEventListener("click", async () => {
@@ -306,6 +352,7 @@ export function copyButton(getText, { label = "Copy", what = "value" } = {}) {
 // ---------------------------------------------------------------------------------------------
 // Status
 
+/** @type {Record<string, string>} */
 const STATUS_KIND = {
   SENT: "success",
   COMPLETED: "success",
@@ -315,9 +362,15 @@ const STATUS_KIND = {
   SCHEDULED: "info",
   CANCELED: "neutral",
 };
+/** @param {string | null | undefined} status */
 export const statusChip = (status) =>
-  h("span", { class: `chip chip-${STATUS_KIND[status] ?? "neutral"}` }, status ?? "unknown");
+  h("span", { class: `chip chip-${STATUS_KIND[status ?? ""] ?? "neutral"}` }, status ?? "unknown");
 
+/**
+ * @param {string} text
+ * @param {string} [kind]
+ * @param {string} [title]
+ */
 export const chip = (text, kind = "neutral", title) => h("span", { class: `chip chip-${kind}`, title }, text);
 
 const SEGMENTS = [
@@ -329,7 +382,11 @@ const SEGMENTS = [
   ["canceled", "Canceled", "neutral"],
 ];
 
-/** A stacked bar of an operation's stats, with a legend. `compact` omits the legend text. */
+/**
+ * A stacked bar of an operation's stats, with a legend. `compact` omits the legend text.
+ * @param {Record<string, any>} [stats]
+ * @param {{ compact?: boolean }} [options]
+ */
 export function statsBar(stats = {}, { compact = false } = {}) {
   const total = Math.max(
     1,
@@ -378,13 +435,21 @@ export function statsBar(stats = {}, { compact = false } = {}) {
   );
 }
 
-/** A section card with a heading. */
+/**
+ * A section card with a heading.
+ * @param {string} title
+ * @param {...import("./dom.js").Child} children
+ */
 export function card(title, ...children) {
   const headingId = uid("h");
   return h("section", { class: "card", "aria-labelledby": headingId }, h("h2", { id: headingId }, title), ...children);
 }
 
-/** Page heading + intro. */
+/**
+ * Page heading + intro.
+ * @param {string} title
+ * @param {string} [intro]
+ */
 export const pageHeader = (title, intro) =>
   h(
     "header",
@@ -393,7 +458,14 @@ export const pageHeader = (title, intro) =>
     intro ? h("p", { class: "lead" }, intro) : null,
   );
 
-/** Disables a button while `fn` runs and shows a busy label. */
+/**
+ * Disables a button while `fn` runs and shows a busy label.
+ * @template T
+ * @param {HTMLButtonElement} button
+ * @param {string} label
+ * @param {() => T | Promise<T>} fn
+ * @returns {Promise<T>}
+ */
 export async function busy(button, label, fn) {
   const old = button.textContent;
   button.disabled = true;

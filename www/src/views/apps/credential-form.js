@@ -224,9 +224,9 @@ function wireFiles(c, files, loaded, form, renderFiles) {
     }
     renderFiles();
   }
-  files.cert.addEventListener("change", () => takeFiles([...files.cert.files], "certificatePem"));
-  files.key.addEventListener("change", () => takeFiles([...files.key.files], "privateKeyPem"));
-  files.json.addEventListener("change", () => takeFiles([...files.json.files], "serviceAccountJson"));
+  files.cert.addEventListener("change", () => takeFiles([...(files.cert.files ?? [])], "certificatePem"));
+  files.key.addEventListener("change", () => takeFiles([...(files.key.files ?? [])], "privateKeyPem"));
+  files.json.addEventListener("change", () => takeFiles([...(files.json.files ?? [])], "serviceAccountJson"));
   acceptDrops(files.drop, (list) => takeFiles(list));
 }
 

@@ -17,8 +17,10 @@ import { registrationCard } from "../../lib/registration-card.js";
 async function allRegistrations(client, params) {
   /** @type {any[]} */
   const items = [];
+  /** @type {string | undefined} */
   let pageToken;
   do {
+    /** @type {{ items: any[], nextPageToken?: string }} */
     const page = await client.listDeviceRegistrations({ ...params, ...(pageToken ? { pageToken } : {}) });
     items.push(...page.items);
     pageToken = page.nextPageToken;

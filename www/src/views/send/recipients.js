@@ -31,7 +31,9 @@ const EMPTY = {
 function checkTokens(text) {
   const report = inspectTokens(text, { includeTokens: true });
   const lines = splitLines(text);
+  /** @type {{ token: string, provider: string }[]} */
   const recipients = [];
+  /** @type {number[]} */
   const lineOf = [];
   const seen = new Set(report.duplicateOf.map((/** @type {any} */ d) => d.index));
   report.tokens?.forEach((/** @type {string | null} */ token, /** @type {number} */ index) => {
@@ -41,7 +43,7 @@ function checkTokens(text) {
   });
   const detail =
     report.total <= DETAIL_LINES
-      ? lines.map((line, i) => (line.trim() ? { line: i + 1, result: inspectToken(line) } : null)).filter(Boolean)
+      ? lines.flatMap((line, i) => (line.trim() ? [{ line: i + 1, result: inspectToken(line) }] : []))
       : null;
   return { report, recipients, lineOf, detail };
 }
@@ -203,7 +205,7 @@ export function recipientsCard({ onCount }) {
   const users = () => [
     ...new Set(
       splitLines(userIds.value)
-        .map((s) => s.trim())
+        .map((/** @type {string} */ s) => s.trim())
         .filter(Boolean),
     ),
   ];
