@@ -63,14 +63,17 @@ LINT_JS_PENDING ?=
 LINT_JS_PATHS := $(filter-out $(LINT_JS_PENDING),$(wildcard www/*)) scripts src/js/package tests types *.json
 
 ## lint-js: Biome (format + lint, biome.json; warnings fail too) and tsc over the JSDoc-typed
-## JavaScript (tsconfig.checkjs.json: browser/Workers code; tsconfig.checkjs-node.json: Node).
-## Needs pkg: the package entries are checked against the generated wasm-bindgen types.
+## JavaScript (tsconfig.checkjs.json: browser/Workers code; tsconfig.checkjs-node.json: Node;
+## www/tsconfig.json: the page; www/tsconfig.strict.json: the page's views listed there, and all
+## they import, under `strict`). Needs pkg: the package entries are checked against the
+## generated wasm-bindgen types.
 lint-js: pkg
 	npx biome check --error-on-warnings $(LINT_JS_PATHS)
 	$(if $(strip $(LINT_JS_PENDING)),npx biome format $(LINT_JS_PENDING))
 	npx tsc -p tsconfig.checkjs.json
 	npx tsc -p tsconfig.checkjs-node.json
 	npx tsc -p www/tsconfig.json
+	npx tsc -p www/tsconfig.strict.json
 
 test-rust: bootstrap test-downstream
 	cargo test
