@@ -80,10 +80,12 @@ test("proxy unreachable: every view says so in words, with Try again; the badge 
   assert.equal(await lost.getByRole("button", { name: "Try again" }).count(), 0);
 
   // Back up: Try again brings the content, and the badge comes back. The view kept its DOM from
-  // the first visit, so wait for this visit's own load to fail before the proxy comes back.
-  const reloadFailed = page.waitForEvent("requestfailed", (r) => r.url().includes("/PushNotifications/Operations"));
+  // the first visit, and the client retries a failed request before the view gives up: wait until
+  // this visit's own error box has replaced the first one (every try has failed) before the proxy
+  // comes back, or a retry in flight would bring the content by itself.
+  const firstError = await page.locator('[data-view="activity"] button', { hasText: "Try again" }).elementHandle();
   await page.goto(`${stack.url}/#/activity`);
-  await reloadFailed;
+  await page.waitForFunction((button) => !button?.isConnected, firstError);
   const retry = page.locator('[data-view="activity"]').getByRole("button", { name: "Try again" });
   await retry.waitFor();
   await page.unroute("**/api/**");
