@@ -162,13 +162,9 @@ impl Operation {
     /// `sendPush` is never retryable: the API has no idempotency key, so a request that timed out
     /// may have been accepted, and a duplicate push is worse than a reported failure. Creating a
     /// credential could create two, and updates of credentials and apps are left to the caller.
+    /// The `retryable` column of [`OPERATIONS`].
     pub fn is_retryable(self) -> bool {
-        use Operation::*;
-        match self {
-            SendPush | CreateCredential | UpdateCredential | UpdateApp => false,
-            RegisterDevice => true,
-            _ => matches!(self.method(), "GET" | "DELETE"),
-        }
+        self.spec().retryable
     }
 
     /// The params an operation reads (top-level keys); any other key is a `VALIDATION_ERROR`.
@@ -211,6 +207,9 @@ pub struct OperationSpec {
     pub id_param: Option<&'static str>,
     /// How the response is read.
     pub kind: OperationKind,
+    /// Whether a client may send the request again after a failure (see
+    /// [`Operation::is_retryable`]): reads, deletes and `registerDevice`.
+    pub retryable: bool,
     /// The params it reads (top-level keys); any other key is a `VALIDATION_ERROR`.
     pub params: &'static [&'static str],
     /// For lists, the keys the items may come under, most likely first.
@@ -229,6 +228,11 @@ impl OperationSpec {
 
 const PAGE: [&str; 2] = ["pageToken", "pageSize"];
 
+/// The `retryable` column, spelled out: repeating the request is harmless.
+const RETRY: bool = true;
+/// The `retryable` column, spelled out: the request is sent once.
+const ONCE: bool = false;
+
 /// One row, positionally (the table reads as a table).
 #[allow(clippy::too_many_arguments)]
 const fn row(
@@ -238,6 +242,7 @@ const fn row(
     path: &'static str,
     id_param: Option<&'static str>,
     kind: OperationKind,
+    retryable: bool,
     params: &'static [&'static str],
     collection_keys: &'static [&'static str],
 ) -> OperationSpec {
@@ -248,6 +253,7 @@ const fn row(
         path,
         id_param,
         kind,
+        retryable,
         params,
         collection_keys,
     }
@@ -264,59 +270,65 @@ use OperationKind::{Fetch, List, Send, Write};
 /// accepted. The keys of credentials, apps, users and operation errors were never shown; the
 /// obvious names are expected and, failing those, the single array-valued property of the page
 /// is used (see [`super::response`]).
+///
+/// Retry (`RETRY`/`ONCE`): reads and deletes are retried, and so is `registerDevice` (a
+/// registration is keyed by what it registers); sends, creates of credentials and updates are
+/// sent once (see [`Operation::is_retryable`]).
 #[rustfmt::skip]
 pub const OPERATIONS: [OperationSpec; 21] = [
-    row(O::SendPush, "sendPush", "POST", "/PushNotifications", None, Send,
+    row(O::SendPush, "sendPush", "POST", "/PushNotifications", None, Send, ONCE,
         &["to", "content", "from", "priority", "sound", "tags", "schedule"], &[]),
     row(O::ListPushNotifications, "listPushNotifications", "GET", "/PushNotifications", None, List,
+        RETRY,
         &["operationId", "status", "tags", "startDate", "endDate", "user", "provider", PAGE[0], PAGE[1]],
         &["pushNotifications", "notifications"]),
     row(O::FetchPushNotification, "fetchPushNotification", "GET",
-        "/PushNotifications/{pushNotificationId}", Some("pushNotificationId"), Fetch,
+        "/PushNotifications/{pushNotificationId}", Some("pushNotificationId"), Fetch, RETRY,
         &["pushNotificationId"], &[]),
     row(O::ListOperations, "listOperations", "GET", "/PushNotifications/Operations", None, List,
-        &["status", "startDate", "endDate", PAGE[0], PAGE[1]], &["operations"]),
+        RETRY, &["status", "startDate", "endDate", PAGE[0], PAGE[1]], &["operations"]),
     row(O::FetchOperation, "fetchOperation", "GET", "/PushNotifications/Operations/{operationId}",
-        Some("operationId"), Fetch, &["operationId"], &[]),
+        Some("operationId"), Fetch, RETRY, &["operationId"], &[]),
     row(O::ListOperationErrors, "listOperationErrors", "GET",
-        "/PushNotifications/Operations/{operationId}/Errors", Some("operationId"), List,
+        "/PushNotifications/Operations/{operationId}/Errors", Some("operationId"), List, RETRY,
         &["operationId", PAGE[0], PAGE[1]], &["errors", "pushNotifications", "notifications"]),
     row(O::ListDeviceRegistrations, "listDeviceRegistrations", "GET",
-        "/PushNotifications/DeviceRegistrations", None, List,
+        "/PushNotifications/DeviceRegistrations", None, List, RETRY,
         &["userId", "appName", PAGE[0], PAGE[1]], &["deviceRegistrations"]),
     row(O::RegisterDevice, "registerDevice", "POST", "/PushNotifications/DeviceRegistrations", None,
-        Write, &["appName", "token", "provider", "userId"], &[]),
+        Write, RETRY, &["appName", "token", "provider", "userId"], &[]),
     row(O::GetDeviceRegistration, "getDeviceRegistration", "GET",
         "/PushNotifications/DeviceRegistrations/{deviceRegistrationId}", Some("deviceRegistrationId"),
-        Fetch, &["deviceRegistrationId"], &[]),
+        Fetch, RETRY, &["deviceRegistrationId"], &[]),
     row(O::DeleteDeviceRegistration, "deleteDeviceRegistration", "DELETE",
         "/PushNotifications/DeviceRegistrations/{deviceRegistrationId}", Some("deviceRegistrationId"),
-        Write, &["deviceRegistrationId"], &[]),
+        Write, RETRY, &["deviceRegistrationId"], &[]),
     row(O::ListCredentials, "listCredentials", "GET", "/PushNotifications/Credentials", None, List,
+        RETRY,
         &["appName", "credentialType", "isDefault", "startDate", "endDate", PAGE[0], PAGE[1]],
         &["credentials"]),
     row(O::CreateCredential, "createCredential", "POST", "/PushNotifications/Credentials", None,
-        Write, &["credentialType", "content", "appName", "isDefault"], &[]),
+        Write, ONCE, &["credentialType", "content", "appName", "isDefault"], &[]),
     row(O::FetchCredential, "fetchCredential", "GET", "/PushNotifications/Credentials/{credentialId}",
-        Some("credentialId"), Fetch, &["credentialId"], &[]),
+        Some("credentialId"), Fetch, RETRY, &["credentialId"], &[]),
     row(O::UpdateCredential, "updateCredential", "PATCH",
-        "/PushNotifications/Credentials/{credentialId}", Some("credentialId"), Write,
+        "/PushNotifications/Credentials/{credentialId}", Some("credentialId"), Write, ONCE,
         &["credentialId", "isDefault", "tags"], &[]),
     row(O::DeleteCredential, "deleteCredential", "DELETE",
-        "/PushNotifications/Credentials/{credentialId}", Some("credentialId"), Write,
+        "/PushNotifications/Credentials/{credentialId}", Some("credentialId"), Write, RETRY,
         &["credentialId"], &[]),
-    row(O::ListApps, "listApps", "GET", "/PushNotifications/Apps", None, List,
+    row(O::ListApps, "listApps", "GET", "/PushNotifications/Apps", None, List, RETRY,
         &["isDefault", "startDate", "endDate", PAGE[0], PAGE[1]], &["apps"]),
     row(O::FetchApp, "fetchApp", "GET", "/PushNotifications/Apps/{appName}", Some("appName"), Fetch,
-        &["appName"], &[]),
+        RETRY, &["appName"], &[]),
     row(O::UpdateApp, "updateApp", "PATCH", "/PushNotifications/Apps/{appName}", Some("appName"),
-        Write, &["appName", "isDefault"], &[]),
-    row(O::ListUsers, "listUsers", "GET", "/PushNotifications/Users", None, List,
+        Write, ONCE, &["appName", "isDefault"], &[]),
+    row(O::ListUsers, "listUsers", "GET", "/PushNotifications/Users", None, List, RETRY,
         &[PAGE[0], PAGE[1]], &["users"]),
-    row(O::FetchUser, "fetchUser", "GET", "/PushNotifications/Users/{userId}", Some("userId"), Fetch,
-        &["userId"], &[]),
+    row(O::FetchUser, "fetchUser", "GET", "/PushNotifications/Users/{userId}", Some("userId"),
+        Fetch, RETRY, &["userId"], &[]),
     row(O::DeleteUser, "deleteUser", "DELETE", "/PushNotifications/Users/{userId}", Some("userId"),
-        Write, &["userId"], &[]),
+        Write, RETRY, &["userId"], &[]),
 ];
 
 #[cfg(test)]
@@ -342,6 +354,10 @@ mod tests {
                 spec.kind != super::OperationKind::List,
                 "{op:?}"
             );
+            // Reads and deletes are always retryable; of the others only `registerDevice` is.
+            let retryable =
+                matches!(spec.method, "GET" | "DELETE") || op == Operation::RegisterDevice;
+            assert_eq!(spec.retryable, retryable, "{op:?}");
         }
     }
 }
