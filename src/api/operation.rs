@@ -173,12 +173,6 @@ impl Operation {
         self.spec().params
     }
 
-    /// For an operation on one resource by ID: the params key of the ID and the path before it.
-    pub(super) fn item(self) -> (&'static str, &'static str) {
-        let spec = self.spec();
-        (spec.id_param.unwrap_or(""), spec.path_prefix())
-    }
-
     /// The collection keys a list response may use, most likely first (see [`OPERATIONS`]).
     pub fn collection_keys(self) -> &'static [&'static str] {
         self.spec().collection_keys
@@ -217,12 +211,25 @@ pub struct OperationSpec {
 }
 
 impl OperationSpec {
-    /// The path before the `{param}` segment (the whole path when there is none).
-    pub(crate) fn path_prefix(&self) -> &'static str {
-        match self.path.find('{') {
-            Some(i) => &self.path[..i],
-            None => self.path,
+    /// The path around its `{param}` segment: what comes before it and what comes after (the
+    /// whole path and `""` when there is none).
+    pub(crate) fn path_parts(&self) -> (&'static str, &'static str) {
+        match (self.path.find('{'), self.path.find('}')) {
+            (Some(open), Some(close)) => (&self.path[..open], &self.path[close + 1..]),
+            _ => (self.path, ""),
         }
+    }
+
+    /// The params it reads from the URL's query: a list's params but the one in its path. The
+    /// other operations take none (their params are in the path or the body). The proxy reads a
+    /// proxied URL's query with it.
+    #[cfg(any(test, feature = "proxy"))]
+    pub(crate) fn query_params(&self) -> impl Iterator<Item = &'static str> {
+        let (list, in_path) = (self.kind == OperationKind::List, self.id_param);
+        self.params
+            .iter()
+            .copied()
+            .filter(move |p| list && Some(*p) != in_path)
     }
 }
 
@@ -358,6 +365,108 @@ mod tests {
             let retryable =
                 matches!(spec.method, "GET" | "DELETE") || op == Operation::RegisterDevice;
             assert_eq!(spec.retryable, retryable, "{op:?}");
+        }
+    }
+
+    /// Params every builder accepts: the ID in the path (`id_1`), the required ones, and one
+    /// value for each query parameter of a list.
+    fn sample_params(op: Operation) -> serde_json::Value {
+        use serde_json::json;
+        use Operation::*;
+        let spec = op.spec();
+        let mut params = match op {
+            SendPush => json!({ "to": [{ "userId": "u1" }], "content": { "title": "t" } }),
+            RegisterDevice => json!({
+                "appName": "app", "provider": "FCM",
+                "token": "dqWD7WEC83K41WHyufTS7:APA91bFcrVaOLqKeJfSiEutJXX2Tr9wN_tYOwYd8rFA6mYUMBFqdz9n6k3v5EpFA_ukXD89hGqG3OarzbVfdjGnLOIAQfwbQcqJkjQWMrhwElrtU1y3JLDPfnjc0eTJLxzhyYvDFopEh",
+            }),
+            CreateCredential => {
+                let content = crate::api::credential_content::apn_content(
+                    "-----BEGIN CERTIFICATE-----\nMIIFnTCCBIWgAwIBAgIIAjy9H849+E8w\n-----END CERTIFICATE-----\n",
+                    "-----BEGIN PRIVATE KEY-----\nMIIEpQIBAAKCAQEAuyf/lNrH9ck8DmNy\n-----END PRIVATE KEY-----\n",
+                )
+                .unwrap();
+                json!({ "credentialType": "APN", "content": content, "appName": "app" })
+            }
+            UpdateCredential | UpdateApp => json!({ "isDefault": true }),
+            _ => json!({}),
+        };
+        let map = params.as_object_mut().unwrap();
+        if let Some(id) = spec.id_param {
+            map.insert(id.into(), json!("id_1"));
+        }
+        for name in spec.query_params() {
+            let value = match name {
+                "pageSize" => json!(10),
+                "isDefault" => json!(true),
+                "tags" => json!({ "k": "v" }),
+                "startDate" | "endDate" => json!("2024-01-15T09:30:00Z"),
+                "status" if op == ListOperations => json!("COMPLETED"),
+                "status" => json!("SENT"),
+                "provider" => json!("APN"),
+                "credentialType" => json!("FCM"),
+                "appName" => json!("app"),
+                _ => json!("x1"),
+            };
+            map.insert(name.into(), value);
+        }
+        params
+    }
+
+    /// The table is the one source: every row's method and path template is what the builder
+    /// sends (the ID in place of `{param}`, the query made of exactly the list's query params),
+    /// the proxy's router reads that path back as the same operation, and every collection key
+    /// of a list is where the parser finds the items.
+    #[test]
+    fn every_row_is_what_builders_router_and_parser_read() {
+        let config = crate::api::ApiConfig::default();
+        for spec in &OPERATIONS {
+            let op = spec.operation;
+            let request = crate::api::build_request(op, &sample_params(op), &config)
+                .unwrap_or_else(|e| panic!("{op:?}: {e}"));
+            assert_eq!(request.method, spec.method, "{op:?}");
+            let path = match spec.id_param {
+                Some(id) => spec.path.replace(&format!("{{{id}}}"), "id_1"),
+                None => spec.path.to_string(),
+            };
+            let url = request
+                .url
+                .strip_prefix(crate::api::DEFAULT_BASE_URL)
+                .unwrap();
+            let (url_path, query) = url.split_once('?').unwrap_or((url, ""));
+            assert_eq!(url_path, path, "{op:?}");
+            let mut sent: Vec<&str> = query
+                .split('&')
+                .filter(|pair| !pair.is_empty())
+                .map(|pair| pair.split('=').next().unwrap())
+                .collect();
+            let mut expected: Vec<&str> = spec.query_params().collect();
+            expected.sort_unstable();
+            sent.sort_unstable();
+            assert_eq!(sent, expected, "{op:?}: {url}");
+
+            #[cfg(feature = "proxy")]
+            match crate::proxy::route(spec.method, &path) {
+                crate::proxy::Route::Matched(m) => {
+                    assert_eq!(m.operation, op, "{path}");
+                    let param = spec.id_param.map(|id| (id, "id_1".to_string()));
+                    assert_eq!(m.path_param, param, "{path}");
+                }
+                other => panic!("{op:?}: {path} routes to {other:?}"),
+            }
+
+            for key in spec.collection_keys {
+                // A second array beside the collection: only the table's key can pick the items.
+                let body = format!(
+                    r#"{{"other":[],"{key}":[{{"id":"a"}}],"pagination":{{"next":null,"self":null}}}}"#
+                );
+                match crate::api::parse_response(op, 200, &[], &body) {
+                    Ok(crate::api::ApiResult::Page(page)) => {
+                        assert_eq!((page.collection.as_str(), page.items.len()), (*key, 1))
+                    }
+                    other => panic!("{op:?} {key}: {other:?}"),
+                }
+            }
         }
     }
 }

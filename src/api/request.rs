@@ -112,29 +112,15 @@ pub fn build_request(
     }
 }
 
-/// `op` on the resource whose ID is `id`: method, path and ID key from its row of
-/// [`OPERATIONS`](super::OPERATIONS).
-pub(crate) fn by_id(op: Operation, id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    let (key, prefix) = op.item();
-    item(op.method(), prefix, key, id, config)
-}
-
-/// `{method} {collection}{id}`: one resource addressed by a server-issued ID, which is checked
-/// and percent-encoded as a path segment (field `key`). Not inlined: every fetch and delete by
-/// ID shares this one copy.
+/// `op` on the resource whose ID is `id`: one resource addressed by a server-issued ID, which is
+/// checked and percent-encoded as a path segment (field: the ID param of `op`'s row of
+/// [`OPERATIONS`](super::OPERATIONS), which also gives the method and the path). Not inlined:
+/// every fetch and delete by ID shares this one copy.
 #[inline(never)]
-pub(crate) fn item(
-    method: &'static str,
-    collection: &str,
-    key: &str,
-    id: &str,
-    config: &ApiConfig,
-) -> Result<HttpRequest, ApiError> {
+pub(crate) fn by_id(op: Operation, id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
+    let key = op.spec().id_param.unwrap_or("");
     let id = path::segment(&validate::Path::Root.key(key), id)?;
-    let mut url_path = String::with_capacity(collection.len() + id.len());
-    url_path.push_str(collection);
-    url_path.push_str(&id);
-    assemble(method, config, &url_path, &path::Query::new(), None)
+    assemble(op, Some(&id), config, &path::Query::new(), None)
 }
 
 /// [`build_request`] by operation name; an unknown name is `UNKNOWN_OPERATION`.
@@ -147,20 +133,29 @@ pub fn build_request_named(
     build_request(op, params, config)
 }
 
-/// Assembles a request: URL from the base, the path and the query; the standard headers; the
-/// body (compact JSON text, written by the caller).
+/// Assembles the request of `op`: the method and the path of its row of
+/// [`OPERATIONS`](super::OPERATIONS), with `segment` (checked and encoded by the caller) standing
+/// for the path's `{param}`; URL from the base, that path and the query; the standard headers;
+/// the body (compact JSON text, written by the caller).
 pub(crate) fn assemble(
-    method: &'static str,
+    op: Operation,
+    segment: Option<&str>,
     config: &ApiConfig,
-    path: &str,
     query: &path::Query,
     body: Option<String>,
 ) -> Result<HttpRequest, ApiError> {
     config.check()?;
+    let spec = op.spec();
+    debug_assert_eq!(segment.is_some(), spec.id_param.is_some(), "{op:?}");
+    let (before, after) = spec.path_parts();
+    let segment = segment.unwrap_or("");
     let base = config.base();
-    let mut url = String::with_capacity(base.len() + path.len() + query.len() + 1);
+    let path_len = before.len() + segment.len() + after.len();
+    let mut url = String::with_capacity(base.len() + path_len + query.len() + 1);
     url.push_str(base);
-    url.push_str(path);
+    url.push_str(before);
+    url.push_str(segment);
+    url.push_str(after);
     query.append_to(&mut url);
     let mut headers = Vec::with_capacity(3);
     headers.push(("Accept".to_string(), "application/json".to_string()));
@@ -171,7 +166,7 @@ pub(crate) fn assemble(
         headers.push(("Authorization".to_string(), authorization(auth)));
     }
     Ok(HttpRequest {
-        method,
+        method: spec.method,
         url,
         headers,
         body,
@@ -222,7 +217,7 @@ mod tests {
             DeleteUser,
         ];
         for op in by_id {
-            assert_eq!(op.params(), [op.item().0], "{op:?}");
+            assert_eq!(op.params(), [op.spec().id_param.unwrap()], "{op:?}");
         }
         assert_eq!(FetchApp.params(), ["appName"]);
         // The wire structs serde reads (params.rs) take exactly the params of the table: an
