@@ -14,6 +14,13 @@
 //! that construct the structs themselves go through the same checks.
 //!
 //! Every error is an [`ApiError`] with a stable [`ApiError::code`].
+//!
+//! What is defined here lives in files by concern, all re-exported from this module:
+//! `operation.rs` holds [`Operation`] and [`OPERATIONS`], the one table (name, method, path
+//! template, ID param, kind, retry, params, collection keys) that the builders, the response
+//! parser and the proxy's router read; `request.rs` holds [`build_request`], [`HttpRequest`] and
+//! the one function that assembles every request from its row; `config.rs` holds [`ApiConfig`]
+//! and [`Auth`]; `error.rs` holds [`ApiError`].
 
 pub mod apps;
 mod config;
