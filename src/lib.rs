@@ -7,7 +7,7 @@
 //! |---|---|
 //! | [`token`] | recognise, normalize, validate and classify one APNs or FCM token: [`token::normalize`], [`token::inspect`], [`token::parse`] |
 //! | [`batch`] | the same for many tokens in one pass, with duplicates found by canonical form: [`batch::inspect_lines`], [`batch::BatchInspector`] |
-//! | `api` | request builders and response parsing for every Push API operation (no I/O): `api::build_request`, `api::parse_response` |
+//! | `api` | request builders and response parsing for every Push API operation (no I/O): `api::build_request`, `api::parse_response`; `api::OPERATIONS`, the one table of operations (method, path, params, retry, collection keys) that the builders, the parser and the proxy's router read; `api::ApiConfig`, `api::ApiError` |
 //! | `api::{push_notifications, operations, device_registrations, credentials, apps, users}` | the typed builder of each operation, one module per resource |
 //! | `api::model` | the typed params and bodies the builders take |
 //! | `api::response` | what a response is read into (`ApiResult`, `ListPage`, …) and the `Retry-After` readers |
@@ -15,7 +15,7 @@
 //! | `api::retry` | the retry policy as pure functions, shared by the client and the proxy |
 //! | `proxy` | the edge proxy's decisions: `Proxy::head`, `Proxy::prepare`, `Proxy::complete`, its configuration and its router |
 //! | `client` | the wasm32 HTTP client (gloo-net) with timeouts and retries |
-//! | `js` | the `#[wasm_bindgen]` facade: conversions and JS errors with a `code` |
+//! | `js` | the `#[wasm_bindgen]` facade: conversions and JS errors with a `code` (`js::api`: the builders, `parseResponse` and the credential helpers, in files by concern) |
 //!
 //! That is the whole public surface. The helpers the builders share (percent and base64
 //! encoding, the serde wire structs, the validation rules) and the proxy's own helpers (auth,

@@ -7,9 +7,7 @@ use super::params;
 use super::path::Query;
 use super::push_notifications::push_dates_and_page;
 use super::validate::{self as v, Path};
-use super::{assemble, ApiConfig, ApiError, HttpRequest};
-
-const COLLECTION: &str = "/PushNotifications/Apps";
+use super::{assemble, ApiConfig, ApiError, HttpRequest, Operation};
 
 /// Reads `listApps` params: `{ isDefault?, startDate?, endDate?, pageToken?, pageSize? }`.
 pub fn list_params(params: &Value) -> Result<ListAppsParams, ApiError> {
@@ -33,7 +31,7 @@ pub fn list(p: &ListAppsParams, config: &ApiConfig) -> Result<HttpRequest, ApiEr
         &p.page,
         &[("isDefault", p.is_default.map(bool_str))],
     );
-    assemble("GET", config, COLLECTION, &q, None)
+    assemble(Operation::ListApps, None, config, &q, None)
 }
 
 pub(crate) fn bool_str(b: bool) -> &'static str {
@@ -44,15 +42,17 @@ pub(crate) fn bool_str(b: bool) -> &'static str {
     }
 }
 
-/// The path of one App; the name must match `^[a-z0-9_]+$` (1–64), so it needs no encoding.
-fn item_path(app_name: &str) -> Result<String, ApiError> {
+/// The path segment of one App: its name, which must match `^[a-z0-9_]+$` (1–64), so it needs
+/// no encoding.
+fn item_segment(app_name: &str) -> Result<&str, ApiError> {
     v::app_name(&Path::Root.key("appName"), app_name)?;
-    Ok([COLLECTION, "/", app_name].concat())
+    Ok(app_name)
 }
 
 /// `GET /PushNotifications/Apps/{appName}`.
 pub fn fetch(app_name: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
-    assemble("GET", config, &item_path(app_name)?, &Query::new(), None)
+    let name = item_segment(app_name)?;
+    assemble(Operation::FetchApp, Some(name), config, &Query::new(), None)
 }
 
 /// Reads `updateApp` params: `{ appName, isDefault }`.
@@ -73,9 +73,9 @@ pub fn update(p: &UpdateAppParams, config: &ApiConfig) -> Result<HttpRequest, Ap
         r#"{"isDefault":false}"#
     };
     assemble(
-        "PATCH",
+        Operation::UpdateApp,
+        Some(item_segment(&p.app_name)?),
         config,
-        &item_path(&p.app_name)?,
         &Query::new(),
         Some(body.to_string()),
     )

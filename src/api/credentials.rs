@@ -15,8 +15,6 @@ use super::push_notifications::push_dates_and_page;
 use super::validate::{self as v, invalid, Path};
 use super::{assemble, ApiConfig, ApiError, HttpRequest, Operation};
 
-const COLLECTION: &str = "/PushNotifications/Credentials";
-
 /// Largest base64 value accepted in `content` (credential files are a few KiB).
 pub const MAX_CONTENT_CHARS: usize = 64 * 1024;
 
@@ -54,7 +52,7 @@ pub fn list(p: &ListCredentialsParams, config: &ApiConfig) -> Result<HttpRequest
             ("isDefault", p.is_default.map(bool_str)),
         ],
     );
-    assemble("GET", config, COLLECTION, &q, None)
+    assemble(Operation::ListCredentials, None, config, &q, None)
 }
 
 /// Reads `createCredential` params: `{ credentialType, content, appName, isDefault? }`. The
@@ -240,7 +238,13 @@ pub fn create(p: &CreateCredentialParams, config: &ApiConfig) -> Result<HttpRequ
         app_name: &p.app_name,
         is_default: p.is_default,
     });
-    assemble("POST", config, COLLECTION, &Query::new(), Some(body))
+    assemble(
+        Operation::CreateCredential,
+        None,
+        config,
+        &Query::new(),
+        Some(body),
+    )
 }
 
 /// `{ credentialType, content, appName, isDefault? }`.
@@ -267,11 +271,6 @@ struct UpdateBody<'a> {
     tags: &'a Option<Tags>,
 }
 
-fn item_path(credential_id: &str) -> Result<String, ApiError> {
-    let id = path::segment(&Path::Root.key("credentialId"), credential_id)?;
-    Ok([COLLECTION, "/", &id].concat())
-}
-
 /// `GET /PushNotifications/Credentials/{credentialId}`. Secrets are never returned.
 pub fn fetch(credential_id: &str, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
     super::by_id(Operation::FetchCredential, credential_id, config)
@@ -293,7 +292,7 @@ pub fn update_params(params: &Value) -> Result<UpdateCredentialParams, ApiError>
 /// new credential and delete the old one.
 pub fn update(p: &UpdateCredentialParams, config: &ApiConfig) -> Result<HttpRequest, ApiError> {
     let root = Path::Root;
-    let path = item_path(&p.credential_id)?;
+    let id = path::segment(&root.key("credentialId"), &p.credential_id)?;
     if p.is_default.is_none() && p.tags.is_none() {
         return Err(invalid(
             &root,
@@ -307,7 +306,13 @@ pub fn update(p: &UpdateCredentialParams, config: &ApiConfig) -> Result<HttpRequ
         is_default: p.is_default,
         tags: &p.tags,
     });
-    assemble("PATCH", config, &path, &Query::new(), Some(body))
+    assemble(
+        Operation::UpdateCredential,
+        Some(&id),
+        config,
+        &Query::new(),
+        Some(body),
+    )
 }
 
 /// `DELETE /PushNotifications/Credentials/{credentialId}`. When the App's last credential is

@@ -12,8 +12,6 @@ use super::validate::{self as v, quoted, Path};
 use super::{assemble, ApiConfig, ApiError, HttpRequest, Operation};
 use crate::token;
 
-const COLLECTION: &str = "/PushNotifications/DeviceRegistrations";
-
 /// Reads `listDeviceRegistrations` params: `{ userId, appName?, pageToken?, pageSize? }`.
 pub fn list_params(params: &Value) -> Result<ListDeviceRegistrationsParams, ApiError> {
     let w: params::ListDeviceRegistrationsWire = params::from_value(params)?;
@@ -39,7 +37,7 @@ pub fn list(
     q.push("userId", &p.user_id);
     q.push_opt("appName", p.app_name.as_deref());
     push_page(&mut q, &p.page);
-    assemble("GET", config, COLLECTION, &q, None)
+    assemble(Operation::ListDeviceRegistrations, None, config, &q, None)
 }
 
 /// Reads `registerDevice` params: `{ appName, token, provider, userId? }`.
@@ -104,7 +102,13 @@ pub fn register(p: &RegisterDeviceParams, config: &ApiConfig) -> Result<HttpRequ
         provider: p.provider,
         user_id: p.user_id.as_deref(),
     });
-    assemble("POST", config, COLLECTION, &Query::new(), Some(body))
+    assemble(
+        Operation::RegisterDevice,
+        None,
+        config,
+        &Query::new(),
+        Some(body),
+    )
 }
 
 /// `{ appName, token, provider, userId? }`, the token canonical.

@@ -27,7 +27,7 @@ pub fn list(p: &ListOperationsParams, config: &ApiConfig) -> Result<HttpRequest,
     let mut q = Query::new();
     q.push_opt("status", p.status.map(OperationStatus::as_str));
     push_dates_and_page(&mut q, &p.dates, &p.page, &[]);
-    assemble("GET", config, "/PushNotifications/Operations", &q, None)
+    assemble(Operation::ListOperations, None, config, &q, None)
 }
 
 /// `GET /PushNotifications/Operations/{operationId}`.
@@ -57,13 +57,7 @@ pub fn list_errors(
     v::check_page(&root, &p.page)?;
     let mut q = Query::new();
     push_page(&mut q, &p.page);
-    assemble(
-        "GET",
-        config,
-        &["/PushNotifications/Operations/", &id, "/Errors"].concat(),
-        &q,
-        None,
-    )
+    assemble(Operation::ListOperationErrors, Some(&id), config, &q, None)
 }
 
 /// Appends `pageToken` and `pageSize`. Not inlined: every list shares it.

@@ -286,9 +286,9 @@ fn send_request(
     config: &ApiConfig,
 ) -> Result<HttpRequest, ApiError> {
     assemble(
-        "POST",
+        Operation::SendPush,
+        None,
         config,
-        "/PushNotifications",
         &Query::new(),
         Some(send_body(p, to)),
     )
@@ -431,7 +431,7 @@ pub fn list(p: &ListPushNotificationsParams, config: &ApiConfig) -> Result<HttpR
             ("provider", p.provider.map(Provider::as_str)),
         ],
     );
-    assemble("GET", config, "/PushNotifications", &q, None)
+    assemble(Operation::ListPushNotifications, None, config, &q, None)
 }
 
 /// Appends `startDate`, `endDate`, then the `middle` pairs that have a value, then `pageToken`,

@@ -9,8 +9,6 @@ use super::path::Query;
 use super::validate::{self as v, Path};
 use super::{assemble, ApiConfig, ApiError, HttpRequest, Operation};
 
-const COLLECTION: &str = "/PushNotifications/Users";
-
 /// Reads `listUsers` params: `{ pageToken?, pageSize? }`.
 pub fn list_params(params: &Value) -> Result<ListUsersParams, ApiError> {
     let w: params::ListUsersWire = params::from_value(params)?;
@@ -24,7 +22,7 @@ pub fn list(p: &ListUsersParams, config: &ApiConfig) -> Result<HttpRequest, ApiE
     v::check_page(&Path::Root, &p.page)?;
     let mut q = Query::new();
     push_page(&mut q, &p.page);
-    assemble("GET", config, COLLECTION, &q, None)
+    assemble(Operation::ListUsers, None, config, &q, None)
 }
 
 /// `GET /PushNotifications/Users/{userId}`.

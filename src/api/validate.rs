@@ -401,3 +401,15 @@ pub fn parse_datetime(s: &str) -> Option<DateTime> {
         offset_given,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    /// Dates are read as seconds since the epoch, offsets applied.
+    #[test]
+    fn datetimes_are_read_as_epoch_seconds() {
+        let seconds = |s| super::parse_datetime(s).unwrap().seconds;
+        assert_eq!(seconds("1970-01-01T00:00:00Z"), 0);
+        assert_eq!(seconds("2023-11-14T22:13:20Z"), 1_700_000_000);
+        assert_eq!(seconds("2023-11-14T23:13:20+01:00"), 1_700_000_000);
+    }
+}

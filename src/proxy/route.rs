@@ -103,50 +103,25 @@ pub(crate) enum QueryType {
     Tags,
 }
 
-/// The query parameters `op` reads from a proxied URL, with their types: any other is refused.
-pub(crate) fn query_params(op: Operation) -> &'static [(&'static str, QueryType)] {
-    use Operation::*;
-    use QueryType::*;
-    const PAGE: [(&str, QueryType); 2] = [("pageToken", Text), ("pageSize", Integer)];
-    match op {
-        ListPushNotifications => &[
-            ("operationId", Text),
-            ("status", Text),
-            ("tags", Tags),
-            ("startDate", Text),
-            ("endDate", Text),
-            ("user", Text),
-            ("provider", Text),
-            PAGE[0],
-            PAGE[1],
-        ],
-        ListOperations => &[
-            ("status", Text),
-            ("startDate", Text),
-            ("endDate", Text),
-            PAGE[0],
-            PAGE[1],
-        ],
-        ListOperationErrors | ListUsers => &PAGE,
-        ListDeviceRegistrations => &[("userId", Text), ("appName", Text), PAGE[0], PAGE[1]],
-        ListCredentials => &[
-            ("appName", Text),
-            ("credentialType", Text),
-            ("isDefault", Boolean),
-            ("startDate", Text),
-            ("endDate", Text),
-            PAGE[0],
-            PAGE[1],
-        ],
-        ListApps => &[
-            ("isDefault", Boolean),
-            ("startDate", Text),
-            ("endDate", Text),
-            PAGE[0],
-            PAGE[1],
-        ],
-        _ => &[],
+impl QueryType {
+    /// How the query parameter `name` is typed: the same in every operation that takes it.
+    fn of(name: &str) -> QueryType {
+        match name {
+            "pageSize" => QueryType::Integer,
+            "isDefault" => QueryType::Boolean,
+            "tags" => QueryType::Tags,
+            _ => QueryType::Text,
+        }
     }
+}
+
+/// The query parameters `op` reads from a proxied URL (those of its row of [`OPERATIONS`] that
+/// are not in its path; only lists have any), with their types: any other is refused.
+pub(crate) fn query_params(op: Operation) -> Vec<(&'static str, QueryType)> {
+    op.spec()
+        .query_params()
+        .map(|name| (name, QueryType::of(name)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -222,6 +197,37 @@ mod tests {
             route("DELETE", "/PushNotifications/Apps"),
             Route::MethodNotAllowed(&["GET"])
         );
+    }
+
+    /// The query parameters come from the operation table: a list's params but its path's, typed
+    /// by name; the other operations take none.
+    #[test]
+    fn query_parameters_are_the_lists_params_typed() {
+        use QueryType::*;
+        assert_eq!(
+            query_params(Operation::ListCredentials),
+            [
+                ("appName", Text),
+                ("credentialType", Text),
+                ("isDefault", Boolean),
+                ("startDate", Text),
+                ("endDate", Text),
+                ("pageToken", Text),
+                ("pageSize", Integer),
+            ]
+        );
+        assert_eq!(
+            query_params(Operation::ListPushNotifications)[2],
+            ("tags", Tags)
+        );
+        assert_eq!(
+            query_params(Operation::ListOperationErrors),
+            [("pageToken", Text), ("pageSize", Integer)]
+        );
+        for op in Operation::ALL {
+            let takes_query = op.kind() == crate::api::OperationKind::List;
+            assert_eq!(!query_params(op).is_empty(), takes_query, "{op:?}");
+        }
     }
 
     #[test]
