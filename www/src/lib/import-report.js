@@ -52,28 +52,26 @@ export function problemTable(title, rows, total) {
 }
 
 /**
- * @typedef {{ line: number, raw: string, status: string, code?: string | null, message?: string | null,
- *   firstLine?: number | null }} CheckedRow
- * @typedef {{ format: string, rows: CheckedRow[], skipped: { line: number, raw: string, code: string, message: string }[],
+ * @typedef {import("./import-rows.js").Row} CheckedRow
+ * @typedef {{ format: string, table: import("./import-rows.js").RowTable,
+ *   skipped: { line: number, raw: string, code: string, message: string }[],
  *   counts: { rows: number, valid: number, invalid: number, duplicates: number, skipped: number } }} Checked
  */
 
 /**
- * The first LISTED invalid rows and duplicates, in one pass that stops once both are full (a
- * million-row file is not filtered whole to show a hundred lines).
- * @param {CheckedRow[]} rows
+ * The first LISTED rows with a status, as objects (a million-row file is not turned into
+ * objects to show a hundred lines).
+ * @param {import("./import-rows.js").RowTable} table
+ * @param {"invalid" | "duplicate"} status
  */
-function firstProblems(rows) {
+function firstRows(table, status) {
   /** @type {CheckedRow[]} */
-  const invalid = [];
-  /** @type {CheckedRow[]} */
-  const dups = [];
-  for (const r of rows) {
-    if (r.status === "invalid" && invalid.length < LISTED) invalid.push(r);
-    else if (r.status === "duplicate" && dups.length < LISTED) dups.push(r);
-    else if (invalid.length === LISTED && dups.length === LISTED) break;
-  }
-  return { invalid, dups };
+  const rows = [];
+  table.each(status, (i) => {
+    rows.push(table.row(i));
+    return rows.length < LISTED;
+  });
+  return rows;
 }
 
 /**
@@ -82,8 +80,9 @@ function firstProblems(rows) {
  * @param {string | null} sourceName
  */
 export function validationReport(checked, sourceName) {
-  const { counts, rows, skipped, format } = checked;
-  const { invalid, dups } = firstProblems(rows);
+  const { counts, table, skipped, format } = checked;
+  const invalid = counts.invalid ? firstRows(table, "invalid") : [];
+  const dups = counts.duplicates ? firstRows(table, "duplicate") : [];
   /** @type {(r: CheckedRow) => Problem} */
   const asProblem = (r) => [r.line, r.raw, r.code ?? "", r.message ?? ""];
   return [
