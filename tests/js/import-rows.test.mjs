@@ -78,6 +78,16 @@ test("a slice is flat: typed arrays to transfer and one string per text column",
   assert.equal(slice.line.byteLength, 0, "the line column was transferred");
 });
 
+test("a row is found by its input line, in any slice; a line without a row is not", () => {
+  const rows = sampleRows(SLICE_ROWS * 3).filter((_, i) => i % 4 !== 1);
+  const table = RowTable.fromRows(rows);
+  for (const i of [0, 1, SLICE_ROWS - 7, SLICE_ROWS * 2, rows.length - 1])
+    assert.equal(table.indexOfLine(rows[i].line), i);
+  assert.equal(table.indexOfLine(3), -1, "line 3 (row 1) was left out");
+  assert.equal(table.indexOfLine(1), -1, "the header line");
+  assert.equal(table.indexOfLine(rows[rows.length - 1].line + 1), -1);
+});
+
 test("an empty table has no rows and visits none", () => {
   const table = RowTable.fromRows([]);
   assert.equal(table.length, 0);

@@ -10,7 +10,7 @@ import {
   beginImport,
   updateImport,
   recordRow,
-  doneRows,
+  eachDoneRow,
   fingerprint,
   keepFile,
   hasKeptFile,
@@ -66,10 +66,9 @@ async function applyJournal(table, outcome, resumeRecord, base, defaultApp) {
   /** @type {Map<string, string>} */
   const knownUsers = new Map();
   if (!resumeRecord) return knownUsers;
-  const done = new Map((await doneRows(resumeRecord.id)).map((r) => [r.line, r]));
-  table.each("pending", (i) => {
-    const d = done.get(table.line(i));
-    if (!d) return;
+  await eachDoneRow(resumeRecord.id, (d) => {
+    const i = table.indexOfLine(d.line);
+    if (i < 0 || outcome.status[i] || table.status(i) !== "pending") return;
     outcome.set(i, d);
     base[d.status === "imported" ? "imported" : "failed"]++;
     const identity = table.value(i, "identity");
@@ -221,6 +220,19 @@ async function keepSourceFile(source, record) {
     );
 }
 
+/**
+ * The journal's end of a run: the record gets its result, and the kept file (once written) is
+ * deleted: a finished or canceled import is not resumed.
+ * @param {string} id
+ * @param {ReturnType<typeof tallyOf>} t
+ * @param {Promise<void>} keeping
+ */
+async function closeRecord(id, t, keeping) {
+  await updateImport(id, { state: t.canceled ? "canceled" : "done", summary: t }).catch(() => {});
+  await keeping;
+  await dropFile(id).catch(() => {});
+}
+
 /** Asks before canceling; a running import waits paused for the answer. @param {any} run */
 async function confirmCancel(run) {
   const wasRunning = run.state === "running";
@@ -295,13 +307,7 @@ export function importController({
     progress.setControls(false);
     render();
     const t = tally();
-    if (record) {
-      const id = record.id;
-      await updateImport(id, { state: t.canceled ? "canceled" : "done", summary: t }).catch(() => {});
-      // A finished (or canceled) import is not resumed: its file is not needed any more.
-      await keeping;
-      await dropFile(id).catch(() => {});
-    }
+    if (record) await closeRecord(record.id, t, keeping);
     onFinished();
   }
 

@@ -160,14 +160,24 @@ export async function listImports() {
 }
 
 /**
- * The rows of an import that got their final answer.
+ * Visits the rows of an import that got their final answer, in line order, a batch at a time
+ * (a million-row import is never read into the page at once).
  * @param {string} id
- * @returns {Promise<RowRecord[]>}
+ * @param {(row: RowRecord) => void} visit
+ * @param {number} [batch]
  */
-export async function doneRows(id) {
+export async function eachDoneRow(id, visit, batch = 10_000) {
   const d = await db();
-  const index = d.transaction("rows").objectStore("rows").index("importId");
-  return /** @type {RowRecord[]} */ (await result(index.getAll(id)));
+  let after = -Infinity;
+  for (;;) {
+    const range = IDBKeyRange.bound([id, after], [id, Infinity], true, false);
+    const rows = /** @type {RowRecord[]} */ (
+      await result(d.transaction("rows").objectStore("rows").getAll(range, batch))
+    );
+    for (const row of rows) visit(row);
+    if (rows.length < batch) return;
+    after = rows[rows.length - 1].line;
+  }
 }
 
 /**

@@ -208,6 +208,23 @@ export class RowTable {
   }
 
   /**
+   * The index of the row from input line `line`, or -1 (rows are in input order, so lines rise).
+   * @param {number} line
+   */
+  indexOfLine(line) {
+    let lo = 0;
+    let hi = this.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const at = this.line(mid);
+      if (at === line) return mid;
+      if (at < line) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /**
    * Indexes of the rows with a status, in order; stops early when `visit` returns false.
    * @param {RowStatus} status
    * @param {(i: number) => boolean | void} visit

@@ -119,7 +119,7 @@ function sourceForm(input, provider, appsSelect, directoryOption) {
  * The page's state and parts, shared by the functions below.
  * @typedef {{ ctx: any, source: import("../lib/import-source.js").Source, checked: any,
  *   active: ReturnType<typeof importController> | null,
- *   awaitingFile: import("../lib/import-journal.js").ImportRecord | null,
+ *   awaitingFile: import("../lib/import-journal.js").ImportRecord | null, readingKept: boolean,
  *   provider: HTMLSelectElement, input: ReturnType<typeof importSource>, apps: ReturnType<typeof appSelect>,
  *   validation: ReturnType<typeof validationCard>, progress: ReturnType<typeof progressCard>,
  *   journal: ReturnType<typeof journalView>, toDirectory: ReturnType<typeof directoryImport> }} View
@@ -189,11 +189,18 @@ async function resume(v, record) {
     resumeWithSource(v, record);
     return;
   }
+  if (v.readingKept) return;
   v.awaitingFile = record;
-  const file = await keptFile(record.id).catch(() => null);
-  // The kept file goes through onSource → validate → resumeWithSource, as a chosen one would.
-  if (file && (await v.input.loadFile(file))) return;
-  if (v.awaitingFile !== record) return;
+  v.readingKept = true;
+  let read = false;
+  try {
+    const file = await keptFile(record.id).catch(() => null);
+    // The kept file goes through onSource → validate → resumeWithSource, as a chosen one would.
+    read = Boolean(file && (await v.input.loadFile(file)));
+  } finally {
+    v.readingKept = false;
+  }
+  if (read || v.awaitingFile !== record) return;
   v.validation.showError({
     code: "VALIDATION_ERROR",
     message: `Choose ${record.sourceName ?? "the same file"} again to resume the import.`,
@@ -294,6 +301,7 @@ export function create(ctx) {
     checked: null,
     active: null,
     awaitingFile: null,
+    readingKept: false,
     provider,
     input: importSource({
       onSource: (s) => {
