@@ -1,7 +1,7 @@
 // @ts-check
 // The bulk import's reports: the validation report before anything is sent, the counts, and the
 // tables of problems (input line, shortened token, code, reason).
-import { h, fmtNum, shorten } from "./dom.js";
+import { h, replace, fmtNum, shorten } from "./dom.js";
 import { FORMATS } from "./import-parse.js";
 
 const LISTED = 100;
@@ -21,34 +21,47 @@ export function countItem(label, n, kind, key) {
 
 /**
  * A collapsible table of problems: the input line, the token as it was (shortened; whole in
- * the tooltip), the code and the reason. Open when short.
+ * the tooltip), the code and the reason. Open when short; a closed one builds its rows when
+ * first opened (three hundred table rows are a good part of showing a big file's report).
  * @param {string} title
  * @param {Problem[]} rows  at most the ones to show
  * @param {number} total   how many there are in all
  */
 export function problemTable(title, rows, total) {
   const header = ["Line", "Token", "Code", "Reason"].map((c) => h("th", { scope: "col" }, c));
-  const body = rows.map(([line, token, code, message]) =>
-    h(
-      "tr",
-      null,
-      h("td", { "data-label": "Line" }, String(line)),
-      h("td", { "data-label": "Token" }, token ? h("code", { title: token }, shorten(token, 12, 8)) : "—"),
-      h("td", { "data-label": "Code" }, h("code", null, code)),
-      h("td", { "data-label": "Reason" }, message),
-    ),
-  );
-  return h(
+  const tbody = h("tbody");
+  const fill = () =>
+    replace(
+      tbody,
+      rows.map(([line, token, code, message]) =>
+        h(
+          "tr",
+          null,
+          h("td", { "data-label": "Line" }, String(line)),
+          h("td", { "data-label": "Token" }, token ? h("code", { title: token }, shorten(token, 12, 8)) : "—"),
+          h("td", { "data-label": "Code" }, h("code", null, code)),
+          h("td", { "data-label": "Reason" }, message),
+        ),
+      ),
+    );
+  const open = total <= 10;
+  const details = h(
     "details",
-    { class: "problems", open: total <= 10 },
+    { class: "problems", open },
     h("summary", null, title),
     h(
       "div",
       { class: "table-wrap" },
-      h("table", { class: "table table-stack" }, h("thead", null, h("tr", null, header)), h("tbody", null, body)),
+      h("table", { class: "table table-stack" }, h("thead", null, h("tr", null, header)), tbody),
     ),
     total > rows.length ? h("p", { class: "muted small" }, `…and ${fmtNum(total - rows.length)} more.`) : null,
   );
+  if (open) fill();
+  else
+    details.addEventListener("toggle", () => {
+      if (details.open && !tbody.firstChild) fill();
+    });
+  return details;
 }
 
 /**
