@@ -3,7 +3,8 @@
 // file kept with the journal, without choosing it again; every row is accounted for exactly
 // once: no row reported done is sent again, none is missing. The finished import stays listed
 // until dismissed, and its kept file is deleted. When the kept file is gone, Resume asks for it
-// and checks it is the same.
+// and checks it is the same. A journal left by the page before files were kept (database version
+// 1) is upgraded in place and its import resumed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -262,6 +263,70 @@ test("when the kept file is gone, Resume asks for the file and takes only the sa
     [],
   );
   assert.equal(await keptFiles(page), 0, "nothing kept once finished");
+  assert.deepEqual(unexpected(problems), []);
+  await context.close();
+});
+
+test("an import journalled before files were kept (database version 1) is still offered and resumed", {
+  timeout: 120_000,
+}, async () => {
+  const tokens = Array.from({ length: 50 }, (_, i) => apnToken(i, 31));
+  const text = tokens.join("\n");
+  const { defaultAppName } = await emulatorState(stack);
+  const { page, context, problems } = await openApp(browser, stack);
+  await signIn(page, stack.adminToken);
+  // The journal as the page before version 2 left it: an interrupted pasted import, 10 rows done.
+  await page.evaluate(
+    async ({ text, defaultApp }) => {
+      const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`\u0000${text}`));
+      const fingerprint = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+      const db = await new Promise((resolve, reject) => {
+        const req = indexedDB.open("push-admin-imports", 1);
+        req.onupgradeneeded = () => {
+          req.result.createObjectStore("imports", { keyPath: "id" });
+          req.result.createObjectStore("rows", { keyPath: ["importId", "line"] }).createIndex("importId", "importId");
+        };
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      const now = new Date().toISOString();
+      const id = `imp-${now}-v1`;
+      await new Promise((resolve, reject) => {
+        const tx = db.transaction(["imports", "rows"], "readwrite");
+        tx.objectStore("imports").put({
+          id,
+          fingerprint,
+          sourceName: null,
+          text,
+          provider: "",
+          defaultApp,
+          pending: 50,
+          state: "running",
+          startedAt: now,
+          updatedAt: now,
+        });
+        const lines = text.split("\n");
+        for (let line = 1; line <= 10; line++)
+          tx.objectStore("rows").put({ importId: id, line, status: "imported", token: lines[line - 1], userId: null });
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    { text, defaultApp: defaultAppName },
+  );
+  await page.goto(`${stack.url}/#/import`);
+  const interrupted = page.getByRole("region", { name: "Interrupted import" });
+  await interrupted.getByText("10 of 50 rows done").waitFor();
+  const mark = Math.max(0, ...(await emulator(stack, "/__emulator/log")).requests.map((r) => r.seq));
+  await interrupted.getByRole("button", { name: "Resume import" }).click();
+  const equation = page.getByTestId("import-equation");
+  await equation.waitFor({ timeout: 60_000 });
+  assert.equal(await equation.textContent(), "50 rows = 50 imported + 0 failed + 0 skipped + 0 duplicates");
+  await page.getByTestId("import-resumed").getByText("Resumed: 10 rows were done").waitFor();
+  const sent = (await registeredAfter(mark)).length;
+  assert.equal(sent, 40, "only the 40 rows not journalled are sent");
+  assert.equal(await keptFiles(page), 0, "the upgraded database has the files store");
   assert.deepEqual(unexpected(problems), []);
   await context.close();
 });
