@@ -138,7 +138,9 @@ function validate(v) {
   if (source.kind === "text" && !source.text.trim()) return v.validation.empty();
   if (source.kind === "file" && source.checkedProvider !== v.provider.value) {
     v.validation.waiting(`Reading ${source.name} again for the provider choice…`);
-    v.input.loadFile(source.file);
+    v.input.loadFile(source.file).then((read) => {
+      if (!read) v.validation.unreadable(`${source.name} could not be read again: choose it again.`);
+    });
     return;
   }
   try {
