@@ -1,7 +1,8 @@
 // Feature 6: bulk import. A generated 10,000-row CSV with invalid, duplicate, unusable and
 // failing rows: the validation report, the import with progress/pause/resume and retried
 // faults, every row accounted for, the emulator's registrations, the failure report's rows.
-// Then a Twilio Notify Bindings export (identities → users) and a canceled import.
+// Then a Twilio Notify Bindings export (identities → users), a canceled import, a big file read
+// off the main thread, and a file validated again for another provider choice.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
@@ -349,6 +350,41 @@ test("a 50,000-row file is read off the main thread: the page answers a click wh
     .waitFor();
   const importButton = page.getByRole("button", { name: `Import ${expected.valid.toLocaleString("en")} devices` });
   assert.equal(await importButton.isEnabled(), true);
+  assert.deepEqual(unexpected(problems), []);
+  await context.close();
+});
+
+test("a file is validated again for another provider choice, and the same rows import twice", async () => {
+  const apn = [0, 1, 2].map((i) => apnToken(i, 41));
+  const fcm = [0, 1].map((i) => fcmToken(i, "p"));
+  const file = await writeFixture("import-providers.txt", `${[...apn, ...fcm].join("\n")}\n`);
+  const { page, context, problems } = await openApp(browser, stack);
+  await signIn(page, stack.adminToken);
+  await page.goto(`${stack.url}/#/import`);
+  await page.getByLabel("Or choose a file").setInputFiles(file);
+  const report = page.getByTestId("import-report");
+  await report.getByText("One token per line").waitFor();
+  assert.deepEqual(await readCounts(report), { rows: 5, valid: 5, invalid: 0, duplicates: 0, skipped: 0 });
+  // "All APN": the FCM tokens are refused, read from the file again in the worker.
+  await page.getByRole("region", { name: "Source" }).getByLabel("Provider").selectOption("APN");
+  await eventually(async () => (await readCounts(report)).invalid === 2, { message: "2 FCM tokens refused as APN" });
+  assert.deepEqual(await readCounts(report), { rows: 5, valid: 3, invalid: 2, duplicates: 0, skipped: 0 });
+  await page.getByRole("region", { name: "Source" }).getByLabel("Provider").selectOption("");
+  await eventually(async () => (await readCounts(report)).valid === 5, { message: "all 5 valid again" });
+  // The import leaves the validated rows as they were: importing again sends them again.
+  for (let run = 0; run < 2; run++) {
+    await page.getByRole("button", { name: "Import 5 devices" }).click();
+    const equation = page.getByTestId("import-equation");
+    await equation.waitFor();
+    assert.equal(await equation.textContent(), "5 rows = 5 imported + 0 failed + 0 skipped + 0 duplicates");
+    await page.getByRole("button", { name: "Start a new import" }).click();
+  }
+  const state = await emulatorState(stack);
+  const registered = new Set(state.deviceRegistrations.flatMap((r) => r.devices.map((d) => d.token)));
+  assert.deepEqual(
+    [...apn, ...fcm].filter((t) => !registered.has(t)),
+    [],
+  );
   assert.deepEqual(unexpected(problems), []);
   await context.close();
 });

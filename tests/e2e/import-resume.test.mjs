@@ -1,7 +1,10 @@
 // Bulk imports survive a reload: a 2,000-row import with injected faults is interrupted by a
-// reload (which asks first), offered for Resume from the IndexedDB journal, and resumed; every
-// row is accounted for exactly once: no row reported done is sent again, none is missing. The
-// finished import stays listed until dismissed.
+// reload (which asks first), offered for Resume from the IndexedDB journal, and resumed from the
+// file kept with the journal, without choosing it again; every row is accounted for exactly
+// once: no row reported done is sent again, none is missing. The finished import stays listed
+// until dismissed, and its kept file is deleted. When the kept file is gone, Resume asks for it
+// and checks it is the same. A journal left by the page before files were kept (database version
+// 1) is upgraded in place and its import resumed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -44,6 +47,40 @@ const journalledLines = (page) =>
     return rows.map((r) => ({ line: r.line, status: r.status }));
   });
 
+/** How many files the page's journal keeps (IndexedDB store "files"). */
+const keptFiles = (page) =>
+  page.evaluate(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const req = indexedDB.open("push-admin-imports");
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const n = await new Promise((resolve, reject) => {
+      const req = db.transaction("files").objectStore("files").count();
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    db.close();
+    return n;
+  });
+
+/** Deletes every kept file, as clearing part of the browser's storage would. */
+const loseKeptFiles = (page) =>
+  page.evaluate(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const req = indexedDB.open("push-admin-imports");
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    await new Promise((resolve, reject) => {
+      const tx = db.transaction("files", "readwrite");
+      tx.objectStore("files").clear();
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+  });
+
 /** Registration requests the emulator answered 202 (applied, answer delivered) after `seq`. */
 async function registeredAfter(seq) {
   const { requests } = await emulator(stack, "/__emulator/log");
@@ -52,7 +89,7 @@ async function registeredAfter(seq) {
   );
 }
 
-test("a 2,000-row import with faults survives a reload: Resume sends each remaining row once", {
+test("a 2,000-row file import with faults survives a reload: Resume, without choosing the file again, sends each remaining row once", {
   timeout: 300_000,
 }, async () => {
   const tokens = Array.from({ length: ROWS }, (_, i) => apnToken(i, 17));
@@ -75,6 +112,7 @@ test("a 2,000-row import with faults survives a reload: Resume sends each remain
   await page.getByRole("button", { name: "Import 2,000 devices" }).click();
   const stats = page.getByTestId("import-stats");
   await eventually(async () => (await readCounts(stats)).imported >= 300, { message: "300 imported", timeout: 60_000 });
+  await eventually(async () => (await keptFiles(page)) === 1, { message: "the file is kept with the journal" });
 
   // Reload mid-way: the page asks first (beforeunload), then goes.
   let asked = false;
@@ -94,11 +132,10 @@ test("a 2,000-row import with faults survives a reload: Resume sends each remain
   await screenshotsAtBothWidths(page, "import-interrupted");
   const mark = Math.max(0, ...(await emulator(stack, "/__emulator/log")).requests.map((r) => r.seq));
 
-  // The file is not kept in the browser: Resume asks for it again and checks it is the same one.
-  await interrupted.getByText("Resuming needs the same file: choose import-2000.txt again first.").waitFor();
+  // The file is kept in the browser: Resume reads it from there, nothing is chosen again.
+  assert.equal(await interrupted.getByText("Resuming needs the same file").count(), 0);
   await interrupted.getByRole("button", { name: "Resume import" }).click();
-  await page.getByText("Choose import-2000.txt again to resume the import.").waitFor();
-  await page.getByLabel("Or choose a file").setInputFiles(file);
+  await page.locator(".file-info").getByText("import-2000.txt").waitFor();
   const equation = page.getByTestId("import-equation");
   await equation.waitFor({ timeout: 240_000 });
   assert.equal(await equation.textContent(), "2,000 rows = 2,000 imported + 0 failed + 0 skipped + 0 duplicates");
@@ -126,6 +163,7 @@ test("a 2,000-row import with faults survives a reload: Resume sends each remain
     "every row registered exactly once",
   );
   assert.equal((await journalledLines(page)).length, ROWS, "the journal holds every row");
+  await eventually(async () => (await keptFiles(page)) === 0, { message: "a finished import's file is deleted" });
 
   // Finished imports stay viewable (also after a reload) until dismissed.
   await page.reload();
@@ -173,6 +211,122 @@ test("a pasted import is kept with its journal: Resume needs nothing pasted agai
     tokens.filter((t) => !registered.has(t)),
     [],
   );
+  assert.deepEqual(unexpected(problems), []);
+  await context.close();
+});
+
+test("when the kept file is gone, Resume asks for the file and takes only the same one", {
+  timeout: 120_000,
+}, async () => {
+  const tokens = Array.from({ length: 300 }, (_, i) => apnToken(i, 29));
+  const file = await writeFixture("import-300.txt", `${tokens.join("\n")}\n`);
+  const other = await writeFixture("import-300-other.txt", `${tokens.slice(1).join("\n")}\n`);
+  await emulator(stack, "/__emulator/faults", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ rate: 1, kinds: ["slow"], slowMs: 120, match: { method: "POST", pathPrefix: REGISTER } }),
+  });
+  const { page, context, problems } = await openApp(browser, stack);
+  await signIn(page, stack.adminToken);
+  await page.goto(`${stack.url}/#/import`);
+  await page.getByLabel("Or choose a file").setInputFiles(file);
+  await page.getByRole("button", { name: "Import 300 devices" }).click();
+  await eventually(async () => (await readCounts(page.getByTestId("import-stats"))).imported >= 40, {
+    message: "40 imported",
+  });
+  await eventually(async () => (await keptFiles(page)) === 1, { message: "the file is kept with the journal" });
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.reload();
+  await page.getByRole("region", { name: "Interrupted import" }).waitFor();
+  await loseKeptFiles(page);
+  await page.reload();
+  const interrupted = page.getByRole("region", { name: "Interrupted import" });
+  await interrupted.getByText("Resuming needs the same file: choose import-300.txt again first.").waitFor();
+  await page.waitForTimeout(500);
+  const done = (await journalledLines(page)).length;
+  await emulator(stack, "/__emulator/faults", { method: "DELETE" });
+  await interrupted.getByRole("button", { name: "Resume import" }).click();
+  await page.getByText("Choose import-300.txt again to resume the import.").waitFor();
+  // Another file is refused; the same one resumes.
+  await page.getByLabel("Or choose a file").setInputFiles(other);
+  await page.getByText("This is not the input of the interrupted import").waitFor();
+  await interrupted.getByRole("button", { name: "Resume import" }).click();
+  await page.getByLabel("Or choose a file").setInputFiles(file);
+  const equation = page.getByTestId("import-equation");
+  await equation.waitFor({ timeout: 60_000 });
+  assert.equal(await equation.textContent(), "300 rows = 300 imported + 0 failed + 0 skipped + 0 duplicates");
+  await page.getByTestId("import-resumed").getByText(`Resumed: ${done} rows were done`).waitFor();
+  const state = await emulatorState(stack);
+  const registered = new Set(state.deviceRegistrations.flatMap((r) => r.devices.map((d) => d.token)));
+  assert.deepEqual(
+    tokens.filter((t) => !registered.has(t)),
+    [],
+  );
+  assert.equal(await keptFiles(page), 0, "nothing kept once finished");
+  assert.deepEqual(unexpected(problems), []);
+  await context.close();
+});
+
+test("an import journalled before files were kept (database version 1) is still offered and resumed", {
+  timeout: 120_000,
+}, async () => {
+  const tokens = Array.from({ length: 50 }, (_, i) => apnToken(i, 31));
+  const text = tokens.join("\n");
+  const { defaultAppName } = await emulatorState(stack);
+  const { page, context, problems } = await openApp(browser, stack);
+  await signIn(page, stack.adminToken);
+  // The journal as the page before version 2 left it: an interrupted pasted import, 10 rows done.
+  await page.evaluate(
+    async ({ text, defaultApp }) => {
+      const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`\u0000${text}`));
+      const fingerprint = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+      const db = await new Promise((resolve, reject) => {
+        const req = indexedDB.open("push-admin-imports", 1);
+        req.onupgradeneeded = () => {
+          req.result.createObjectStore("imports", { keyPath: "id" });
+          req.result.createObjectStore("rows", { keyPath: ["importId", "line"] }).createIndex("importId", "importId");
+        };
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      const now = new Date().toISOString();
+      const id = `imp-${now}-v1`;
+      await new Promise((resolve, reject) => {
+        const tx = db.transaction(["imports", "rows"], "readwrite");
+        tx.objectStore("imports").put({
+          id,
+          fingerprint,
+          sourceName: null,
+          text,
+          provider: "",
+          defaultApp,
+          pending: 50,
+          state: "running",
+          startedAt: now,
+          updatedAt: now,
+        });
+        const lines = text.split("\n");
+        for (let line = 1; line <= 10; line++)
+          tx.objectStore("rows").put({ importId: id, line, status: "imported", token: lines[line - 1], userId: null });
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    { text, defaultApp: defaultAppName },
+  );
+  await page.goto(`${stack.url}/#/import`);
+  const interrupted = page.getByRole("region", { name: "Interrupted import" });
+  await interrupted.getByText("10 of 50 rows done").waitFor();
+  const mark = Math.max(0, ...(await emulator(stack, "/__emulator/log")).requests.map((r) => r.seq));
+  await interrupted.getByRole("button", { name: "Resume import" }).click();
+  const equation = page.getByTestId("import-equation");
+  await equation.waitFor({ timeout: 60_000 });
+  assert.equal(await equation.textContent(), "50 rows = 50 imported + 0 failed + 0 skipped + 0 duplicates");
+  await page.getByTestId("import-resumed").getByText("Resumed: 10 rows were done").waitFor();
+  const sent = (await registeredAfter(mark)).length;
+  assert.equal(sent, 40, "only the 40 rows not journalled are sent");
+  assert.equal(await keptFiles(page), 0, "the upgraded database has the files store");
   assert.deepEqual(unexpected(problems), []);
   await context.close();
 });

@@ -8,22 +8,23 @@ import { checkbox, field, fieldset, radio } from "./ui.js";
 import { directory } from "./directory-api.js";
 
 /**
- * The option's controls and the client adapter for the import runner.
- * Returns `{ el, ready(): boolean, wrap(client, rows) }`: `wrap` gives the runner a client whose
- * registerDevice writes the directory (or `client` itself when the option is off).
+ * The option's controls: the switch, the choice for rows without a user ID, and a status line.
+ * `sync` keeps what is shown in line with what is chosen.
  */
-export function directoryImport() {
+function optionControls() {
   const status = h("p", { class: "muted small", "aria-live": "polite" });
-  const enable = checkbox({ label: "Record the devices in the directory under your user IDs", onchange: sync });
-  const oneUser = h("input", { type: "text", class: "mono", autocomplete: "off", spellcheck: "false", disabled: true });
+  const enable = checkbox({ label: "Record the devices in the directory under your user IDs", onchange: () => sync() });
+  const oneUser = /** @type {HTMLInputElement} */ (
+    h("input", { type: "text", class: "mono", autocomplete: "off", spellcheck: "false", disabled: true })
+  );
   const perToken = radio({
     name: "dir-plain",
     value: "token",
     label: "One user per token",
     checked: true,
-    onchange: sync,
+    onchange: () => sync(),
   });
-  const underOne = radio({ name: "dir-plain", value: "one", label: "All under one user ID", onchange: sync });
+  const underOne = radio({ name: "dir-plain", value: "one", label: "All under one user ID", onchange: () => sync() });
   const plain = fieldset({
     legend: "Rows without an identity or userId",
     children: [
@@ -43,67 +44,103 @@ export function directoryImport() {
     plain.hidden = !enable.input.checked;
     oneUser.disabled = mode() !== "one";
   }
-  // The option is offered only where a directory is bound to the admin Worker.
+  return { el, status, enable, oneUser, errorSlot, mode };
+}
+
+/**
+ * Offers the option only where a directory is bound to the admin Worker.
+ * @param {ReturnType<typeof optionControls>} c
+ */
+function offerIfAvailable(c) {
   directory("health").then(
     () =>
       replace(
-        status,
+        c.status,
         "Notify identities keep their Twilio user on a re-run; the directory's history shows each import.",
       ),
     (err) => {
-      enable.input.disabled = true;
-      replace(status, `No directory is available (${err.code}).`);
+      c.enable.input.disabled = true;
+      replace(c.status, `No directory is available (${err.code}).`);
     },
   );
+}
 
+/**
+ * A directory failure the runner should retry once (isTransient: API_ERROR + retryable) is
+ * marked so.
+ * @param {any} err
+ */
+function markTransient(err) {
+  if (err.status === 503 || err.status === 429 || err.status === 0) {
+    err.retryable = true;
+    if (err.status === 0) err.code = "NETWORK_ERROR";
+    else err.code = "API_ERROR";
+  }
+  return err;
+}
+
+/**
+ * The runner's client when the option is on: registerDevice writes the directory, and
+ * getDeviceRegistration answers with the Twilio user the directory found or created.
+ * @param {string | null} one  the user ID for rows without one, or null (one user per token)
+ */
+function directoryClient(one) {
+  /** @type {Map<string, string>} */
+  const twilioUsers = new Map();
   return {
-    el,
+    // The runner hands over the row with the request (see import-runner.js): its identity or
+    // userId column is the user ID to record.
+    /**
+     * @param {{ appName: string, token: string, provider: string }} params
+     * @param {any} [row]
+     */
+    async registerDevice({ appName, token, provider }, row) {
+      const userId = row?.identity ?? row?.userId ?? one ?? undefined;
+      let answer;
+      try {
+        answer = await directory("devices", { method: "PUT", body: { appName, token, provider, userId } });
+      } catch (err) {
+        throw markTransient(err);
+      }
+      const id = answer.registrationId ?? `pending:${answer.deviceId}`;
+      twilioUsers.set(id, answer.twilioUserId);
+      if (row && answer.state === "pending")
+        row.note = "Recorded; Twilio will be brought in line by the next reconcile.";
+      return { resourceId: id };
+    },
+    /** @param {{ deviceRegistrationId: string }} params */
+    async getDeviceRegistration({ deviceRegistrationId }) {
+      return { id: deviceRegistrationId, userId: twilioUsers.get(deviceRegistrationId) ?? null };
+    },
+  };
+}
+
+/**
+ * The option's controls and the client adapter for the import runner.
+ * Returns `{ el, ready(): boolean, wrap(client) }`: `wrap` gives the runner a client whose
+ * registerDevice writes the directory (or `client` itself when the option is off).
+ */
+export function directoryImport() {
+  const c = optionControls();
+  offerIfAvailable(c);
+  return {
+    el: c.el,
     ready() {
-      replace(errorSlot);
-      if (enable.input.checked && mode() === "one" && !oneUser.value.trim()) {
+      replace(c.errorSlot);
+      if (c.enable.input.checked && c.mode() === "one" && !c.oneUser.value.trim()) {
         replace(
-          errorSlot,
+          c.errorSlot,
           h("p", { class: "field-error", role: "alert" }, "Enter the user ID to import the tokens under."),
         );
-        oneUser.focus();
+        c.oneUser.focus();
         return false;
       }
       return true;
     },
-    wrap(client, rows) {
-      if (!enable.input.checked) return client;
-      // Keyed by app too (one token in two apps is two devices); built at the first call, once
-      // the runner has given rows without an appName the default app.
-      let byToken = null;
-      const twilioUsers = new Map();
-      const one = mode() === "one" ? oneUser.value.trim() : null;
-      return {
-        async registerDevice({ appName, token, provider }) {
-          byToken ??= new Map(rows.map((r) => [`${r.appName}\u0000${r.provider}:${r.token}`, r]));
-          const row = byToken.get(`${appName}\u0000${provider}:${token}`);
-          const userId = row?.identity ?? row?.userId ?? one ?? undefined;
-          let answer;
-          try {
-            answer = await directory("devices", { method: "PUT", body: { appName, token, provider, userId } });
-          } catch (err) {
-            // The runner retries transient failures once (isTransient: API_ERROR + retryable).
-            if (err.status === 503 || err.status === 429 || err.status === 0) {
-              err.retryable = true;
-              if (err.status === 0) err.code = "NETWORK_ERROR";
-              else err.code = "API_ERROR";
-            }
-            throw err;
-          }
-          const id = answer.registrationId ?? `pending:${answer.deviceId}`;
-          twilioUsers.set(id, answer.twilioUserId);
-          if (row && answer.state === "pending")
-            row.note = "Recorded; Twilio will be brought in line by the next reconcile.";
-          return { resourceId: id };
-        },
-        async getDeviceRegistration({ deviceRegistrationId }) {
-          return { id: deviceRegistrationId, userId: twilioUsers.get(deviceRegistrationId) ?? null };
-        },
-      };
+    /** @param {any} client */
+    wrap(client) {
+      if (!c.enable.input.checked) return client;
+      return directoryClient(c.mode() === "one" ? c.oneUser.value.trim() : null);
     },
   };
 }

@@ -3,7 +3,7 @@
 // Discard); a finished one stays listed with its result until dismissed.
 import { h, replace, fmtNum, timeEl } from "./dom.js";
 import { card, notice } from "./ui.js";
-import { listImports, countDoneRows, dismissImport } from "./import-journal.js";
+import { listImports, countDoneRows, dismissImport, hasKeptFile } from "./import-journal.js";
 
 /** @typedef {import("./import-journal.js").ImportRecord} ImportRecord */
 
@@ -31,6 +31,9 @@ export function journalView({ onResume, isActive }) {
   async function recordCard(record) {
     const done = await countDoneRows(record.id).catch(() => 0);
     const interrupted = record.state === "running" || record.state === "paused";
+    // The input is kept (pasted text, or the chosen file) unless it was too large to keep or
+    // the browser's storage lost it.
+    const inputKept = record.text !== null || (interrupted && (await hasKeptFile(record.id).catch(() => false)));
     const from = record.sourceName ? `from ${record.sourceName}` : "from pasted text";
     const dismiss = h(
       "button",
@@ -53,7 +56,7 @@ export function journalView({ onResume, isActive }) {
           ` (${from}, started `,
           timeEl(record.startedAt),
           "). Resume continues where it stopped: rows already done are not sent again.",
-          record.text
+          inputKept
             ? null
             : h(
                 "p",

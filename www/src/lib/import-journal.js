@@ -5,11 +5,22 @@
 // as done, so Resume never re-sends a row reported done; a row whose request was in flight when
 // the page went away is sent again, which is safe: registering a device that is already
 // registered changes nothing.
+//
+// The input is kept too, so that Resume needs nothing from the person: pasted text in the
+// import's record, a chosen file (the File itself: IndexedDB stores Blobs, on disk) in a store of
+// its own, so that updating the record never copies it. A file over KEEP_FILE_BYTES is not kept,
+// nor one the browser refuses to store (quota, storage cleared since): Resume then asks for it
+// again and checks it is the same. Finishing, canceling or discarding an import deletes its file.
 
 const DB_NAME = "push-admin-imports";
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 /** Pasted input up to this size is kept with the journal, so Resume needs nothing from the person. */
 export const KEEP_TEXT_BYTES = 4_000_000;
+/**
+ * Chosen files up to this size are kept with the journal (a 1,000,000-row Notify export is about
+ * 120 MB): copying more into the browser's storage is more than a person expects of a page.
+ */
+export const KEEP_FILE_BYTES = 256 * 1024 * 1024;
 
 /**
  * @typedef {"running" | "paused" | "done" | "canceled"} JournalState
@@ -29,11 +40,22 @@ function db() {
     const req = indexedDB.open(DB_NAME, DB_VERSION);
     req.onupgradeneeded = () => {
       const d = req.result;
-      d.createObjectStore("imports", { keyPath: "id" });
-      const rows = d.createObjectStore("rows", { keyPath: ["importId", "line"] });
-      rows.createIndex("importId", "importId");
+      if (!d.objectStoreNames.contains("imports")) d.createObjectStore("imports", { keyPath: "id" });
+      if (!d.objectStoreNames.contains("rows")) {
+        const rows = d.createObjectStore("rows", { keyPath: ["importId", "line"] });
+        rows.createIndex("importId", "importId");
+      }
+      // Version 2: the chosen files, { id: import id, file }.
+      if (!d.objectStoreNames.contains("files")) d.createObjectStore("files", { keyPath: "id" });
     };
-    req.onsuccess = () => resolve(req.result);
+    req.onsuccess = () => {
+      // A newer page in another tab upgrades the database: let it, and reopen on next use.
+      req.result.onversionchange = () => {
+        req.result.close();
+        dbPromise = null;
+      };
+      resolve(req.result);
+    };
     req.onerror = () => {
       dbPromise = null;
       reject(req.error);
@@ -138,24 +160,80 @@ export async function listImports() {
 }
 
 /**
- * The rows of an import that got their final answer.
+ * Visits the rows of an import that got their final answer, in line order, a batch at a time
+ * (a million-row import is never read into the page at once).
  * @param {string} id
- * @returns {Promise<RowRecord[]>}
+ * @param {(row: RowRecord) => void} visit
+ * @param {number} [batch]
  */
-export async function doneRows(id) {
+export async function eachDoneRow(id, visit, batch = 10_000) {
   const d = await db();
-  const index = d.transaction("rows").objectStore("rows").index("importId");
-  return /** @type {RowRecord[]} */ (await result(index.getAll(id)));
+  let after = -Infinity;
+  for (;;) {
+    const range = IDBKeyRange.bound([id, after], [id, Infinity], true, false);
+    const rows = /** @type {RowRecord[]} */ (
+      await result(d.transaction("rows").objectStore("rows").getAll(range, batch))
+    );
+    for (const row of rows) visit(row);
+    if (rows.length < batch) return;
+    after = rows[rows.length - 1].line;
+  }
 }
 
 /**
- * Forgets an import and its rows.
+ * Keeps the file an import reads, for Resume. Resolves to why it was not kept ("too-large", or
+ * the browser's refusal, e.g. a QuotaExceededError's message), or null once it is on disk.
+ * @param {string} id
+ * @param {File} file
+ * @returns {Promise<string | null>}
+ */
+export async function keepFile(id, file) {
+  if (file.size > KEEP_FILE_BYTES) return "too-large";
+  try {
+    await inTx(["files"], "readwrite", (tx) => tx.objectStore("files").put({ id, file }));
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/**
+ * The file kept for an import, or null (never kept, or gone).
+ * @param {string} id
+ * @returns {Promise<File | null>}
+ */
+export async function keptFile(id) {
+  const d = await db();
+  const entry = await result(d.transaction("files").objectStore("files").get(id));
+  return entry?.file ?? null;
+}
+
+/**
+ * Whether a file is kept for an import (without reading it).
+ * @param {string} id
+ */
+export async function hasKeptFile(id) {
+  const d = await db();
+  return (await result(d.transaction("files").objectStore("files").count(id))) > 0;
+}
+
+/**
+ * Deletes the file kept for an import (it finished, or was canceled).
+ * @param {string} id
+ */
+export async function dropFile(id) {
+  await inTx(["files"], "readwrite", (tx) => tx.objectStore("files").delete(id));
+}
+
+/**
+ * Forgets an import, its rows and its file.
  * @param {string} id
  */
 export async function dismissImport(id) {
-  await inTx(["imports", "rows"], "readwrite", (tx) => {
+  await inTx(["imports", "rows", "files"], "readwrite", (tx) => {
     tx.objectStore("imports").delete(id);
     tx.objectStore("rows").delete(IDBKeyRange.bound([id, -Infinity], [id, Infinity]));
+    tx.objectStore("files").delete(id);
   });
 }
 

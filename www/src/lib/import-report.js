@@ -1,7 +1,7 @@
 // @ts-check
 // The bulk import's reports: the validation report before anything is sent, the counts, and the
 // tables of problems (input line, shortened token, code, reason).
-import { h, fmtNum, shorten } from "./dom.js";
+import { h, replace, fmtNum, shorten } from "./dom.js";
 import { FORMATS } from "./import-parse.js";
 
 const LISTED = 100;
@@ -21,59 +21,70 @@ export function countItem(label, n, kind, key) {
 
 /**
  * A collapsible table of problems: the input line, the token as it was (shortened; whole in
- * the tooltip), the code and the reason. Open when short.
+ * the tooltip), the code and the reason. Open when short; a closed one builds its rows when
+ * first opened (three hundred table rows are a good part of showing a big file's report).
  * @param {string} title
  * @param {Problem[]} rows  at most the ones to show
  * @param {number} total   how many there are in all
  */
 export function problemTable(title, rows, total) {
   const header = ["Line", "Token", "Code", "Reason"].map((c) => h("th", { scope: "col" }, c));
-  const body = rows.map(([line, token, code, message]) =>
-    h(
-      "tr",
-      null,
-      h("td", { "data-label": "Line" }, String(line)),
-      h("td", { "data-label": "Token" }, token ? h("code", { title: token }, shorten(token, 12, 8)) : "—"),
-      h("td", { "data-label": "Code" }, h("code", null, code)),
-      h("td", { "data-label": "Reason" }, message),
-    ),
-  );
-  return h(
+  const tbody = h("tbody");
+  const fill = () =>
+    replace(
+      tbody,
+      rows.map(([line, token, code, message]) =>
+        h(
+          "tr",
+          null,
+          h("td", { "data-label": "Line" }, String(line)),
+          h("td", { "data-label": "Token" }, token ? h("code", { title: token }, shorten(token, 12, 8)) : "—"),
+          h("td", { "data-label": "Code" }, h("code", null, code)),
+          h("td", { "data-label": "Reason" }, message),
+        ),
+      ),
+    );
+  const open = total <= 10;
+  const details = h(
     "details",
-    { class: "problems", open: total <= 10 },
+    { class: "problems", open },
     h("summary", null, title),
     h(
       "div",
       { class: "table-wrap" },
-      h("table", { class: "table table-stack" }, h("thead", null, h("tr", null, header)), h("tbody", null, body)),
+      h("table", { class: "table table-stack" }, h("thead", null, h("tr", null, header)), tbody),
     ),
     total > rows.length ? h("p", { class: "muted small" }, `…and ${fmtNum(total - rows.length)} more.`) : null,
   );
+  if (open) fill();
+  else
+    details.addEventListener("toggle", () => {
+      if (details.open && !tbody.firstChild) fill();
+    });
+  return details;
 }
 
 /**
- * @typedef {{ line: number, raw: string, status: string, code?: string | null, message?: string | null,
- *   firstLine?: number | null }} CheckedRow
- * @typedef {{ format: string, rows: CheckedRow[], skipped: { line: number, raw: string, code: string, message: string }[],
+ * @typedef {import("./import-rows.js").Row} CheckedRow
+ * @typedef {{ format: string, table: import("./import-rows.js").RowTable,
+ *   skipped: { line: number, raw: string, code: string, message: string }[],
  *   counts: { rows: number, valid: number, invalid: number, duplicates: number, skipped: number } }} Checked
  */
 
 /**
- * The first LISTED invalid rows and duplicates, in one pass that stops once both are full (a
- * million-row file is not filtered whole to show a hundred lines).
- * @param {CheckedRow[]} rows
+ * The first LISTED rows with a status, as objects (a million-row file is not turned into
+ * objects to show a hundred lines).
+ * @param {import("./import-rows.js").RowTable} table
+ * @param {"invalid" | "duplicate"} status
  */
-function firstProblems(rows) {
+function firstRows(table, status) {
   /** @type {CheckedRow[]} */
-  const invalid = [];
-  /** @type {CheckedRow[]} */
-  const dups = [];
-  for (const r of rows) {
-    if (r.status === "invalid" && invalid.length < LISTED) invalid.push(r);
-    else if (r.status === "duplicate" && dups.length < LISTED) dups.push(r);
-    else if (invalid.length === LISTED && dups.length === LISTED) break;
-  }
-  return { invalid, dups };
+  const rows = [];
+  table.each(status, (i) => {
+    rows.push(table.row(i));
+    return rows.length < LISTED;
+  });
+  return rows;
 }
 
 /**
@@ -82,8 +93,9 @@ function firstProblems(rows) {
  * @param {string | null} sourceName
  */
 export function validationReport(checked, sourceName) {
-  const { counts, rows, skipped, format } = checked;
-  const { invalid, dups } = firstProblems(rows);
+  const { counts, table, skipped, format } = checked;
+  const invalid = counts.invalid ? firstRows(table, "invalid") : [];
+  const dups = counts.duplicates ? firstRows(table, "duplicate") : [];
   /** @type {(r: CheckedRow) => Problem} */
   const asProblem = (r) => [r.line, r.raw, r.code ?? "", r.message ?? ""];
   return [

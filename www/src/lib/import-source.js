@@ -3,17 +3,21 @@
 // numbers can be found) or a chosen / dropped file.
 import { h, replace, debounce, fmtNum } from "./dom.js";
 import { field, chip, errorBox, errorMessage } from "./ui.js";
-import { decodeRows } from "./import-rows.js";
+import { RowTable } from "./import-rows.js";
+import { KEEP_FILE_BYTES } from "./import-journal.js";
 
 /**
  * A pasted text, or a file already read and validated by the worker (the file's text is not
- * kept; `checked` is its validation for `checkedProvider`).
+ * kept, only the File handle; `checked` is its validation for `checkedProvider`, its rows a
+ * RowTable).
  * @typedef {{ kind: "text", name: null, text: string } |
- *   { kind: "file", name: string, text: null, checked: any, checkedProvider: string, fingerprint: string }} Source
+ *   { kind: "file", name: string, text: null, file: File, checked: any, checkedProvider: string,
+ *   fingerprint: string }} Source
  */
 
 /**
  * Reads and validates an import file in a Web Worker (Papa Parse for CSV), reporting bytes read.
+ * The rows arrive in columnar slices and stay so (`checked.table`, a RowTable).
  * @param {File} file
  * @param {string} provider  for rows that do not say
  * @param {(bytes: number) => void} onProgress
@@ -22,15 +26,14 @@ import { decodeRows } from "./import-rows.js";
 export function readImportFile(file, provider, onProgress) {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./import-worker.js", import.meta.url), { type: "module" });
-    /** @type {any[]} */
-    const rows = [];
+    const table = new RowTable();
     worker.addEventListener("message", ({ data }) => {
       if (data.type === "progress") return onProgress(data.bytes);
-      if (data.type === "rows") return decodeRows(data.slice, rows);
+      if (data.type === "rows") return table.add(data.slice);
       // Marks for scripts/page-longtasks.mjs: where the page's long tasks fall.
       performance.mark("import-rows-received");
       worker.terminate();
-      if (data.type === "done") resolve({ checked: { ...data.checked, rows }, fingerprint: data.fingerprint });
+      if (data.type === "done") resolve({ checked: { ...data.checked, table }, fingerprint: data.fingerprint });
       else reject(new Error(data.message));
     });
     worker.addEventListener("error", (e) => {
@@ -127,11 +130,12 @@ function fileDrop(onFile) {
 }
 
 /**
- * The file card's line once a file is read: its name and size, and Clear file.
+ * The file card's line once a file is read: its name and size, and Clear file; for a file too
+ * large to be kept with the import's journal, what that means for Resume.
  * @param {File} file
  * @param {() => void} onClear
  */
-const fileLine = (file, onClear) =>
+const fileLine = (file, onClear) => [
   h(
     "p",
     null,
@@ -140,7 +144,15 @@ const fileLine = (file, onClear) =>
     h("strong", null, file.name),
     ` · ${fmtNum(file.size)} bytes `,
     h("button", { class: "btn btn-small btn-quiet", type: "button", onclick: onClear }, "Clear file"),
-  );
+  ),
+  file.size > KEEP_FILE_BYTES
+    ? h(
+        "p",
+        { class: "muted small", "data-testid": "file-not-kept" },
+        `Over ${KEEP_FILE_BYTES / (1024 * 1024)} MB, this file is not kept in the browser with the import: if the import is interrupted, Resume asks you to choose it again.`,
+      )
+    : null,
+];
 
 /**
  * The source card's inputs. `onSource(source)` is called with the current input (debounced while
@@ -162,9 +174,12 @@ export function importSource({ onSource, provider }) {
     replace(fileInfo);
   }
 
-  /** @param {File | undefined} file */
+  /**
+   * Reads `file` and hands it on as the source; false when it could not be read.
+   * @param {File | undefined} file
+   */
   async function loadFile(file) {
-    if (!file) return;
+    if (!file) return false;
     const reading = h("p", { class: "muted" }, `Reading ${file.name}…`);
     replace(fileInfo, reading);
     try {
@@ -176,10 +191,12 @@ export function importSource({ onSource, provider }) {
       numbered.render();
       typed.cancel();
       replace(fileInfo, fileLine(file, clearFile));
-      onSource({ kind: "file", name: file.name, text: null, checked, checkedProvider, fingerprint });
+      onSource({ kind: "file", name: file.name, text: null, file, checked, checkedProvider, fingerprint });
       performance.mark("import-report-shown");
+      return true;
     } catch (err) {
       replace(fileInfo, errorBox({ message: `${file.name} could not be read: ${errorMessage(err)}` }));
+      return false;
     }
   }
   function clearFile() {
@@ -198,6 +215,8 @@ export function importSource({ onSource, provider }) {
       textarea.value = text;
       numbered.render();
     },
+    /** Reads a file as if it had been chosen (a resumed import's kept file, a new provider choice). */
+    loadFile,
     /** @param {boolean} disabled */
     setDisabled(disabled) {
       textarea.disabled = disabled;

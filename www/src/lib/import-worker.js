@@ -11,11 +11,9 @@ import init from "twilio-push-wasm";
 import Papa from "papaparse";
 import { detectFormat, parseImport, csvRows, lineCounter } from "./import-parse.js";
 import { validateImport } from "./import-validate.js";
-import { encodeRows } from "./import-rows.js";
+import { encodeRows, SLICE_ROWS } from "./import-rows.js";
 
 const CHUNK = 1 << 20;
-/** Rows per message: each one is a short task on the page (see import-rows.js). */
-const SLICE = 5_000;
 
 /** FNV-1a over the text seen so far, in two 32-bit lanes: cheap, streaming, good enough to tell files apart. */
 function hasher() {
@@ -115,10 +113,13 @@ self.addEventListener("message", async (event) => {
     else parsed = await readCsv(file, format, hash);
     await init();
     const { rows, ...rest } = validateImport(parsed, "", provider);
-    // The rows go over in compact slices, so that receiving them never holds the page for long.
-    for (let i = 0; i < rows.length; i += SLICE) {
-      const { slice, transfer } = encodeRows(rows, i, Math.min(rows.length, i + SLICE));
+    // The rows go over in compact slices, so that receiving them never holds the page for long;
+    // a slice's row objects are let go once it is sent, so the rows are not held twice.
+    for (let i = 0; i < rows.length; i += SLICE_ROWS) {
+      const end = Math.min(rows.length, i + SLICE_ROWS);
+      const { slice, transfer } = encodeRows(rows, i, end);
       /** @type {any} */ (self).postMessage({ type: "rows", slice }, transfer);
+      rows.fill(null, i, end);
     }
     post({ type: "done", checked: { format: parsed.format, ...rest }, fingerprint: `file:${file.size}:${hash.hex()}` });
   } catch (err) {

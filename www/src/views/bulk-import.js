@@ -8,6 +8,8 @@ import { field, card, pageHeader, errorBox, toast } from "../lib/ui.js";
 import { appSelect, appErrorHandler } from "../lib/app-select.js";
 import { parseImport, detectFormat } from "../lib/import-parse.js";
 import { validateImport } from "../lib/import-validate.js";
+import { RowTable } from "../lib/import-rows.js";
+import { keptFile } from "../lib/import-journal.js";
 import { importSource } from "../lib/import-source.js";
 import { validationReport } from "../lib/import-report.js";
 import { progressCard, finishedSummary } from "../lib/import-progress.js";
@@ -15,29 +17,17 @@ import { importController, sourceFingerprint, CONCURRENCY } from "../lib/import-
 import { journalView } from "../lib/import-journal-view.js";
 import { directoryImport } from "../lib/directory-import.js";
 
-/** Worker validations already handed out (their rows belong to an import since). */
-const usedChecks = new WeakSet();
-
 /**
- * Parses (pasted text; a file comes parsed by the worker) and validates the source; throws an
- * Error for input that cannot be read at all.
- * @param {import("../lib/import-source.js").Source} source
+ * Parses and validates pasted text (a file comes validated by the worker); the rows are held
+ * as a RowTable either way. Throws an Error for input that cannot be read at all.
+ * @param {string} text
  * @param {string} provider
  */
-function check(source, provider) {
-  if (source.kind === "file") {
-    // The worker's validation is used once as it is (an import marks its rows); after that, or
-    // for another provider choice than the worker's, the rows are validated again here.
-    if (source.checkedProvider === provider && !usedChecks.has(source.checked)) {
-      usedChecks.add(source.checked);
-      return source.checked;
-    }
-    const { format, rows, skipped } = source.checked;
-    return { format, ...validateImport({ format, rows, skipped, lineMode: false }, "", provider) };
-  }
-  const format = detectFormat(source.text);
-  const parsed = parseImport(source.text, format);
-  return { format, ...validateImport(parsed, source.text, provider) };
+function checkText(text, provider) {
+  const format = detectFormat(text);
+  const parsed = parseImport(text, format);
+  const { rows, ...rest } = validateImport(parsed, text, provider);
+  return { format, ...rest, table: RowTable.fromRows(rows) };
 }
 
 /** The provider choice for rows that do not say. */
@@ -74,6 +64,11 @@ function validationCard() {
           "Paste tokens or choose a file: the validation report appears here before anything is registered.",
         ),
       );
+    },
+    /** @param {string} message */
+    waiting(message) {
+      startBtn.disabled = true;
+      replace(report, h("p", { class: "muted" }, message));
     },
     /** @param {string} message */
     unreadable(message) {
@@ -124,7 +119,7 @@ function sourceForm(input, provider, appsSelect, directoryOption) {
  * The page's state and parts, shared by the functions below.
  * @typedef {{ ctx: any, source: import("../lib/import-source.js").Source, checked: any,
  *   active: ReturnType<typeof importController> | null,
- *   awaitingFile: import("../lib/import-journal.js").ImportRecord | null,
+ *   awaitingFile: import("../lib/import-journal.js").ImportRecord | null, readingKept: boolean,
  *   provider: HTMLSelectElement, input: ReturnType<typeof importSource>, apps: ReturnType<typeof appSelect>,
  *   validation: ReturnType<typeof validationCard>, progress: ReturnType<typeof progressCard>,
  *   journal: ReturnType<typeof journalView>, toDirectory: ReturnType<typeof directoryImport> }} View
@@ -132,15 +127,24 @@ function sourceForm(input, provider, appsSelect, directoryOption) {
 
 /**
  * Validates the current source and shows the report; a file chosen for a waiting Resume is
- * checked against it.
+ * checked against it. A file validated for another provider choice is read again (in the
+ * worker; it comes back through onSource).
  * @param {View} v
  */
 function validate(v) {
   v.validation.showError(null);
   v.checked = null;
-  if (v.source.kind === "text" && !v.source.text.trim()) return v.validation.empty();
+  const source = v.source;
+  if (source.kind === "text" && !source.text.trim()) return v.validation.empty();
+  if (source.kind === "file" && source.checkedProvider !== v.provider.value) {
+    v.validation.waiting(`Reading ${source.name} again for the provider choice…`);
+    v.input.loadFile(source.file).then((read) => {
+      if (!read) v.validation.unreadable(`${source.name} could not be read again: choose it again.`);
+    });
+    return;
+  }
   try {
-    v.checked = check(v.source, v.provider.value);
+    v.checked = source.kind === "file" ? source.checked : checkText(source.text, v.provider.value);
   } catch (err) {
     return v.validation.unreadable(/** @type {Error} */ (err).message);
   }
@@ -154,7 +158,12 @@ function validate(v) {
  */
 function onStart(v) {
   if (!v.checked || v.active || !v.toDirectory.ready()) return;
-  const needsDefaultApp = v.checked.rows.some((/** @type {any} */ r) => r.status === "pending" && !r.appName);
+  const { table } = v.checked;
+  let needsDefaultApp = false;
+  table.each("pending", (/** @type {number} */ i) => {
+    needsDefaultApp = !table.value(i, "appName");
+    return !needsDefaultApp;
+  });
   if (needsDefaultApp && !v.apps.value()) {
     v.validation.showError({
       code: "VALIDATION_ERROR",
@@ -167,11 +176,12 @@ function onStart(v) {
 }
 
 /**
- * Resume clicked: kept text is put back and resumed at once; a file must be chosen again.
+ * Resume clicked: kept text is put back and resumed at once, a kept file is read again and
+ * resumed once it is checked to be the same; without either, the file must be chosen again.
  * @param {View} v
  * @param {import("../lib/import-journal.js").ImportRecord} record
  */
-function resume(v, record) {
+async function resume(v, record) {
   if (v.active) return;
   v.provider.value = record.provider;
   if (record.text !== null) {
@@ -181,7 +191,18 @@ function resume(v, record) {
     resumeWithSource(v, record);
     return;
   }
+  if (v.readingKept) return;
   v.awaitingFile = record;
+  v.readingKept = true;
+  let read = false;
+  try {
+    const file = await keptFile(record.id).catch(() => null);
+    // The kept file goes through onSource → validate → resumeWithSource, as a chosen one would.
+    read = Boolean(file && (await v.input.loadFile(file)));
+  } finally {
+    v.readingKept = false;
+  }
+  if (read || v.awaitingFile !== record) return;
   v.validation.showError({
     code: "VALIDATION_ERROR",
     message: `Choose ${record.sourceName ?? "the same file"} again to resume the import.`,
@@ -237,7 +258,7 @@ async function startImport(v, defaultApp, resumeRecord) {
     progress: v.progress,
     resumeRecord,
     onFinished: () => onFinished(v),
-    wrapClient: (client, rows) => v.toDirectory.wrap(client, rows),
+    wrapClient: (client) => v.toDirectory.wrap(client),
   });
   try {
     await v.active.start();
@@ -282,6 +303,7 @@ export function create(ctx) {
     checked: null,
     active: null,
     awaitingFile: null,
+    readingKept: false,
     provider,
     input: importSource({
       onSource: (s) => {
