@@ -162,6 +162,52 @@ pub(crate) fn got_name(got: &str) -> &'static str {
     }
 }
 
+/// For `#[serde(default, deserialize_with = "object")]` on a struct-typed field: the struct
+/// read from a JSON object only. serde's derived structs also read a JSON array as the fields in
+/// order (`"from": ["a", "b"]`), which the API does not allow; `null` is "not given".
+pub(crate) fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    Ok(Option::<Object<T>>::deserialize(deserializer)?.map(|o| o.0))
+}
+
+/// [`object`] for an array of structs (`to`): each item is read from a JSON object only.
+pub(crate) fn objects<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<T>>, D::Error> {
+    let items = Option::<Vec<Object<T>>>::deserialize(deserializer)?;
+    Ok(items.map(|items| items.into_iter().map(|o| o.0).collect()))
+}
+
+/// A struct read with `deserialize_map`: an array is "invalid type: sequence, expected struct
+/// …", which [`error_at`] words as "must be an object, not an array".
+#[repr(transparent)]
+struct Object<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize(AsMap(deserializer)).map(Object)
+    }
+}
+
+/// A deserializer that asks for a map whatever it is asked for (a derived struct asks for a
+/// struct, which self-describing formats also read from a sequence).
+struct AsMap<D>(D);
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for AsMap<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+        ignored_any
+    }
+}
+
 /// Tags: an object of string values (at most 10 are allowed; see the builders), sorted by key.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TagsWire(pub Tags);
@@ -281,12 +327,16 @@ pub struct ScheduleWire {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SendPushWire {
+    #[serde(default, deserialize_with = "objects")]
     pub to: Option<Vec<RecipientWire>>,
+    #[serde(default, deserialize_with = "object")]
     pub content: Option<Content>,
+    #[serde(default, deserialize_with = "object")]
     pub from: Option<SenderWire>,
     pub priority: Option<Priority>,
     pub sound: Option<String>,
     pub tags: Option<TagsWire>,
+    #[serde(default, deserialize_with = "object")]
     pub schedule: Option<ScheduleWire>,
 }
 
@@ -389,6 +439,7 @@ impl fmt::Debug for CredentialContentWire {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateCredentialWire {
     pub credential_type: Option<CredentialType>,
+    #[serde(default, deserialize_with = "object")]
     pub content: Option<CredentialContentWire>,
     pub app_name: Option<String>,
     pub is_default: Option<bool>,
@@ -508,6 +559,7 @@ pub struct ConfigWire {
     /// `baseUrl`.
     pub base_url: Option<String>,
     /// `auth`.
+    #[serde(default, deserialize_with = "object")]
     pub auth: Option<AuthWire>,
     /// `maxRetries` (client only).
     pub max_retries: Option<f64>,
