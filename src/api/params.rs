@@ -24,24 +24,17 @@ use super::{ApiError, Operation};
 use crate::token::Provider;
 
 /// Reads `params` into `T`; `null` params are `{}`. Errors are `VALIDATION_ERROR`s at the path
-/// where serde found the problem.
+/// where serde found the problem. The struct is read as a map ([`AsMap`]): params are a JSON
+/// object, never an array of the fields in order (`params: must be an object, not an array`).
 pub fn from_value<T: DeserializeOwned>(params: &Value) -> Result<T, ApiError> {
     let empty_object;
-    let params = match params {
-        Value::Null => {
-            empty_object = Value::Object(serde_json::Map::new());
-            &empty_object
-        }
-        // serde's derived structs also read an array as the fields in order; params are objects.
-        Value::Object(_) => params,
-        other => {
-            return Err(invalid(
-                &super::validate::Path::Root,
-                &["must be an object, not ", super::validate::type_name(other)].concat(),
-            ))
-        }
+    let params = if params.is_null() {
+        empty_object = Value::Object(serde_json::Map::new());
+        &empty_object
+    } else {
+        params
     };
-    serde_path_to_error::deserialize(params).map_err(|e| path_error(e.path(), e.inner()))
+    serde_path_to_error::deserialize(AsMap(params)).map_err(|e| path_error(e.path(), e.inner()))
 }
 
 /// The `VALIDATION_ERROR` of a serde error at `path`. Not generic, so that one copy serves
@@ -605,7 +598,7 @@ pub fn config_from_value(value: &Value, known: &[&str]) -> Result<ConfigWire, Ap
             ))
         }
     }
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    serde_path_to_error::deserialize(AsMap(value)).map_err(|e| {
         let key = match e.path().iter().next() {
             Some(serde_path_to_error::Segment::Map { key }) => key.clone(),
             _ => String::new(),
