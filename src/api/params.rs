@@ -2,7 +2,8 @@
 //!
 //! Each operation's params are a `Deserialize` struct in the API's camelCase with
 //! `deny_unknown_fields`, every field optional (`null` means "not given"), enums as their wire
-//! strings ([`super::model`]). serde checks the shape — types, unknown fields — and
+//! strings ([`super::model`]). serde checks the shape — types, unknown fields, an object
+//! wherever a struct is expected (never an array of its fields: [`object`], [`AsMap`]) — and
 //! `serde_path_to_error` says where it broke (`to[3].token`, `tags.region`); [`from_value`]
 //! turns that into a `VALIDATION_ERROR` whose message says what is allowed. The resource
 //! modules then turn a wire struct into the typed params of [`super::model`], checking what
@@ -590,7 +591,7 @@ pub fn config_from_value(value: &Value, known: &[&str]) -> Result<ConfigWire, Ap
     match value {
         Value::Null => return Ok(ConfigWire::default()),
         Value::Object(_) => {}
-        // Not read by serde: its derived structs would also take an array of the fields.
+        // Refused here, so that the message shows the whole shape of the configuration.
         _ => {
             return Err(ApiError::invalid_argument(
                 "config",
