@@ -28,6 +28,9 @@ execFileSync(
   wasmOpt,
   [
     "-Oz",
+    // Run the passes until the module stops shrinking (-0.8 KiB gzip on the package, a few
+    // seconds more).
+    "--converge",
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
     "--enable-sign-ext",

@@ -2,7 +2,8 @@
 //!
 //! Each operation's params are a `Deserialize` struct in the API's camelCase with
 //! `deny_unknown_fields`, every field optional (`null` means "not given"), enums as their wire
-//! strings ([`super::model`]). serde checks the shape — types, unknown fields — and
+//! strings ([`super::model`]). serde checks the shape — types, unknown fields, an object
+//! wherever a struct is expected (never an array of its fields: [`object`], [`AsMap`]) — and
 //! `serde_path_to_error` says where it broke (`to[3].token`, `tags.region`); [`from_value`]
 //! turns that into a `VALIDATION_ERROR` whose message says what is allowed. The resource
 //! modules then turn a wire struct into the typed params of [`super::model`], checking what
@@ -24,24 +25,17 @@ use super::{ApiError, Operation};
 use crate::token::Provider;
 
 /// Reads `params` into `T`; `null` params are `{}`. Errors are `VALIDATION_ERROR`s at the path
-/// where serde found the problem.
+/// where serde found the problem. The struct is read as a map ([`AsMap`]): params are a JSON
+/// object, never an array of the fields in order (`params: must be an object, not an array`).
 pub fn from_value<T: DeserializeOwned>(params: &Value) -> Result<T, ApiError> {
     let empty_object;
-    let params = match params {
-        Value::Null => {
-            empty_object = Value::Object(serde_json::Map::new());
-            &empty_object
-        }
-        // serde's derived structs also read an array as the fields in order; params are objects.
-        Value::Object(_) => params,
-        other => {
-            return Err(invalid(
-                &super::validate::Path::Root,
-                &["must be an object, not ", super::validate::type_name(other)].concat(),
-            ))
-        }
+    let params = if params.is_null() {
+        empty_object = Value::Object(serde_json::Map::new());
+        &empty_object
+    } else {
+        params
     };
-    serde_path_to_error::deserialize(params).map_err(|e| path_error(e.path(), e.inner()))
+    serde_path_to_error::deserialize(AsMap(params)).map_err(|e| path_error(e.path(), e.inner()))
 }
 
 /// The `VALIDATION_ERROR` of a serde error at `path`. Not generic, so that one copy serves
@@ -159,6 +153,52 @@ pub(crate) fn got_name(got: &str) -> &'static str {
         "sequence" => "an array",
         "null" | "unit" => "null",
         _ => "another type",
+    }
+}
+
+/// For `#[serde(default, deserialize_with = "object")]` on a struct-typed field: the struct
+/// read from a JSON object only. serde's derived structs also read a JSON array as the fields in
+/// order (`"from": ["a", "b"]`), which the API does not allow; `null` is "not given".
+pub(crate) fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    Ok(Option::<Object<T>>::deserialize(deserializer)?.map(|o| o.0))
+}
+
+/// [`object`] for an array of structs (`to`): each item is read from a JSON object only.
+pub(crate) fn objects<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<T>>, D::Error> {
+    let items = Option::<Vec<Object<T>>>::deserialize(deserializer)?;
+    Ok(items.map(|items| items.into_iter().map(|o| o.0).collect()))
+}
+
+/// A struct read with `deserialize_map`: an array is "invalid type: sequence, expected struct
+/// …", which [`error_at`] words as "must be an object, not an array".
+#[repr(transparent)]
+struct Object<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize(AsMap(deserializer)).map(Object)
+    }
+}
+
+/// A deserializer that asks for a map whatever it is asked for (a derived struct asks for a
+/// struct, which self-describing formats also read from a sequence).
+struct AsMap<D>(D);
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for AsMap<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+        ignored_any
     }
 }
 
@@ -281,12 +321,16 @@ pub struct ScheduleWire {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SendPushWire {
+    #[serde(default, deserialize_with = "objects")]
     pub to: Option<Vec<RecipientWire>>,
+    #[serde(default, deserialize_with = "object")]
     pub content: Option<Content>,
+    #[serde(default, deserialize_with = "object")]
     pub from: Option<SenderWire>,
     pub priority: Option<Priority>,
     pub sound: Option<String>,
     pub tags: Option<TagsWire>,
+    #[serde(default, deserialize_with = "object")]
     pub schedule: Option<ScheduleWire>,
 }
 
@@ -389,6 +433,7 @@ impl fmt::Debug for CredentialContentWire {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateCredentialWire {
     pub credential_type: Option<CredentialType>,
+    #[serde(default, deserialize_with = "object")]
     pub content: Option<CredentialContentWire>,
     pub app_name: Option<String>,
     pub is_default: Option<bool>,
@@ -508,6 +553,7 @@ pub struct ConfigWire {
     /// `baseUrl`.
     pub base_url: Option<String>,
     /// `auth`.
+    #[serde(default, deserialize_with = "object")]
     pub auth: Option<AuthWire>,
     /// `maxRetries` (client only).
     pub max_retries: Option<f64>,
@@ -545,7 +591,7 @@ pub fn config_from_value(value: &Value, known: &[&str]) -> Result<ConfigWire, Ap
     match value {
         Value::Null => return Ok(ConfigWire::default()),
         Value::Object(_) => {}
-        // Not read by serde: its derived structs would also take an array of the fields.
+        // Refused here, so that the message shows the whole shape of the configuration.
         _ => {
             return Err(ApiError::invalid_argument(
                 "config",
@@ -553,7 +599,7 @@ pub fn config_from_value(value: &Value, known: &[&str]) -> Result<ConfigWire, Ap
             ))
         }
     }
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    serde_path_to_error::deserialize(AsMap(value)).map_err(|e| {
         let key = match e.path().iter().next() {
             Some(serde_path_to_error::Segment::Map { key }) => key.clone(),
             _ => String::new(),

@@ -571,6 +571,35 @@ both! { fn required_and_unknown_fields_are_named() {
     assert!(e.message().contains("allowed: isDefault, startDate, endDate, pageToken, pageSize"), "{e}");
 } }
 
+both! { fn struct_fields_are_objects_never_arrays() {
+    // serde's derived structs would also read an array as the fields in order.
+    let send = |key: &str, v: Value| { let mut s = send(json!([fcm(0)])); s[key] = v; s };
+    let cases = [
+        (Operation::SendPush, send("to", json!([fcm(0), fcm(1), fcm(2), [FCM, "FCM"]])), "to[3]"),
+        (Operation::SendPush, send("from", json!(["comms_credential_a", "comms_credential_b"])), "from"),
+        (Operation::SendPush, send("content", json!(["t", "b"])), "content"),
+        (Operation::SendPush, send("schedule", json!([["2025-03-19T09:30:00Z"]])), "schedule"),
+        (Operation::CreateCredential, json!({"credentialType": "FCM", "content": [null, "e30="], "appName": "app"}), "content"),
+    ];
+    for (op, params, path) in cases {
+        let e = refused(op, params);
+        assert_eq!((e.code(), e.field()), ("VALIDATION_ERROR", Some(path)), "{e}");
+        assert_eq!(e.message(), format!("{path}: must be an object, not an array"));
+    }
+    // Other types are named as before, and `null` is still "not given".
+    let e = refused(Operation::SendPush, send("from", json!("comms_credential_a")));
+    assert_eq!(e.message(), "from: must be an object, not a string");
+    let e = refused(Operation::SendPush, send("to", json!([1])));
+    assert_eq!(e.message(), "to[0]: must be an object, not a number");
+    build(Operation::SendPush, send("from", Value::Null));
+    build(Operation::SendPush, send("schedule", Value::Null));
+    // The configuration's `auth` too (an INVALID_ARGUMENT naming `config.auth`).
+    for auth in [json!(["ACtest", "secret"]), json!(["token"])] {
+        let e = ApiConfig::from_value(&json!({ "auth": auth }), &[]).unwrap_err();
+        assert_eq!((e.code(), e.field()), ("INVALID_ARGUMENT", Some("config.auth")), "{e}");
+    }
+} }
+
 both! { fn credential_content_must_match_the_type_and_be_base64() {
     let create = |t: &str, content: Value| json!({"credentialType": t, "content": content, "appName": "app"});
     build(Operation::CreateCredential, create("APN_SANDBOX", json!({"certificate": APN_CERT_B64, "privateKey": APN_KEY_B64})));

@@ -403,6 +403,29 @@ test("every list has a listAll* iterator, and invalid params throw at once", asy
   assert.equal(server.requests.length, count);
 });
 
+test("struct-typed params are JSON objects: an array is refused, naming the field", () => {
+  const send = (extra) => ({ to: [{ token: FCM, provider: "FCM" }], content: { title: "t" }, ...extra });
+  const cases = [
+    ["sendPush", send({ to: [{ token: FCM, provider: "FCM" }, [FCM, "FCM"]] }), "to[1]"],
+    ["sendPush", send({ from: ["comms_credential_a", "comms_credential_b"] }), "from"],
+    ["sendPush", send({ content: ["t", "b"] }), "content"],
+    ["sendPush", send({ schedule: [["2025-03-19T09:30:00Z"]] }), "schedule"],
+    ["createCredential", { credentialType: "FCM", content: [null, "e30="], appName: "app" }, "content"],
+  ];
+  for (const [op, params, field] of cases) {
+    assert.throws(
+      () => buildRequest(op, params, null),
+      (e) =>
+        e.code === "VALIDATION_ERROR" && e.field === field && e.message === `${field}: must be an object, not an array`,
+      `${op} ${field}`,
+    );
+  }
+  assert.throws(
+    () => buildRequest("listUsers", {}, { auth: ["ACtest", "secret"] }),
+    (e) => e.code === "INVALID_ARGUMENT" && e.field === "config.auth",
+  );
+});
+
 test("validation errors reject before any request", async () => {
   const server = await serve(() => accepted());
   const c = client(server);
