@@ -518,26 +518,22 @@ by_id_wire!(UserIdWire, user_id, "userId");
 /// one allowed key, and a missing or `null` ID is "`key`: is required". Returns the key with the
 /// ID; the ID itself is checked by the builder (as a path segment or an app name).
 pub fn by_id(op: Operation, params: &Value) -> Result<(&'static str, String), ApiError> {
-    use Operation::*;
-    let (key, id) = match op {
-        FetchApp => ("appName", from_value::<AppNameWire>(params)?.app_name),
-        FetchPushNotification => (
-            "pushNotificationId",
-            from_value::<PushNotificationIdWire>(params)?.push_notification_id,
-        ),
-        FetchOperation => (
-            "operationId",
-            from_value::<OperationIdWire>(params)?.operation_id,
-        ),
-        GetDeviceRegistration | DeleteDeviceRegistration => (
-            "deviceRegistrationId",
-            from_value::<DeviceRegistrationIdWire>(params)?.device_registration_id,
-        ),
-        FetchCredential | DeleteCredential => (
-            "credentialId",
-            from_value::<CredentialIdWire>(params)?.credential_id,
-        ),
-        FetchUser | DeleteUser => ("userId", from_value::<UserIdWire>(params)?.user_id),
+    // The ID's name is the table's (`id_param`); the match only picks the wire struct that
+    // serde reads it with, so a wrong or extra field is named as for every other operation.
+    let spec = op.spec();
+    let key = match spec.id_param {
+        Some(key) if spec.params == [key] => key,
+        _ => return Err(ApiError::unknown_operation(op.name())),
+    };
+    let id = match key {
+        "appName" => from_value::<AppNameWire>(params)?.app_name,
+        "pushNotificationId" => from_value::<PushNotificationIdWire>(params)?.push_notification_id,
+        "operationId" => from_value::<OperationIdWire>(params)?.operation_id,
+        "deviceRegistrationId" => {
+            from_value::<DeviceRegistrationIdWire>(params)?.device_registration_id
+        }
+        "credentialId" => from_value::<CredentialIdWire>(params)?.credential_id,
+        "userId" => from_value::<UserIdWire>(params)?.user_id,
         _ => return Err(ApiError::unknown_operation(op.name())),
     };
     Ok((key, required(id, key, "is required")?))
