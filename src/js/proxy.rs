@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::to_js;
 use crate::api::Operation;
-use crate::proxy::{Head, Incoming, Prepared, Proxy, ProxyConfig, ProxyResponse, UpstreamFailure};
+use crate::proxy::{Incoming, Prepared, Proxy, ProxyConfig, ProxyResponse, UpstreamFailure};
 
 /// Names of the environment values the proxy reads.
 const ENV_KEYS: [&str; 13] = [
@@ -240,10 +240,9 @@ impl ProxyCore {
             query,
             own_origin,
             &headers,
-            |req| match self.proxy.head(req) {
-                Head::Respond(r) => respond(&r),
-                Head::ReadBody { limit: 0 } => prepared_js(&self.proxy.prepare(req, &[])),
-                Head::ReadBody { limit } => read_body(limit),
+            |req| match self.proxy.start(req) {
+                Ok(prepared) => prepared_js(&prepared),
+                Err(limit) => read_body(limit),
             },
         )
     }
