@@ -26,8 +26,8 @@ use serde_json::Value;
 
 pub(crate) use answer::{api_error_response, error_response};
 use answer::{
-    is_header_safe, json_response, method_not_allowed, not_found, preflight, success_body, to_text,
-    upstream_error_response, validation, with_headers,
+    is_header_safe, is_json_object, json_response, method_not_allowed, not_found, preflight,
+    success_body, to_text, upstream_error_response, validation, with_headers,
 };
 pub(crate) use request::percent_decode;
 #[cfg(test)]
@@ -35,7 +35,7 @@ use request::percent_decode_query;
 use request::{parse_body, parse_query};
 
 use crate::api::validate::Map;
-use crate::api::{self, ApiError, HttpRequest, Operation};
+use crate::api::{self, ApiError, HttpRequest, Operation, OperationKind};
 
 /// Where the proxy's API lives on its origin.
 pub const API_PREFIX: &str = "/api/v1";
@@ -468,7 +468,16 @@ impl Proxy {
         random: f64,
     ) -> (ProxyResponse, Option<u64>) {
         let mut retry = None;
-        let response = match api::parse_response(operation, status, headers, body) {
+        // A fetched resource passes through as it came once it is known to be a JSON object.
+        let passes = operation.kind() == OperationKind::Fetch
+            && (200..300).contains(&status)
+            && is_json_object(body);
+        let parsed = if passes {
+            Ok(None)
+        } else {
+            api::parse_response(operation, status, headers, body).map(Some)
+        };
+        let response = match parsed {
             Ok(result) => {
                 let mut r = ProxyResponse {
                     status,
@@ -479,7 +488,11 @@ impl Proxy {
                         ),
                         ("Cache-Control".into(), "no-store".into()),
                     ],
-                    body: success_body(&result, status, body),
+                    body: match &result {
+                        Some(result) => success_body(result, status, body),
+                        None if status == 204 => String::new(),
+                        None => body.to_string(),
+                    },
                 };
                 if let Some((_, location)) = headers
                     .iter()

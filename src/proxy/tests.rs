@@ -587,3 +587,37 @@ fn a_final_error_after_an_unanswered_attempt_says_it_may_have_been_applied() {
     };
     assert_eq!(with_unknown_outcome(ok.clone(), true), ok);
 }
+
+#[test]
+fn a_fetch_passes_through_exactly_when_the_full_reading_accepts_it() {
+    let deep = format!("{}1{}", "{\"a\":[".repeat(70), "]}".repeat(70));
+    let bodies = [
+        "{}",
+        " {\"id\":\"r1\",\"devices\":[{\"token\":\"ab\",\"n\":-1.5e3},null,true]}\n",
+        "{\"a\":18446744073709551616,\"b\":-0.0,\"c\":\"\\u00e9\\n\"}",
+        "{\"a\":1e400}",
+        "{\"a\":\"\\ud800\"}",
+        "{\"a\":1} x",
+        "{\"a\":",
+        "{\"a\":1,\"a\":2}",
+        "[]",
+        "\"text\"",
+        "\u{a0}{}",
+        "{'a':1}",
+        deep.as_str(),
+    ];
+    let p = proxy();
+    for body in bodies {
+        let full = api::parse_response(Operation::GetDeviceRegistration, 200, &[], body);
+        assert_eq!(
+            is_json_object(body),
+            matches!(full, Ok(api::ApiResult::Object(_))),
+            "{body:?}"
+        );
+        let r = p.complete(Operation::GetDeviceRegistration, &[], 200, &[], body);
+        match full {
+            Ok(_) => assert_eq!((r.status, r.body.as_str()), (200, body)),
+            Err(_) => assert_eq!(r.status, 502, "{body:?}"),
+        }
+    }
+}
