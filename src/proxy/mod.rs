@@ -124,7 +124,8 @@ struct Checked {
 /// The proxy, configured.
 ///
 /// The Worker asks it twice per request: [`Proxy::head`] before reading the body (so an
-/// unauthenticated or oversized request costs nothing), then [`Proxy::prepare`] with the body,
+/// unauthenticated or oversized request costs nothing), then [`Proxy::prepare`] with the body
+/// (or once, with [`Proxy::start`], for a route that takes no body),
 /// which rebuilds the upstream request with the builders, so only the operations of the API
 /// are ever relayed and the Twilio credentials never leave the proxy.
 ///

@@ -621,3 +621,34 @@ fn a_fetch_passes_through_exactly_when_the_full_reading_accepts_it() {
         }
     }
 }
+
+#[test]
+fn start_decides_as_head_then_prepare_do() {
+    let p = proxy();
+    let get = "/api/v1/PushNotifications/DeviceRegistrations/r1";
+    let cases = [
+        req("GET", get),
+        req("DELETE", get),
+        req("GET", get).without("Authorization"),
+        req("GET", get).header("Origin", "https://admin.example"),
+        req("GET", get).header("Origin", "https://evil.example"),
+        req("GET", "/api/v1/PushNotifications/Apps/").json(),
+        req("PUT", get),
+        req("GET", "/api/v1/PushNotifications/DeviceRegistrations").query("pageSize=x"),
+        req("OPTIONS", get)
+            .header("Origin", "https://admin.example")
+            .header("Access-Control-Request-Method", "GET"),
+    ];
+    for case in &cases {
+        assert_eq!(
+            p.start(&case.incoming()),
+            Ok(case.run(&p, "")),
+            "{} {}",
+            case.method,
+            case.path
+        );
+    }
+    // A route that takes a body: read it first, up to the limit.
+    let post = req("POST", "/api/v1/PushNotifications/DeviceRegistrations").json();
+    assert_eq!(p.start(&post.incoming()), Err(p.config().max_body_bytes));
+}
