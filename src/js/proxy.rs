@@ -1,5 +1,7 @@
 //! The proxy's decisions for the JS glue in `proxy.js`: plain data in, plain data out.
 
+use std::borrow::Cow;
+
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -8,7 +10,7 @@ use serde::Serialize;
 
 use super::to_js;
 use crate::api::Operation;
-use crate::proxy::{Head, Incoming, Prepared, Proxy, ProxyConfig, ProxyResponse, UpstreamFailure};
+use crate::proxy::{Incoming, Prepared, Proxy, ProxyConfig, ProxyResponse, UpstreamFailure};
 
 /// Names of the environment values the proxy reads.
 const ENV_KEYS: [&str; 13] = [
@@ -42,12 +44,13 @@ impl ProxyCore {
     }
 }
 
-/// `{ status, headers: [[name, value], …], body }`.
+/// `{ status, headers: [[name, value], …], body }`; `body: null` from `complete`: the
+/// upstream's body bytes, unchanged.
 #[derive(Serialize)]
 struct Answer<'a> {
     status: u16,
     headers: &'a [(String, String)],
-    body: &'a str,
+    body: Option<&'a str>,
 }
 
 /// `{ respond: { status, headers, body } }`.
@@ -58,21 +61,29 @@ struct Respond<'a> {
 
 /// `{ respond: { status, headers: [[name, value], …], body } }` as plain data.
 fn respond(r: &ProxyResponse) -> Result<JsValue, JsValue> {
+    answer(r, Some(&r.body))
+}
+
+fn answer(r: &ProxyResponse, body: Option<&str>) -> Result<JsValue, JsValue> {
     to_js(&Respond {
         respond: Answer {
             status: r.status,
             headers: &r.headers,
-            body: &r.body,
+            body,
         },
     })
 }
 
 /// The answer and, when the policy says so, the delay before the next attempt. A final error
 /// after an attempt that got no answer says that attempt may have been applied.
+/// `upstream`: the upstream's body when it came as valid UTF-8 without a BOM (its bytes are
+/// then its text): an answer with that very body says `body: null`, and the glue sends the bytes
+/// it already holds instead of a copy crossing back as a string.
 fn with_retry(
     r: &ProxyResponse,
     retry: Option<u64>,
     earlier_unknown: bool,
+    upstream: Option<&str>,
 ) -> Result<JsValue, JsValue> {
     let marked;
     let r = if retry.is_none() && earlier_unknown {
@@ -81,7 +92,8 @@ fn with_retry(
     } else {
         r
     };
-    let out = respond(r)?;
+    let same = upstream.is_some_and(|u| !u.is_empty() && u == r.body);
+    let out = answer(r, (!same).then_some(r.body.as_str()))?;
     super::set(
         &out,
         "retryDelayMs",
@@ -178,6 +190,16 @@ fn with_incoming<R>(
     })
 }
 
+/// Bytes as `TextDecoder` (UTF-8, not fatal) reads them: a leading BOM dropped, each maximal
+/// malformed subpart replaced by U+FFFD (as `from_utf8_lossy` does). Borrowed only when the
+/// text is the bytes themselves.
+fn utf8_text(bytes: &[u8]) -> Cow<'_, str> {
+    match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => Cow::Owned(String::from_utf8_lossy(rest).into_owned()),
+        None => String::from_utf8_lossy(bytes),
+    }
+}
+
 fn operation(name: &str) -> Result<Operation, JsValue> {
     Operation::from_name(name)
         .ok_or_else(|| super::invalid_argument("operation", "Unknown operation."))
@@ -240,10 +262,9 @@ impl ProxyCore {
             query,
             own_origin,
             &headers,
-            |req| match self.proxy.head(req) {
-                Head::Respond(r) => respond(&r),
-                Head::ReadBody { limit: 0 } => prepared_js(&self.proxy.prepare(req, &[])),
-                Head::ReadBody { limit } => read_body(limit),
+            |req| match self.proxy.start(req) {
+                Ok(prepared) => prepared_js(&prepared),
+                Err(limit) => read_body(limit),
             },
         )
     }
@@ -265,7 +286,10 @@ impl ProxyCore {
     }
 
     /// `{ respond, retryDelayMs }` for an upstream response; `retryDelayMs` is `null` unless
-    /// the retry policy says to repeat the request after that many milliseconds.
+    /// the retry policy says to repeat the request after that many milliseconds. The body
+    /// crosses as the bytes received (one copy, no decoding in JS), read as `TextDecoder` reads
+    /// them: a leading BOM dropped, malformed UTF-8 replaced by U+FFFD. `respond.body` is `null`
+    /// when the answer's body is exactly those bytes.
     #[allow(clippy::too_many_arguments)]
     pub fn complete(
         &self,
@@ -273,22 +297,27 @@ impl ProxyCore {
         cors: JsValue,
         status: u16,
         headers: JsValue,
-        body: &str,
+        body: &[u8],
         retries_done: u32,
         random: f64,
         earlier_unknown: bool,
     ) -> Result<JsValue, JsValue> {
         let op = operation(operation_name)?;
+        let text = utf8_text(body);
         let (r, retry) = self.proxy.complete_with_retry(
             op,
             &headers_from(&cors),
             status,
             &headers_from(&headers),
-            body,
+            &text,
             retries_done,
             random,
         );
-        with_retry(&r, retry, earlier_unknown)
+        let unchanged = match &text {
+            Cow::Borrowed(t) => Some(*t),
+            Cow::Owned(_) => None,
+        };
+        with_retry(&r, retry, earlier_unknown, unchanged)
     }
 
     /// As `complete`, when the upstream failed without an HTTP answer: `kind` is `timeout`,
@@ -316,7 +345,7 @@ impl ProxyCore {
             retries_done,
             random,
         );
-        with_retry(&r, retry, earlier_unknown)
+        with_retry(&r, retry, earlier_unknown, None)
     }
 
     /// The answer for a body over the limit, found while reading it.
@@ -346,7 +375,20 @@ export function constantTimeEqual(a: string, b: string): boolean;
 
 #[cfg(test)]
 mod tests {
-    use super::header_lines;
+    use super::{header_lines, utf8_text};
+
+    #[test]
+    fn upstream_bytes_read_as_text_decoder_reads_them() {
+        use std::borrow::Cow;
+        assert!(matches!(
+            utf8_text(b"{\"a\":\"\xC3\xA9\"}"),
+            Cow::Borrowed("{\"a\":\"é\"}")
+        ));
+        assert!(matches!(utf8_text(b""), Cow::Borrowed("")));
+        // A BOM is dropped (the text is then not the bytes), malformed sequences replaced.
+        assert!(matches!(utf8_text(b"\xEF\xBB\xBF{}"), Cow::Owned(t) if t == "{}"));
+        assert_eq!(utf8_text(b"a\xF0\x9F\x98b\xFFc"), "a\u{FFFD}b\u{FFFD}c");
+    }
 
     #[test]
     fn header_lines_split_at_the_first_colon() {

@@ -93,6 +93,61 @@ pub(super) fn success_body(result: &api::ApiResult, status: u16, body: &str) -> 
     }
 }
 
+/// Whether `body` is a JSON object that passes through a fetch unchanged: what
+/// [`api::parse_response`] accepts for a fetch's non-empty 2xx body (a JSON object, read as
+/// serde_json reads a `Value`: numbers parsed and range-checked, strings unescaped, the same
+/// depth limit), checked without building the `Value` (its map with every key and string
+/// allocated was most of the proxy's CPU for a fetched registration). Anything else takes the
+/// full reading, which also words the error.
+pub(super) fn is_json_object(body: &str) -> bool {
+    body.trim_start().starts_with('{') && serde_json::from_str::<AnyJson>(body).is_ok()
+}
+
+/// Any JSON value, visited and dropped.
+struct AnyJson;
+
+impl<'de> serde::Deserialize<'de> for AnyJson {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(AnyJsonVisitor)
+    }
+}
+
+struct AnyJsonVisitor;
+
+impl<'de> serde::de::Visitor<'de> for AnyJsonVisitor {
+    type Value = AnyJson;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<AnyJson, E> {
+        Ok(AnyJson)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<AnyJson, E> {
+        Ok(AnyJson)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<AnyJson, E> {
+        Ok(AnyJson)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<AnyJson, E> {
+        Ok(AnyJson)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<AnyJson, E> {
+        Ok(AnyJson)
+    }
+    fn visit_unit<E>(self) -> Result<AnyJson, E> {
+        Ok(AnyJson)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<AnyJson, A::Error> {
+        while seq.next_element::<AnyJson>()?.is_some() {}
+        Ok(AnyJson)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AnyJson, A::Error> {
+        while map.next_entry::<AnyJson, AnyJson>()?.is_some() {}
+        Ok(AnyJson)
+    }
+}
+
 pub(super) fn is_header_safe(v: &str) -> bool {
     v.len() <= 2048 && v.bytes().all(|b| (0x20..0x7f).contains(&b))
 }

@@ -26,8 +26,8 @@ use serde_json::Value;
 
 pub(crate) use answer::{api_error_response, error_response};
 use answer::{
-    is_header_safe, json_response, method_not_allowed, not_found, preflight, success_body, to_text,
-    upstream_error_response, validation, with_headers,
+    is_header_safe, is_json_object, json_response, method_not_allowed, not_found, preflight,
+    success_body, to_text, upstream_error_response, validation, with_headers,
 };
 pub(crate) use request::percent_decode;
 #[cfg(test)]
@@ -35,7 +35,7 @@ use request::percent_decode_query;
 use request::{parse_body, parse_query};
 
 use crate::api::validate::Map;
-use crate::api::{self, ApiError, HttpRequest, Operation};
+use crate::api::{self, ApiError, HttpRequest, Operation, OperationKind};
 
 /// Where the proxy's API lives on its origin.
 pub const API_PREFIX: &str = "/api/v1";
@@ -114,10 +114,18 @@ impl Incoming<'_> {
     }
 }
 
+/// What the head checks found: the body limit, the route and the CORS headers.
+struct Checked {
+    limit: usize,
+    matched: Matched,
+    cors: Vec<(String, String)>,
+}
+
 /// The proxy, configured.
 ///
 /// The Worker asks it twice per request: [`Proxy::head`] before reading the body (so an
-/// unauthenticated or oversized request costs nothing), then [`Proxy::prepare`] with the body,
+/// unauthenticated or oversized request costs nothing), then [`Proxy::prepare`] with the body
+/// (or once, with [`Proxy::start`], for a route that takes no body),
 /// which rebuilds the upstream request with the builders, so only the operations of the API
 /// are ever relayed and the Twilio credentials never leave the proxy.
 ///
@@ -181,12 +189,25 @@ impl Proxy {
     /// static files there) and get a JSON 404 here.
     pub fn head(&self, req: &Incoming<'_>) -> Head {
         match self.check_head(req) {
-            Ok(limit) => Head::ReadBody { limit },
+            Ok(checked) => Head::ReadBody {
+                limit: checked.limit,
+            },
             Err(response) => Head::Respond(response),
         }
     }
 
-    fn check_head(&self, req: &Incoming<'_>) -> Result<usize, ProxyResponse> {
+    /// [`Proxy::head`] and, for a route that takes no body (`limit` 0), [`Proxy::prepare`] in
+    /// the same pass: the head is checked and routed once instead of twice. `Err(limit)`: read
+    /// at most `limit` body bytes, then call [`Proxy::prepare`].
+    pub fn start(&self, req: &Incoming<'_>) -> Result<Prepared, usize> {
+        match self.check_head(req) {
+            Ok(checked) if checked.limit == 0 => Ok(self.prepare_checked(req, checked, &[])),
+            Ok(checked) => Err(checked.limit),
+            Err(response) => Ok(Prepared::Respond(response)),
+        }
+    }
+
+    fn check_head(&self, req: &Incoming<'_>) -> Result<Checked, ProxyResponse> {
         let cors = self.cors(req)?;
         if req.path == HEALTH_PATH {
             return match req.method {
@@ -244,7 +265,11 @@ impl Proxy {
         }
         let has_body = matches!(matched.operation.method(), "POST" | "PATCH");
         if !has_body {
-            return Ok(0);
+            return Ok(Checked {
+                limit: 0,
+                matched,
+                cors,
+            });
         }
         let content_type = req.header("Content-Type").unwrap_or("");
         let media = content_type.split(';').next().unwrap_or("").trim();
@@ -278,7 +303,11 @@ impl Proxy {
                 }
             }
         }
-        Ok(self.config.max_body_bytes)
+        Ok(Checked {
+            limit: self.config.max_body_bytes,
+            matched,
+            cors,
+        })
     }
 
     /// The answer for a body over the limit.
@@ -356,20 +385,26 @@ impl Proxy {
 
     /// Checks the body and query and builds the upstream request.
     pub fn prepare(&self, req: &Incoming<'_>, body: &[u8]) -> Prepared {
-        match self.try_prepare(req, body) {
+        // The head checks are repeated: that keeps `prepare` safe to call on its own.
+        match self.check_head(req) {
+            Ok(checked) => self.prepare_checked(req, checked, body),
+            Err(r) => Prepared::Respond(r),
+        }
+    }
+
+    fn prepare_checked(&self, req: &Incoming<'_>, checked: Checked, body: &[u8]) -> Prepared {
+        match self.try_prepare(req, checked, body) {
             Ok(f) => Prepared::Forward(f),
             Err(r) => Prepared::Respond(r),
         }
     }
 
-    fn try_prepare(&self, req: &Incoming<'_>, body: &[u8]) -> Result<Forward, ProxyResponse> {
-        // The head checks are cheap; repeating them keeps `prepare` safe to call on its own.
-        self.check_head(req)?;
-        let cors = self.cors(req)?;
-        let api_path = req.path.strip_prefix(API_PREFIX).unwrap_or("");
-        let Route::Matched(matched) = route(req.method, api_path) else {
-            return Err(with_headers(not_found(), &cors));
-        };
+    fn try_prepare(
+        &self,
+        req: &Incoming<'_>,
+        Checked { matched, cors, .. }: Checked,
+        body: &[u8],
+    ) -> Result<Forward, ProxyResponse> {
         let op = matched.operation;
         if body.len() > self.config.max_body_bytes {
             return Err(with_headers(self.too_large(), &cors));
@@ -434,7 +469,16 @@ impl Proxy {
         random: f64,
     ) -> (ProxyResponse, Option<u64>) {
         let mut retry = None;
-        let response = match api::parse_response(operation, status, headers, body) {
+        // A fetched resource passes through as it came once it is known to be a JSON object.
+        let passes = operation.kind() == OperationKind::Fetch
+            && (200..300).contains(&status)
+            && is_json_object(body);
+        let parsed = if passes {
+            Ok(None)
+        } else {
+            api::parse_response(operation, status, headers, body).map(Some)
+        };
+        let response = match parsed {
             Ok(result) => {
                 let mut r = ProxyResponse {
                     status,
@@ -445,7 +489,11 @@ impl Proxy {
                         ),
                         ("Cache-Control".into(), "no-store".into()),
                     ],
-                    body: success_body(&result, status, body),
+                    body: match &result {
+                        Some(result) => success_body(result, status, body),
+                        None if status == 204 => String::new(),
+                        None => body.to_string(),
+                    },
                 };
                 if let Some((_, location)) = headers
                     .iter()

@@ -27,7 +27,8 @@ pub enum Route {
 /// templates of [`OPERATIONS`]. A literal segment beats a `{param}` one, so
 /// `/PushNotifications/Apps` is `listApps`, not a notification whose ID is `Apps`.
 pub fn route(method: &str, path: &str) -> Route {
-    if path.split('/').skip(1).any(str::is_empty) {
+    let bytes = path.as_bytes();
+    if bytes.ends_with(b"/") || bytes.windows(2).any(|w| w == b"//") {
         // `//`, a trailing slash: not a path the API has.
         return Route::NotFound;
     }
@@ -61,22 +62,39 @@ pub fn route(method: &str, path: &str) -> Route {
 }
 
 /// Whether `path` fits `template` segment by segment: the number of literal segments, and the
-/// raw segment standing for its `{param}`, if any.
+/// raw segment standing for its `{param}`, if any. Segments are found by scanning bytes for
+/// `/` (ASCII, so every cut is a char boundary): `str::split` with its char searcher cost the
+/// proxy ~15 µs per request across the table in the size-optimized build.
 fn match_template<'p>(template: &str, path: &'p str) -> Option<(usize, Option<&'p str>)> {
+    let (t, p) = (template.as_bytes(), path.as_bytes());
+    let (mut i, mut j) = (0, 0);
     let mut literals = 0;
     let mut value = None;
-    let mut got = path.split('/');
-    for want in template.split('/') {
-        let seg = got.next()?;
-        if want.starts_with('{') {
-            value = Some(seg);
-        } else if want == seg {
+    loop {
+        let (t_end, p_end) = (segment_end(t, i), segment_end(p, j));
+        let want = &t[i..t_end];
+        if want.first() == Some(&b'{') {
+            value = Some(&path[j..p_end]);
+        } else if want == &p[j..p_end] {
             literals += 1;
         } else {
             return None;
         }
+        match (t_end == t.len(), p_end == p.len()) {
+            (true, true) => return Some((literals, value)),
+            (false, false) => (i, j) = (t_end + 1, p_end + 1),
+            _ => return None,
+        }
     }
-    got.next().is_none().then_some((literals, value))
+}
+
+/// Where the segment starting at `from` ends: the next `/`, or the end.
+fn segment_end(bytes: &[u8], from: usize) -> usize {
+    let mut end = from;
+    while end < bytes.len() && bytes[end] != b'/' {
+        end += 1;
+    }
+    end
 }
 
 fn allowed(specs: &[&OperationSpec]) -> &'static [&'static str] {
@@ -227,6 +245,63 @@ mod tests {
         for op in Operation::ALL {
             let takes_query = op.kind() == crate::api::OperationKind::List;
             assert_eq!(!query_params(op).is_empty(), takes_query, "{op:?}");
+        }
+    }
+
+    /// The matcher as `str::split` reads it (what the byte scan replaced).
+    fn match_by_split<'p>(template: &str, path: &'p str) -> Option<(usize, Option<&'p str>)> {
+        let mut literals = 0;
+        let mut value = None;
+        let mut got = path.split('/');
+        for want in template.split('/') {
+            let seg = got.next()?;
+            if want.starts_with('{') {
+                value = Some(seg);
+            } else if want == seg {
+                literals += 1;
+            } else {
+                return None;
+            }
+        }
+        got.next().is_none().then_some((literals, value))
+    }
+
+    #[test]
+    fn the_byte_scan_matches_as_split_does() {
+        let segments = [
+            "",
+            "PushNotifications",
+            "Apps",
+            "a",
+            "Operations",
+            "Errors",
+            "é/",
+        ];
+        let mut paths = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = paths
+                .iter()
+                .flat_map(|p| segments.iter().map(move |s| format!("{p}/{s}")))
+                .collect();
+            paths.extend(longer);
+        }
+        paths.extend(["PushNotifications", "x/y", "/PushNotifications/Apps/"].map(String::from));
+        for spec in &OPERATIONS {
+            for path in &paths {
+                assert_eq!(
+                    match_template(spec.path, path),
+                    match_by_split(spec.path, path),
+                    "{} {path:?}",
+                    spec.path
+                );
+            }
+        }
+        // Paths with an empty segment (`//`, a trailing slash) are refused before matching.
+        for path in paths
+            .iter()
+            .filter(|p| p.split('/').skip(1).any(str::is_empty))
+        {
+            assert_eq!(route("GET", path), Route::NotFound, "{path:?}");
         }
     }
 

@@ -587,3 +587,68 @@ fn a_final_error_after_an_unanswered_attempt_says_it_may_have_been_applied() {
     };
     assert_eq!(with_unknown_outcome(ok.clone(), true), ok);
 }
+
+#[test]
+fn a_fetch_passes_through_exactly_when_the_full_reading_accepts_it() {
+    let deep = format!("{}1{}", "{\"a\":[".repeat(70), "]}".repeat(70));
+    let bodies = [
+        "{}",
+        " {\"id\":\"r1\",\"devices\":[{\"token\":\"ab\",\"n\":-1.5e3},null,true]}\n",
+        "{\"a\":18446744073709551616,\"b\":-0.0,\"c\":\"\\u00e9\\n\"}",
+        "{\"a\":1e400}",
+        "{\"a\":\"\\ud800\"}",
+        "{\"a\":1} x",
+        "{\"a\":",
+        "{\"a\":1,\"a\":2}",
+        "[]",
+        "\"text\"",
+        "\u{a0}{}",
+        "{'a':1}",
+        deep.as_str(),
+    ];
+    let p = proxy();
+    for body in bodies {
+        let full = api::parse_response(Operation::GetDeviceRegistration, 200, &[], body);
+        assert_eq!(
+            is_json_object(body),
+            matches!(full, Ok(api::ApiResult::Object(_))),
+            "{body:?}"
+        );
+        let r = p.complete(Operation::GetDeviceRegistration, &[], 200, &[], body);
+        match full {
+            Ok(_) => assert_eq!((r.status, r.body.as_str()), (200, body)),
+            Err(_) => assert_eq!(r.status, 502, "{body:?}"),
+        }
+    }
+}
+
+#[test]
+fn start_decides_as_head_then_prepare_do() {
+    let p = proxy();
+    let get = "/api/v1/PushNotifications/DeviceRegistrations/r1";
+    let cases = [
+        req("GET", get),
+        req("DELETE", get),
+        req("GET", get).without("Authorization"),
+        req("GET", get).header("Origin", "https://admin.example"),
+        req("GET", get).header("Origin", "https://evil.example"),
+        req("GET", "/api/v1/PushNotifications/Apps/").json(),
+        req("PUT", get),
+        req("GET", "/api/v1/PushNotifications/DeviceRegistrations").query("pageSize=x"),
+        req("OPTIONS", get)
+            .header("Origin", "https://admin.example")
+            .header("Access-Control-Request-Method", "GET"),
+    ];
+    for case in &cases {
+        assert_eq!(
+            p.start(&case.incoming()),
+            Ok(case.run(&p, "")),
+            "{} {}",
+            case.method,
+            case.path
+        );
+    }
+    // A route that takes a body: read it first, up to the limit.
+    let post = req("POST", "/api/v1/PushNotifications/DeviceRegistrations").json();
+    assert_eq!(p.start(&post.incoming()), Err(p.config().max_body_bytes));
+}

@@ -5,11 +5,11 @@
 /** `[name, value]` pairs, as the Rust core writes headers. */
 export type HeaderPairs = [string, string][];
 
-/** An answer the glue sends as is. */
+/** An answer the glue sends as is; `body: null` (from `complete`): the upstream's bytes. */
 export interface ProxyAnswer {
   status: number;
   headers: HeaderPairs;
-  body: string;
+  body: string | null;
 }
 
 /** A decision to answer at once (refused, or a route the proxy serves itself). */
@@ -75,7 +75,7 @@ declare module "../../src/js/package/twilio_push_wasm.js" {
       cors: HeaderPairs | undefined,
       status: number,
       headers: string,
-      body: string,
+      body: Uint8Array,
       retriesDone: number,
       random: number,
       earlierUnknown: boolean,

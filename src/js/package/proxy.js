@@ -10,7 +10,6 @@ let envKeys = null;
 
 const TOO_LARGE = Symbol("too large");
 const EMPTY_ENV = Object.freeze({});
-const UTF8 = new TextDecoder();
 
 /**
  * @typedef {import("./proxy.js").ProxyLogEntry} ProxyLogEntry
@@ -191,7 +190,13 @@ export function createProxyHandler(options = {}) {
         );
       }
       // The Rust retry policy decides (never for sends, only 429/503/network/timeout).
-      if (!retryable || answer.retryDelayMs == null) return jsonResponse(answer.respond);
+      if (!retryable || answer.retryDelayMs == null) {
+        // `body: null`: the answer's body is the upstream's, byte for byte.
+        if (answer.respond.body === null && !outcome.failure) {
+          return jsonResponse(answer.respond, /** @type {Uint8Array<ArrayBuffer>} */ (outcome.body));
+        }
+        return jsonResponse(answer.respond);
+      }
       await new Promise((resolve) => setTimeout(resolve, /** @type {number} */ (answer.retryDelayMs)));
     }
   }
@@ -201,7 +206,7 @@ export function createProxyHandler(options = {}) {
    * @param {ProxyForward["forward"]} req
    * @param {GivenEnv} env
    * @param {ProxyLimits} limits
-   * @returns {Promise<{ status: number, headers: string, body: string, failure?: undefined } | { failure: "timeout" | "unreachable" | "tooLarge" }>}
+   * @returns {Promise<{ status: number, headers: string, body: Uint8Array, failure?: undefined } | { failure: "timeout" | "unreachable" | "tooLarge" }>}
    */
   async function callUpstream(req, env, limits) {
     const controller = new AbortController();
@@ -225,7 +230,8 @@ export function createProxyHandler(options = {}) {
       return {
         status: response.status,
         headers: headerLines(response.headers),
-        body: text.byteLength ? UTF8.decode(text) : "",
+        // The bytes as received: the Rust side reads them as UTF-8 (as TextDecoder would).
+        body: text,
       };
     } catch {
       return { failure: controller.signal.aborted ? "timeout" : "unreachable" };
@@ -350,8 +356,14 @@ function headerLines(headers) {
   return lines;
 }
 
-/** @param {ProxyAnswer} answer */
-function jsonResponse({ status, headers, body }) {
+/**
+ * @param {ProxyAnswer} answer
+ * @param {Uint8Array<ArrayBuffer>} [bytes] the body, when the answer's is `null` (the upstream's bytes)
+ */
+function jsonResponse({ status, headers, body }, bytes) {
   // Null-body statuses must not carry a body (the Response constructor throws otherwise).
-  return new Response([204, 205, 304].includes(status) ? null : body, { status, headers });
+  return new Response(status === 204 || status === 205 || status === 304 ? null : (body ?? bytes), {
+    status,
+    headers,
+  });
 }
