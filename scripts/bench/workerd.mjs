@@ -164,7 +164,7 @@ async function started(startMiniflare, workers, options) {
 export async function proxy({ seconds, connections, rounds, rows = 10_000, concurrencies = [1, 8, 32] }) {
   const { startStack } = await import("../dev.mjs");
   const { bundleWorker, startMiniflare } = await import("../../tests/js/support/workerd.mjs");
-  const { createImportRunner } = await import("../../www/src/lib/import-runner.js");
+  const { createImportRunner, arraySource } = await import("../../www/src/lib/import-runner.js");
   const { PushClient } = await import("twilio-push-wasm");
   const before = new Set(workerdPids());
   const stack = await startStack({ port: 0, deliveryMs: 0 });
@@ -274,12 +274,21 @@ export async function proxy({ seconds, connections, rounds, rows = 10_000, concu
           status: "pending",
           attempts: 0,
         }));
-        const runner = createImportRunner({ rows: list, defaultApp: "demo_app", client: clients[name](), concurrency });
+        /** @type {any} */
+        let failed;
+        const runner = createImportRunner({
+          source: arraySource(list),
+          defaultApp: "demo_app",
+          client: clients[name](),
+          concurrency,
+          onRowDone: async (row) => {
+            if (row.status === "failed") failed ??= row;
+          },
+        });
         const t = performance.now();
         const counts = await runner.start();
         const elapsed = (performance.now() - t) / 1000;
         if (counts.imported !== count) {
-          const failed = list.find((r) => r.status === "failed");
           throw new Error(`import through ${name}: ${counts.imported}/${count} imported (${failed?.message})`);
         }
         rate[name] = count / elapsed;
