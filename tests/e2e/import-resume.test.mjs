@@ -30,56 +30,40 @@ let browser;
 before(async () => ({ stack, browser } = await startStackAndBrowser()));
 after(() => closeStackAndBrowser({ stack, browser }));
 
-/** The input lines the page's journal holds as done (read from IndexedDB, as the page wrote it). */
-const journalledLines = (page) =>
-  page.evaluate(async () => {
-    const db = await new Promise((resolve, reject) => {
-      const req = indexedDB.open("push-admin-imports");
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
-    const rows = await new Promise((resolve, reject) => {
-      const req = db.transaction("rows").objectStore("rows").getAll();
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
-    db.close();
-    return rows.map((r) => ({ line: r.line, status: r.status }));
-  });
+/**
+ * Runs `op` ("getAll", "count" or "clear") on a store of the page's journal (IndexedDB
+ * "push-admin-imports", as the page wrote it) and answers with its result.
+ */
+const journalStore = (page, store, op) =>
+  page.evaluate(
+    async ([store, op]) => {
+      const done = (req) =>
+        new Promise((resolve, reject) => {
+          req.onsuccess = () => resolve(req.result);
+          req.onerror = () => reject(req.error);
+        });
+      const db = await done(indexedDB.open("push-admin-imports"));
+      const tx = db.transaction(store, op === "clear" ? "readwrite" : "readonly");
+      const result = await done(tx.objectStore(store)[op]());
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+      return result;
+    },
+    [store, op],
+  );
 
-/** How many files the page's journal keeps (IndexedDB store "files"). */
-const keptFiles = (page) =>
-  page.evaluate(async () => {
-    const db = await new Promise((resolve, reject) => {
-      const req = indexedDB.open("push-admin-imports");
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
-    const n = await new Promise((resolve, reject) => {
-      const req = db.transaction("files").objectStore("files").count();
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
-    db.close();
-    return n;
-  });
+/** The input lines the page's journal holds as done. */
+const journalledLines = async (page) =>
+  (await journalStore(page, "rows", "getAll")).map((r) => ({ line: r.line, status: r.status }));
+
+/** How many files the page's journal keeps (store "files"). */
+const keptFiles = (page) => journalStore(page, "files", "count");
 
 /** Deletes every kept file, as clearing part of the browser's storage would. */
-const loseKeptFiles = (page) =>
-  page.evaluate(async () => {
-    const db = await new Promise((resolve, reject) => {
-      const req = indexedDB.open("push-admin-imports");
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
-    await new Promise((resolve, reject) => {
-      const tx = db.transaction("files", "readwrite");
-      tx.objectStore("files").clear();
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
-  });
+const loseKeptFiles = (page) => journalStore(page, "files", "clear");
 
 /** Registration requests the emulator answered 202 (applied, answer delivered) after `seq`. */
 async function registeredAfter(seq) {
