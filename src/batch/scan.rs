@@ -217,5 +217,11 @@ pub(super) fn find_newline(t: &[u8], mut p: usize) -> usize {
 /// The line `t[start..end]` without its `\r`, as text.
 pub(super) fn line_text(t: &[u8], start: usize, end: usize) -> Cow<'_, str> {
     let line = t.get(start..end).unwrap_or_default();
-    String::from_utf8_lossy(line.strip_suffix(b"\r").unwrap_or(line))
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    // Checking alone is faster than `from_utf8_lossy`'s chunked reading, and a line is almost
+    // always valid.
+    match core::str::from_utf8(line) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(line),
+    }
 }

@@ -55,7 +55,7 @@ impl<'t> LineScanner<'t> {
     /// A line the fast path does not take: the general rules decide.
     pub(super) fn general(&mut self, index: usize, start: usize, end: usize) {
         let line = line_text(self.text, start, end);
-        if line.trim().is_empty() {
+        if token::trim(&line).1.is_empty() {
             return;
         }
         match token::parse(&line, self.provider) {

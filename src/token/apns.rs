@@ -157,10 +157,23 @@ fn scan_hex(s: &str, allow_spaces: bool) -> HexScan {
         first_bad: None,
         bad: 0,
     };
-    for (i, &b) in s.as_bytes().iter().enumerate() {
+    let bytes = s.as_bytes();
+    // Eight digits at a time while the text is nothing but digits (a typo is rare, and so is
+    // the word that holds it): only the word where that stops is looked at byte by byte.
+    let mut from = 0;
+    while let Some(x) = load8(bytes, from) {
+        let (hex, letters) = hex_mask8(x);
+        if hex != HIGH {
+            break;
+        }
+        scan.digits += 8;
+        scan.uppercase |= upper_mask8(x, letters) != 0;
+        from += 8;
+    }
+    for (i, &b) in bytes.iter().enumerate().skip(from) {
         if is_hex(b) {
             scan.digits += 1;
-            scan.uppercase |= (b'A'..=b'F').contains(&b);
+            scan.uppercase |= b.is_ascii_uppercase();
         } else if allow_spaces && b == b' ' {
             scan.spaces = true;
         } else if b & 0xC0 != 0x80 {

@@ -68,8 +68,10 @@ pub(crate) fn parse_fcm_shaped<'a>(
     let format = if s.starts_with(APA91B) {
         TokenFormat::Gcm
     } else if s
-        .split_once(':')
-        .is_some_and(|(_, rest)| rest.starts_with(APA91B))
+        .bytes()
+        .position(|b| b == b':')
+        .and_then(|colon| s.get(colon + 1..))
+        .is_some_and(|rest| rest.starts_with(APA91B))
     {
         TokenFormat::Fcm
     } else {

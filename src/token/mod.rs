@@ -352,8 +352,7 @@ pub(crate) fn parse_general(
     input: &str,
     provider: Option<Provider>,
 ) -> Result<Parsed<'_>, TokenError> {
-    let start = input.len() - input.trim_start().len();
-    let trimmed = input.trim();
+    let (start, trimmed) = trim(input);
     if trimmed.is_empty() {
         return Err(TokenError::new(TokenErrorKind::Empty));
     }
@@ -377,6 +376,18 @@ pub(crate) fn parse_general(
         return fcm::parse_declared_fcm(&located);
     }
     apns::parse_text(&located, provider)
+}
+
+/// `input` without the whitespace around it, and where that starts. A string that begins and
+/// ends with a visible ASCII character (nearly every token) needs no search for whitespace.
+pub(crate) fn trim(input: &str) -> (usize, &str) {
+    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    let b = input.as_bytes();
+    if visible(b.first()) && visible(b.last()) {
+        return (0, input);
+    }
+    let rest = input.trim_start();
+    (input.len() - rest.len(), rest.trim_end())
 }
 
 /// Recognises raw token bytes (what iOS hands the app). Only APNs tokens are raw bytes.
