@@ -18,11 +18,12 @@ pub(super) struct Accepted {
 /// The accepted tokens, split by the top bits of their hash as they are found.
 ///
 /// Finding duplicates with one table of a million entries would cost a cache and TLB miss per
-/// token; split into parts of about 2,000, each part's table stays in the CPU cache, and the
-/// parts are filled sequentially during the scan. All parts live in one allocation (a segment
-/// each, sized for the most tokens the text can hold, plus a margin): wasm grows its memory in
-/// 64 KiB steps, and in V8 every growth of a large memory can cost a full garbage collection,
-/// so hundreds of small vectors would make a first call several times slower.
+/// token; split into parts of about 2,000 (at most 64 parts: [`MAX_PART_BITS`]), each part's
+/// table stays in the CPU cache, and the parts are filled sequentially during the scan. All
+/// parts live in one allocation (a segment each, sized for the most tokens the text can hold,
+/// plus a margin): wasm grows its memory in 64 KiB steps, and in V8 every growth of a large
+/// memory can cost a full garbage collection, so many small vectors would make a first call
+/// several times slower.
 pub(super) struct Parts {
     pub(super) bits: u32,
     /// Capacity of each part's segment in `store`.
@@ -35,12 +36,18 @@ pub(super) struct Parts {
     pub(super) overflow: Vec<(u32, Accepted)>,
 }
 
+/// At most 2⁶ parts. The scan appends each token to its part, so it writes to as many places
+/// at once as there are parts: 64 stay in the first-level cache, where 512 (a part per 2,000
+/// of a million tokens) made appends miss it, about a tenth of the whole batch. A part's table
+/// is then larger (128 KiB for a million tokens), which the second-level cache holds.
+const MAX_PART_BITS: u32 = 6;
+
 impl Parts {
     pub(super) fn new(expected: usize) -> Self {
         let bits = (expected / 2048)
             .next_power_of_two()
             .trailing_zeros()
-            .min(12);
+            .min(MAX_PART_BITS);
         let each = expected / (1 << bits) + expected / (4 << bits) + 16;
         Parts {
             bits,
