@@ -6,6 +6,7 @@
 //! built once per distinct error, and a single token is read into a reused buffer and, when it
 //! is already canonical, returned as the very string that was passed in.
 
+use core::fmt::Write as _;
 use std::cell::RefCell;
 
 use js_sys::{Array, JsString, Object, Reflect, Uint8Array};
@@ -228,14 +229,42 @@ pub fn inspect_token(input: JsValue, provider: JsValue) -> Result<JsValue, JsVal
     Ok(inspection_js(&report))
 }
 
-/// How many distinct error messages [`batch_js`] keeps at hand.
-const RECENT: usize = 32;
+/// How many distinct errors of one code [`batch_js`] remembers with their messages.
+const SEEN_PER_CODE: usize = 8;
+
+/// An error code met in a batch: the index of its JS string, and its last few distinct errors
+/// with the index of their message (a batch repeats a handful of mistakes, so most errors find
+/// their message here and are not formatted again).
+struct SeenCode<'r> {
+    code: &'static str,
+    id: u32,
+    last: [Option<(&'r TokenError, u32)>; SEEN_PER_CODE],
+}
+
+/// Appends the message of `error` to `text` and its end, in UTF-16 units, to `ends`; returns
+/// the message's index.
+fn push_message(text: &mut String, ends: &mut Vec<u32>, error: &TokenError) -> u32 {
+    let from = text.len();
+    // Writing into a `String` cannot fail.
+    let _ = write!(text, "{error}");
+    let added = text.get(from..).unwrap_or_default();
+    let units = if added.is_ascii() {
+        added.len()
+    } else {
+        added.encode_utf16().count()
+    };
+    let end = ends.last().copied().unwrap_or(0) + units as u32;
+    ends.push(end);
+    ends.len() as u32 - 1
+}
 
 #[wasm_bindgen(
-    inline_js = "export function batchReport(counts, errs, strings, dups) {
+    inline_js = "export function batchReport(counts, errs, codes, text, ends, dups) {
+  const messages = new Array(ends.length);
+  for (let i = 0, from = 0; i < ends.length; from = ends[i++]) messages[i] = text.slice(from, ends[i]);
   const errors = new Array(errs.length >> 2);
   for (let i = 0, k = 0; k < errs.length; i++, k += 4) {
-    const e = { index: errs[k], code: strings[errs[k + 1]], message: strings[errs[k + 2]] };
+    const e = { index: errs[k], code: codes[errs[k + 1]], message: messages[errs[k + 2]] };
     if (errs[k + 3] !== 0) e.position = errs[k + 3] - 1;
     errors[i] = e;
   }
@@ -249,47 +278,69 @@ const RECENT: usize = 32;
 extern "C" {
     /// The batch report object, built in JS from flat arrays: `counts` is `[total, valid,
     /// invalid, duplicates]`, `errs` is `[index, code, message, position + 1 or 0]` per error
-    /// (code and message as indexes into `strings`), `dups` is `[index, firstIndex]` per
-    /// duplicate. The arrays are read in place from wasm memory.
+    /// (code as an index into `codes`, message as an index into `ends`), `dups` is `[index,
+    /// firstIndex]` per duplicate. The distinct messages are `text` cut at `ends` (UTF-16
+    /// offsets): one string crosses, however many messages there are. The arrays are read in
+    /// place from wasm memory.
     #[wasm_bindgen(js_name = batchReport)]
-    fn batch_report(counts: &[f64], errs: &[u32], strings: &Array, dups: &[u32]) -> Fields;
+    fn batch_report(
+        counts: &[f64],
+        errs: &[u32],
+        codes: &Array,
+        text: &str,
+        ends: &[u32],
+        dups: &[u32],
+    ) -> Fields;
 }
 
 /// The batch report as `{ total, valid, invalid, duplicates, errors, duplicateOf, tokens? }`.
 ///
 /// One crossing builds every object (in JS, from flat arrays of numbers), instead of one
-/// crossing per object and per field. Each distinct code, and each recent distinct error's
-/// message, is one JS string shared by every entry that has it (a batch with 50,000 truncated
-/// descriptions formats and copies the long message once).
+/// crossing per object and per field. Each distinct code is one JS string, and so is each
+/// recent distinct error's message, shared by every entry that has it (a batch with 50,000
+/// truncated descriptions formats the long message once); the messages cross as one text.
 fn batch_js(r: &BatchReport) -> JsValue {
-    let strings = Array::new();
-    let mut codes: Vec<(&'static str, u32)> = Vec::new();
-    // The messages of the last few distinct errors (a batch repeats a handful of mistakes).
-    let mut recent: Vec<(&TokenError, u32)> = Vec::with_capacity(RECENT);
+    let code_strings = Array::new();
+    let mut codes: Vec<SeenCode<'_>> = Vec::new();
+    // Every distinct message back to back, and where each ends in UTF-16 units (JS offsets).
+    let mut text = String::new();
+    let mut ends: Vec<u32> = Vec::new();
     let mut errs: Vec<u32> = Vec::with_capacity(4 * r.errors.len());
     for e in &r.errors {
         let code = e.error.code();
-        let code_id = match codes.iter().find(|(c, _)| core::ptr::eq(*c, code)) {
-            Some(&(_, id)) => id,
+        let seen = match codes.iter().position(|c| core::ptr::eq(c.code, code)) {
+            Some(i) => i,
             None => {
-                let id = strings.push(&constant(code)) - 1;
-                codes.push((code, id));
-                id
+                let id = code_strings.push(&constant(code)) - 1;
+                codes.push(SeenCode {
+                    code,
+                    id,
+                    last: [None; SEEN_PER_CODE],
+                });
+                codes.len() - 1
             }
         };
-        let message_id = match recent.iter().find(|(known, _)| *known == &e.error) {
+        let Some(seen) = codes.get_mut(seen) else {
+            continue;
+        };
+        let known = seen
+            .last
+            .iter()
+            .flatten()
+            .find(|(known, _)| *known == &e.error);
+        let message_id = match known {
             Some(&(_, id)) => id,
             None => {
-                let id = strings.push(&JsValue::from(e.error.to_string())) - 1;
-                if recent.len() == RECENT {
-                    recent.remove(0);
-                }
-                recent.push((&e.error, id));
+                let id = push_message(&mut text, &mut ends, &e.error);
+                // The oldest goes: a batch that rotates through a few variants of one mistake
+                // (a UUID, an Expo token, a UDID) finds each of them here.
+                seen.last.rotate_right(1);
+                seen.last[0] = Some((&e.error, id));
                 id
             }
         };
         let position = e.error.position().map_or(0, |p| p as u32 + 1);
-        errs.extend_from_slice(&[e.index as u32, code_id, message_id, position]);
+        errs.extend_from_slice(&[e.index as u32, seen.id, message_id, position]);
     }
     let mut dups: Vec<u32> = Vec::with_capacity(2 * r.duplicate_of.len());
     for d in &r.duplicate_of {
@@ -301,7 +352,7 @@ fn batch_js(r: &BatchReport) -> JsValue {
         r.invalid as f64,
         r.duplicates as f64,
     ];
-    let out = batch_report(&counts, &errs, &strings, &dups);
+    let out = batch_report(&counts, &errs, &code_strings, &text, &ends, &dups);
     if let Some(tokens) = &r.tokens {
         let list = Array::new_with_length(tokens.len() as u32);
         for (i, t) in tokens.iter().enumerate() {

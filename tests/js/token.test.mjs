@@ -145,6 +145,38 @@ test("inspectTokens checks many at once, by line or by array index", () => {
   assert.throws(() => inspectTokens(5), { code: "INVALID_ARGUMENT" });
 });
 
+test("inspectTokens gives every refused line the message inspectToken gives it", () => {
+  // Messages with `…`, characters outside the BMP (two UTF-16 units) and other non-ASCII
+  // characters, repeated and interleaved: the batch sends its distinct messages to JS as one
+  // text cut at UTF-16 offsets, and remembers a few per code, so any offset or cache mistake
+  // shows up as another line's message.
+  const bad = [
+    `${HEX.slice(0, 7)}😀${HEX.slice(8)}`,
+    `${HEX.slice(0, 9)}é${HEX.slice(10)}`,
+    "32 bytes",
+    `${HEX.slice(0, 7)}😀${HEX.slice(8)}`,
+    "{length = 32, bytes = 0x965b251c 6cb1926d ... 9dcea8d3 e4377c2b }",
+    "ExponentPushToken[xxxxxxxxxxxxxxxxxxxxxx]",
+    `${HEX.slice(0, 3)}g${HEX.slice(4)}`,
+    "not a token",
+    `${HEX.slice(0, 9)}é${HEX.slice(10)}`,
+    "6f1c4a8e-3d0b-4c5e-9a7f-2b8d1e6c0a94",
+  ];
+  const lines = [];
+  for (let i = 0; i < 40; i++) lines.push(bad[i % bad.length], bad[(i * 7) % bad.length], HEX);
+  const r = inspectTokens(lines.join("\n"));
+  assert.equal(r.invalid, 80);
+  for (const e of r.errors) {
+    const alone = inspectToken(lines[e.index]).error;
+    assert.deepEqual(
+      { code: e.code, message: e.message, position: e.position },
+      { code: alone.code, message: alone.message, position: alone.position },
+      `line ${e.index}: ${lines[e.index]}`,
+    );
+  }
+  assert.ok(r.errors.some((e) => e.message.includes("😀")));
+});
+
 test("a large batch is counted exactly", () => {
   const lines = [];
   for (let i = 0; i < 20000; i++) lines.push(i % 100 === 99 ? "zz" : i.toString(16).padStart(64, "0"));
