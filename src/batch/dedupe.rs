@@ -39,7 +39,7 @@ pub(super) struct Parts {
 /// At most 2⁶ parts. The scan appends each token to its part, so it writes to as many places
 /// at once as there are parts: 64 stay in the first-level cache, where 512 (a part per 2,000
 /// of a million tokens) made appends miss it, about a tenth of the whole batch. A part's table
-/// is then larger (128 KiB for a million tokens), which the second-level cache holds.
+/// is then larger (256 KiB for a million tokens), which the second-level cache holds.
 const MAX_PART_BITS: u32 = 6;
 
 impl Parts {
