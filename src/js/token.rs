@@ -1,14 +1,15 @@
 //! `normalizeToken`, `inspectToken`, `inspectTokens`.
 //!
-//! Built for the boundary: results are plain JS objects filled through setter imports (plain
-//! property stores in the generated JS; no serde machinery), a batch's text crosses into wasm
-//! memory once with `TextEncoder.encodeInto` (no intermediate `String`), a batch's messages are
-//! built once per distinct error, and a single token is read into a reused buffer and, when it
-//! is already canonical, returned as the very string that was passed in.
+//! Built for the boundary: results are plain JS objects made from their fields by small JS
+//! functions in one crossing (`inspection`, `batchReport`; no serde machinery), every string
+//! crosses into wasm memory through `TextEncoder.encodeInto` (a batch's text once, with no
+//! intermediate `String`), a batch's messages are built once per distinct error, and a single
+//! token is read into a reused buffer and, when it is already canonical, returned as the very
+//! string that was passed in.
 
 use std::cell::RefCell;
 
-use js_sys::{Array, JsString, Object, Reflect, Uint8Array};
+use js_sys::{Array, JsString, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -25,10 +26,10 @@ enum TokenInput {
 }
 
 fn token_input(value: &JsValue) -> Result<TokenInput, JsValue> {
-    if let Some(s) = value.as_string() {
+    if let Some(s) = string_of(value) {
         Ok(TokenInput::Text(s))
     } else if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
-        Ok(TokenInput::Bytes(bytes.to_vec()))
+        Ok(TokenInput::Bytes(bytes_of(bytes)))
     } else {
         Err(invalid_argument(
             "input",
@@ -37,13 +38,28 @@ fn token_input(value: &JsValue) -> Result<TokenInput, JsValue> {
     }
 }
 
+/// A copy of a `Uint8Array`'s bytes: js-sys's `to_vec` with one check less. `to_vec` asserts
+/// that the array's length equals itself (`assert_eq!`), which brings core's `Debug` formatting
+/// of integers and the assertion message into the token core (-0.3 KiB gzip without it).
+fn bytes_of(array: &Uint8Array) -> Vec<u8> {
+    let len = array.length() as usize;
+    let mut bytes = Vec::with_capacity(len);
+    // SAFETY: the view covers exactly the new allocation's `len` bytes, is made after the
+    // allocation (so memory cannot grow and detach it) and is used at once, before anything
+    // else allocates; `set` copies the array's `len` bytes into it, initializing all of them.
+    unsafe {
+        Uint8Array::view_mut_raw(bytes.as_mut_ptr(), len).set(array, 0);
+        bytes.set_len(len);
+    }
+    bytes
+}
+
 /// `"APN"`, `"FCM"`, or nothing (`undefined`/`null`).
 pub(crate) fn provider_arg(value: &JsValue, field: &str) -> Result<Option<Provider>, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    value
-        .as_string()
+    string_of(value)
         .and_then(|s| Provider::parse(&s))
         .map(Some)
         .ok_or_else(|| invalid_argument(field, "The provider must be \"APN\" or \"FCM\"."))
@@ -68,40 +84,20 @@ pub fn normalize_token(input: JsValue, provider: JsValue) -> Result<String, JsVa
 /// calls never copy a result out of wasm memory.
 #[wasm_bindgen(js_name = normalizeToken, skip_typescript)]
 pub fn normalize_token_js(input: JsValue, provider: JsValue) -> Result<JsValue, JsValue> {
-    let plain = with_short_plain(&input, &provider, |text| match token::parse(text, None) {
-        Ok(parsed) => Ok(match parsed.spelling(text) {
-            Spelling::Canonical => None,
-            Spelling::UpperCase => Some(input.unchecked_ref::<JsString>().to_lower_case().into()),
-            Spelling::Other => Some(JsValue::from_str(&parsed.canonical())),
-        }),
-        Err(e) => Err(token_error(&e)),
-    });
+    let plain = with_short_plain(&input, &provider, |text| normalized(&input, text, None));
     if let Some(result) = plain {
         return result.map(|canonical| canonical.unwrap_or(input));
     }
     let provider = provider_arg(&provider, "provider")?;
     if let Some(s) = input.dyn_ref::<JsString>() {
-        let done = with_short_text(s, |text| match token::parse(text, provider) {
-            Ok(parsed) => Ok(match parsed.spelling(text) {
-                Spelling::Canonical => None,
-                Spelling::UpperCase => Some(s.to_lower_case().into()),
-                Spelling::Other => Some(JsValue::from_str(&parsed.canonical())),
-            }),
-            Err(e) => Err(token_error(&e)),
-        });
-        if let Some(result) = done {
+        if let Some(result) = with_short_text(s, |text| normalized(&input, text, provider)) {
             return result.map(|canonical| canonical.unwrap_or(input));
         }
     }
     match token_input(&input)? {
-        TokenInput::Text(s) => match token::parse(&s, provider) {
-            Ok(parsed) => Ok(match parsed.spelling(&s) {
-                Spelling::Canonical => input,
-                Spelling::UpperCase => input.unchecked_ref::<JsString>().to_lower_case().into(),
-                Spelling::Other => JsValue::from_str(&parsed.canonical()),
-            }),
-            Err(e) => Err(token_error(&e)),
-        },
+        TokenInput::Text(s) => {
+            normalized(&input, &s, provider).map(|canonical| canonical.unwrap_or(input))
+        }
         TokenInput::Bytes(b) => match token::normalize_bytes(&b, provider) {
             Ok(canonical) => Ok(JsValue::from_str(&canonical)),
             Err(e) => Err(token_error(&e)),
@@ -109,58 +105,22 @@ pub fn normalize_token_js(input: JsValue, provider: JsValue) -> Result<JsValue, 
     }
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// A plain object being filled in. The setters compile to plain property stores in the
-    /// generated JS (`obj.total = n`), with numbers passed as numbers: no property-name strings
-    /// cross the boundary, and no `Reflect.set` with its exception wrapper.
-    #[wasm_bindgen(extends = Object)]
-    type Fields;
-
-    #[wasm_bindgen(method, setter)]
-    fn set_total(this: &Fields, v: f64);
-    #[wasm_bindgen(method, setter)]
-    fn set_valid(this: &Fields, v: f64);
-    #[wasm_bindgen(method, setter)]
-    fn set_invalid(this: &Fields, v: f64);
-    #[wasm_bindgen(method, setter)]
-    fn set_duplicates(this: &Fields, v: f64);
-    #[wasm_bindgen(method, setter)]
-    fn set_errors(this: &Fields, v: &Array);
-    #[wasm_bindgen(method, setter = duplicateOf)]
-    fn set_duplicate_of(this: &Fields, v: &Array);
-    #[wasm_bindgen(method, setter)]
-    fn set_tokens(this: &Fields, v: &Array);
-
-    #[wasm_bindgen(method, setter)]
-    fn set_index(this: &Fields, v: f64);
-    #[wasm_bindgen(method, setter = firstIndex)]
-    fn set_first_index(this: &Fields, v: f64);
-    #[wasm_bindgen(method, setter)]
-    fn set_code(this: &Fields, v: &JsValue);
-    #[wasm_bindgen(method, setter)]
-    fn set_message(this: &Fields, v: &JsValue);
-    #[wasm_bindgen(method, setter)]
-    fn set_position(this: &Fields, v: f64);
-
-    #[wasm_bindgen(method, setter)]
-    fn set_ok(this: &Fields, v: bool);
-    #[wasm_bindgen(method, setter)]
-    fn set_provider(this: &Fields, v: &JsValue);
-    #[wasm_bindgen(method, setter)]
-    fn set_token(this: &Fields, v: &JsValue);
-    #[wasm_bindgen(method, setter)]
-    fn set_format(this: &Fields, v: &JsValue);
-    #[wasm_bindgen(method, setter = byteLength)]
-    fn set_byte_length(this: &Fields, v: &JsValue);
-    #[wasm_bindgen(method, setter)]
-    fn set_error(this: &Fields, v: &JsValue);
-    #[wasm_bindgen(method, setter)]
-    fn set_warnings(this: &Fields, v: &Array);
-}
-
-fn fields() -> Fields {
-    Object::new().unchecked_into()
+/// The canonical token for `text`, read from the JS string `input`: `None` when it is `input`
+/// itself, the lower case of `input` (made by JS), or a new string. One copy of the answer for
+/// the three ways `normalizeToken` reads a string.
+fn normalized(
+    input: &JsValue,
+    text: &str,
+    provider: Option<Provider>,
+) -> Result<Option<JsValue>, JsValue> {
+    match token::parse(text, provider) {
+        Ok(parsed) => Ok(match parsed.spelling(text) {
+            Spelling::Canonical => None,
+            Spelling::UpperCase => Some(input.unchecked_ref::<JsString>().to_lower_case().into()),
+            Spelling::Other => Some(JsValue::from_str(&parsed.canonical())),
+        }),
+        Err(e) => Err(token_error(&e)),
+    }
 }
 
 thread_local! {
@@ -187,34 +147,37 @@ fn opt_constant(s: Option<&'static str>) -> JsValue {
     s.map_or(JsValue::NULL, constant)
 }
 
-/// `{ code, message, position? }`, the shape of an error inside an inspection.
-fn issue_js(e: &TokenError) -> JsValue {
-    let o = fields();
-    o.set_code(&constant(e.code()));
-    o.set_message(&e.to_string().into());
-    if let Some(p) = e.position() {
-        o.set_position(p as f64);
-    }
-    o.into()
+/// A count, or -1 for none (`null` or an absent property on the JS side).
+fn count_or_minus_one(n: Option<usize>) -> f64 {
+    n.map_or(-1.0, |n| n as f64)
 }
 
 fn inspection_js(r: &TokenReport) -> JsValue {
-    let o = fields();
-    o.set_ok(r.ok());
-    o.set_provider(&opt_constant(r.provider.map(Provider::as_str)));
-    o.set_token(&r.token.as_deref().map_or(JsValue::NULL, JsValue::from_str));
-    o.set_format(&opt_constant(r.format.map(|f| f.as_str())));
-    o.set_byte_length(&r.byte_length.map_or(JsValue::NULL, |n| (n as f64).into()));
-    o.set_error(&r.error.as_ref().map_or(JsValue::NULL, issue_js));
+    // The warnings' codes and messages, alternating.
     let warnings = Array::new();
     for w in r.warnings.iter() {
-        let item = fields();
-        item.set_code(&constant(w.code()));
-        item.set_message(&constant(w.message()));
-        warnings.push(&item);
+        warnings.push(&constant(w.code()));
+        warnings.push(&constant(w.message()));
     }
-    o.set_warnings(&warnings);
-    o.into()
+    let (code, message, position) = match &r.error {
+        Some(e) => (
+            constant(e.code()),
+            JsValue::from(e.to_string()),
+            e.position(),
+        ),
+        None => (JsValue::NULL, JsValue::NULL, None),
+    };
+    inspection(
+        r.ok(),
+        &opt_constant(r.provider.map(Provider::as_str)),
+        &r.token.as_deref().map_or(JsValue::NULL, JsValue::from_str),
+        &opt_constant(r.format.map(|f| f.as_str())),
+        count_or_minus_one(r.byte_length),
+        &code,
+        &message,
+        count_or_minus_one(position),
+        &warnings,
+    )
 }
 
 /// Everything known about one token; never throws for a bad token.
@@ -232,7 +195,19 @@ pub fn inspect_token(input: JsValue, provider: JsValue) -> Result<JsValue, JsVal
 const RECENT: usize = 32;
 
 #[wasm_bindgen(
-    inline_js = "export function batchReport(counts, errs, strings, dups) {
+    inline_js = "export function inspection(ok, provider, token, format, byteLength, code, message, position, warns) {
+  let error = null;
+  if (code !== null) {
+    error = { code, message };
+    if (position >= 0) error.position = position;
+  }
+  const warnings = new Array(warns.length >> 1);
+  for (let i = 0; i < warnings.length; i++) {
+    warnings[i] = { code: warns[2 * i], message: warns[2 * i + 1] };
+  }
+  return { ok, provider, token, format, byteLength: byteLength < 0 ? null : byteLength, error, warnings };
+}
+export function batchReport(counts, errs, strings, dups, tokens) {
   const errors = new Array(errs.length >> 2);
   for (let i = 0, k = 0; k < errs.length; i++, k += 4) {
     const e = { index: errs[k], code: strings[errs[k + 1]], message: strings[errs[k + 2]] };
@@ -243,16 +218,42 @@ const RECENT: usize = 32;
   for (let i = 0, k = 0; k < dups.length; i++, k += 2) {
     duplicateOf[i] = { index: dups[k], firstIndex: dups[k + 1] };
   }
-  return { total: counts[0], valid: counts[1], invalid: counts[2], duplicates: counts[3], errors, duplicateOf };
+  const report = { total: counts[0], valid: counts[1], invalid: counts[2], duplicates: counts[3], errors, duplicateOf };
+  if (tokens !== undefined) report.tokens = tokens;
+  return report;
 }"
 )]
 extern "C" {
     /// The batch report object, built in JS from flat arrays: `counts` is `[total, valid,
     /// invalid, duplicates]`, `errs` is `[index, code, message, position + 1 or 0]` per error
     /// (code and message as indexes into `strings`), `dups` is `[index, firstIndex]` per
-    /// duplicate. The arrays are read in place from wasm memory.
+    /// duplicate, `tokens` the canonical tokens or `undefined`. The arrays are read in place
+    /// from wasm memory.
     #[wasm_bindgen(js_name = batchReport)]
-    fn batch_report(counts: &[f64], errs: &[u32], strings: &Array, dups: &[u32]) -> Fields;
+    fn batch_report(
+        counts: &[f64],
+        errs: &[u32],
+        strings: &Array,
+        dups: &[u32],
+        tokens: &JsValue,
+    ) -> JsValue;
+
+    /// The inspection of one token, `{ ok, provider, token, format, byteLength, error,
+    /// warnings }`, built in JS in one crossing: `byteLength` and the error's `position` are -1
+    /// for none, `code` is `null` when there is no error, and `warns` holds the warnings' codes
+    /// and messages, alternating.
+    #[allow(clippy::too_many_arguments)]
+    fn inspection(
+        ok: bool,
+        provider: &JsValue,
+        token: &JsValue,
+        format: &JsValue,
+        byte_length: f64,
+        code: &JsValue,
+        message: &JsValue,
+        position: f64,
+        warns: &Array,
+    ) -> JsValue;
 }
 
 /// The batch report as `{ total, valid, invalid, duplicates, errors, duplicateOf, tokens? }`.
@@ -266,6 +267,7 @@ fn batch_js(r: &BatchReport) -> JsValue {
     let mut codes: Vec<(&'static str, u32)> = Vec::new();
     // The messages of the last few distinct errors (a batch repeats a handful of mistakes).
     let mut recent: Vec<(&TokenError, u32)> = Vec::with_capacity(RECENT);
+    let mut oldest = 0;
     let mut errs: Vec<u32> = Vec::with_capacity(4 * r.errors.len());
     for e in &r.errors {
         let code = e.error.code();
@@ -281,10 +283,13 @@ fn batch_js(r: &BatchReport) -> JsValue {
             Some(&(_, id)) => id,
             None => {
                 let id = strings.push(&JsValue::from(e.error.to_string())) - 1;
-                if recent.len() == RECENT {
-                    recent.remove(0);
+                // A ring: the oldest message gives way.
+                if recent.len() < RECENT {
+                    recent.push((&e.error, id));
+                } else {
+                    recent[oldest] = (&e.error, id);
+                    oldest = (oldest + 1) % RECENT;
                 }
-                recent.push((&e.error, id));
                 id
             }
         };
@@ -301,18 +306,20 @@ fn batch_js(r: &BatchReport) -> JsValue {
         r.invalid as f64,
         r.duplicates as f64,
     ];
-    let out = batch_report(&counts, &errs, &strings, &dups);
-    if let Some(tokens) = &r.tokens {
-        let list = Array::new_with_length(tokens.len() as u32);
-        for (i, t) in tokens.iter().enumerate() {
-            list.set(
-                i as u32,
-                t.as_deref().map_or(JsValue::NULL, JsValue::from_str),
-            );
+    let tokens = match &r.tokens {
+        Some(tokens) => {
+            let list = Array::new_with_length(tokens.len() as u32);
+            for (i, t) in tokens.iter().enumerate() {
+                list.set(
+                    i as u32,
+                    t.as_deref().map_or(JsValue::NULL, JsValue::from_str),
+                );
+            }
+            list.into()
         }
-        out.set_tokens(&list);
-    }
-    out.into()
+        None => JsValue::UNDEFINED,
+    };
+    batch_report(&counts, &errs, &strings, &dups, &tokens)
 }
 
 fn batch_options(options: &JsValue) -> Result<BatchOptions, JsValue> {
@@ -381,21 +388,29 @@ fn utf8_of(s: &JsString) -> Vec<u8> {
     buf
 }
 
+/// A JS string's text, read with [`utf8_of`] (`None` for anything else). In place of
+/// `JsValue::as_string`, whose own copy routine would be a second one in the module.
+fn string_of(value: &JsValue) -> Option<String> {
+    String::from_utf8(utf8_of(value.dyn_ref::<JsString>()?)).ok()
+}
+
 /// Room for a short token's UTF-8 (at most 3 bytes per UTF-16 unit).
 const SCRATCH: usize = 768;
 
 /// A fixed buffer for single tokens, and a JS view of it with the memory size (in pages) when
 /// the view was made.
 struct Short {
-    buf: Box<[u8; SCRATCH]>,
+    buf: [u8; SCRATCH],
     view: Option<(Uint8Array, usize)>,
 }
 
 thread_local! {
-    static SHORT: RefCell<Short> = RefCell::new(Short {
-        buf: Box::new([0; SCRATCH]),
-        view: None,
-    });
+    static SHORT: RefCell<Short> = const {
+        RefCell::new(Short {
+            buf: [0; SCRATCH],
+            view: None,
+        })
+    };
 }
 
 /// The size of the wasm memory in pages. Memory only grows, and growing detaches every view of
@@ -542,10 +557,10 @@ pub fn inspect_tokens(input: JsValue, options: JsValue) -> Result<JsValue, JsVal
     } else if let Some(list) = input.dyn_ref::<Array>() {
         let mut batch = BatchInspector::new(options);
         for (index, item) in list.iter().enumerate() {
-            if let Some(s) = item.as_string() {
+            if let Some(s) = string_of(&item) {
                 batch.push(index, &s);
             } else if let Some(bytes) = item.dyn_ref::<Uint8Array>() {
-                batch.push_bytes(index, &bytes.to_vec());
+                batch.push_bytes(index, &bytes_of(bytes));
             } else if item.is_undefined() || item.is_null() {
                 batch.push_error(index, TokenError::new(TokenErrorKind::Empty));
             } else {
