@@ -9,7 +9,7 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, JsString, Reflect, Uint8Array};
+use js_sys::{Array, JsString, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -84,10 +84,6 @@ pub fn normalize_token(input: JsValue, provider: JsValue) -> Result<String, JsVa
 /// calls never copy a result out of wasm memory.
 #[wasm_bindgen(js_name = normalizeToken, skip_typescript)]
 pub fn normalize_token_js(input: JsValue, provider: JsValue) -> Result<JsValue, JsValue> {
-    let plain = with_short_plain(&input, &provider, |text| normalized(&input, text, None));
-    if let Some(result) = plain {
-        return result.map(|canonical| canonical.unwrap_or(input));
-    }
     let provider = provider_arg(&provider, "provider")?;
     if let Some(s) = input.dyn_ref::<JsString>() {
         if let Some(result) = with_short_text(s, |text| normalized(&input, text, provider)) {
@@ -322,6 +318,18 @@ fn batch_js(r: &BatchReport) -> JsValue {
     batch_report(&counts, &errs, &strings, &dups, &tokens)
 }
 
+#[wasm_bindgen(inline_js = "export function option(options, key) {
+  try {
+    return options[key];
+  } catch {
+    return undefined;
+  }
+}")]
+extern "C" {
+    /// `options[key]`, or `undefined` if reading it throws (a getter or a proxy).
+    fn option(options: &JsValue, key: &str) -> JsValue;
+}
+
 fn batch_options(options: &JsValue) -> Result<BatchOptions, JsValue> {
     if options.is_undefined() || options.is_null() {
         return Ok(BatchOptions::default());
@@ -332,7 +340,7 @@ fn batch_options(options: &JsValue) -> Result<BatchOptions, JsValue> {
             "options must be an object: { provider?: \"APN\" | \"FCM\", includeTokens?: boolean }.",
         ));
     }
-    let get = |k: &str| Reflect::get(options, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    let get = |k: &str| option(options, k);
     let provider = provider_arg(&get("provider"), "options.provider")?;
     let include = get("includeTokens");
     let include_tokens = if include.is_undefined() || include.is_null() {
@@ -353,23 +361,12 @@ fn batch_options(options: &JsValue) -> Result<BatchOptions, JsValue> {
 
 #[wasm_bindgen]
 extern "C" {
-    /// The platform's `TextEncoder` (browsers, Node, workerd).
-    type TextEncoder;
-    #[wasm_bindgen(constructor)]
-    fn new() -> TextEncoder;
-    #[wasm_bindgen(method, js_name = encodeInto)]
-    fn encode_into(this: &TextEncoder, source: &JsString, destination: &Uint8Array) -> Encoded;
-
     /// `{ read, written }` from `encodeInto`.
     type Encoded;
     #[wasm_bindgen(method, getter)]
     fn read(this: &Encoded) -> f64;
     #[wasm_bindgen(method, getter)]
     fn written(this: &Encoded) -> f64;
-}
-
-thread_local! {
-    static ENCODER: TextEncoder = TextEncoder::new();
 }
 
 /// Encodes `s` as UTF-8 straight into wasm memory: one `encodeInto` for ASCII text (every real
@@ -426,33 +423,18 @@ fn memory_pages() -> usize {
 /// character-by-character copy for the usual single-token call. `None` when the string does not
 /// fit (the caller then takes the general path, so a long one is read twice).
 fn with_short_text<R>(s: &JsString, f: impl FnOnce(&str) -> R) -> Option<R> {
-    let encode = |view: &Uint8Array| ENCODER.with(|e| e.encode_into(s, view)).written() as usize;
-    with_short_buffer(|view| Some(encode(view)), f)
+    with_short_buffer(|view| Some(encode_into(s, view).written() as usize), f)
 }
 
 #[wasm_bindgen(inline_js = "const encoder = new TextEncoder();
-export function encodeShortPlain(input, provider, view) {
-  if (typeof input !== 'string' || (provider !== undefined && provider !== null)) return -1;
-  return encoder.encodeInto(input, view).written;
+export function encodeInto(input, view) {
+  return encoder.encodeInto(input, view);
 }")]
 extern "C" {
-    /// The bytes `encodeInto` wrote for a string `input` with no `provider`, or -1 otherwise:
-    /// the type checks and the copy of the usual single call in one crossing.
-    #[wasm_bindgen(js_name = encodeShortPlain)]
-    fn encode_short_plain(input: &JsValue, provider: &JsValue, view: &Uint8Array) -> i32;
-}
-
-/// [`with_short_text`] for the usual call (a string and no provider), with the checks made in
-/// the same crossing as the copy. `None`: not that call, or too long.
-fn with_short_plain<R>(
-    input: &JsValue,
-    provider: &JsValue,
-    f: impl FnOnce(&str) -> R,
-) -> Option<R> {
-    with_short_buffer(
-        |view| usize::try_from(encode_short_plain(input, provider, view)).ok(),
-        f,
-    )
+    /// `encodeInto` of the platform's `TextEncoder` (browsers, Node, workerd), one for the
+    /// module.
+    #[wasm_bindgen(js_name = encodeInto)]
+    fn encode_into(source: &JsString, destination: &Uint8Array) -> Encoded;
 }
 
 /// Runs `f` on what `encode` wrote into the reused buffer (through a current view of it).
@@ -538,7 +520,7 @@ fn encode_into_spare(s: &JsString, buf: &mut Vec<u8>) -> usize {
         spare.as_mut_ptr() as u32,
         spare.len() as u32,
     );
-    let done = ENCODER.with(|e| e.encode_into(s, &view));
+    let done = encode_into(s, &view);
     let written = (done.written() as usize).min(spare.len());
     // SAFETY: `encodeInto` initialized the first `written` bytes of the view, which is exactly
     // the spare capacity (it cannot write past the view, and `written` is clamped to it). Not
