@@ -423,25 +423,6 @@ fn memory_pages() -> usize {
 /// character-by-character copy for the usual single-token call. `None` when the string does not
 /// fit (the caller then takes the general path, so a long one is read twice).
 fn with_short_text<R>(s: &JsString, f: impl FnOnce(&str) -> R) -> Option<R> {
-    with_short_buffer(|view| Some(encode_into(s, view).written() as usize), f)
-}
-
-#[wasm_bindgen(inline_js = "const encoder = new TextEncoder();
-export function encodeInto(input, view) {
-  return encoder.encodeInto(input, view);
-}")]
-extern "C" {
-    /// `encodeInto` of the platform's `TextEncoder` (browsers, Node, workerd), one for the
-    /// module.
-    #[wasm_bindgen(js_name = encodeInto)]
-    fn encode_into(source: &JsString, destination: &Uint8Array) -> Encoded;
-}
-
-/// Runs `f` on what `encode` wrote into the reused buffer (through a current view of it).
-fn with_short_buffer<R>(
-    encode: impl FnOnce(&Uint8Array) -> Option<usize>,
-    f: impl FnOnce(&str) -> R,
-) -> Option<R> {
     SHORT.with(|cell| {
         let mut short = cell.borrow_mut();
         let Short { buf, view } = &mut *short;
@@ -456,7 +437,7 @@ fn with_short_buffer<R>(
             *view = Some((v, pages));
         }
         let (v, _) = view.as_ref()?;
-        let written = encode(v)?;
+        let written = encode_into(s, v).written() as usize;
         // `encodeInto` stops early only when the next character (at most 4 bytes) does not
         // fit, so with 4 bytes to spare the whole string was read (and its length need not be
         // asked for: one call across the boundary less).
@@ -466,6 +447,17 @@ fn with_short_buffer<R>(
         let text = core::str::from_utf8(buf.get(..written)?).ok()?;
         Some(f(text))
     })
+}
+
+#[wasm_bindgen(inline_js = "const encoder = new TextEncoder();
+export function encodeInto(input, view) {
+  return encoder.encodeInto(input, view);
+}")]
+extern "C" {
+    /// `encodeInto` of the platform's `TextEncoder` (browsers, Node, workerd), one for the
+    /// module.
+    #[wasm_bindgen(js_name = encodeInto)]
+    fn encode_into(source: &JsString, destination: &Uint8Array) -> Encoded;
 }
 
 /// A view of the buffer that single tokens are encoded into, for the package's JS
