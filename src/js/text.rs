@@ -1,6 +1,6 @@
-//! Text and bytes from JS into wasm memory: every string through `TextEncoder.encodeInto`
-//! (one copy routine for the module, at memory speed for ASCII), every `Uint8Array` through
-//! one `set` into a view of the new allocation.
+//! Text and bytes from JS into wasm memory for the token facade: strings through
+//! `TextEncoder.encodeInto` (at memory speed for ASCII, and no second copy routine in the token
+//! core), a `Uint8Array` through one `set` into a view of the new allocation.
 
 use js_sys::{JsString, Uint8Array};
 use wasm_bindgen::prelude::*;
