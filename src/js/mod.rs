@@ -9,10 +9,12 @@ mod errors;
 mod panic;
 #[cfg(feature = "proxy")]
 pub mod proxy;
+mod text;
 pub mod token;
 mod types;
 
 pub(crate) use errors::*;
+pub(crate) use text::{bytes_of, string_of};
 
 /// Plain JS data from a serde value (serde-wasm-bindgen): objects for structs and maps, `null`
 /// for `None`, arrays for sequences and tuples, as `JSON.parse` would make them. Used by the

@@ -2,6 +2,8 @@
 //! it through `console.error` before the module traps, and the JS glue turns the trap into a
 //! JSON 500 and drops the state the panic may have left half-updated.
 
+use core::fmt::Write;
+
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -14,12 +16,9 @@ extern "C" {
 #[wasm_bindgen(start)]
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        console_error(
-            &[
-                "twilio-push-wasm: internal error (panic): ",
-                &info.to_string(),
-            ]
-            .concat(),
-        );
+        let mut message = String::from("twilio-push-wasm: internal error (panic): ");
+        // `write!` into the one string (std's `concat`/`format!` would add their own code).
+        let _ = write!(message, "{info}");
+        console_error(&message);
     }));
 }

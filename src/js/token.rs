@@ -1,19 +1,21 @@
 //! `normalizeToken`, `inspectToken`, `inspectTokens`.
 //!
-//! Built for the boundary: results are plain JS objects filled through setter imports (plain
-//! property stores in the generated JS; no serde machinery), a batch's text crosses into wasm
-//! memory once with `TextEncoder.encodeInto` (no intermediate `String`), a batch's messages are
-//! built once per distinct error, and a single token is read into a reused buffer and, when it
-//! is already canonical, returned as the very string that was passed in.
+//! Built for the boundary: results are plain JS objects made from their fields by small JS
+//! functions in one crossing (`inspection`, `batchReport`; no serde machinery), every string
+//! crosses into wasm memory through `TextEncoder.encodeInto` (a batch's text once, with no
+//! intermediate `String`), a batch's messages are built once per distinct error, and a single
+//! token is read into a reused buffer and, when it is already canonical, returned as the very
+//! string that was passed in.
 
 use core::fmt::Write as _;
 use std::cell::RefCell;
 
-use js_sys::{Array, JsString, Object, Reflect, Uint8Array};
+use js_sys::{Array, JsString, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{invalid_argument, token_error};
+use super::text::{encode_into, utf8_of};
+use super::{bytes_of, invalid_argument, string_of, token_error};
 use crate::batch::{self, BatchInspector, BatchOptions, BatchReport};
 use crate::token::{
     self, Provider, Spelling, TokenError, TokenErrorKind, TokenReport, UnknownHint,
@@ -26,10 +28,10 @@ enum TokenInput {
 }
 
 fn token_input(value: &JsValue) -> Result<TokenInput, JsValue> {
-    if let Some(s) = value.as_string() {
+    if let Some(s) = string_of(value) {
         Ok(TokenInput::Text(s))
     } else if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
-        Ok(TokenInput::Bytes(bytes.to_vec()))
+        Ok(TokenInput::Bytes(bytes_of(bytes)))
     } else {
         Err(invalid_argument(
             "input",
@@ -43,8 +45,7 @@ pub(crate) fn provider_arg(value: &JsValue, field: &str) -> Result<Option<Provid
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    value
-        .as_string()
+    string_of(value)
         .and_then(|s| Provider::parse(&s))
         .map(Some)
         .ok_or_else(|| invalid_argument(field, "The provider must be \"APN\" or \"FCM\"."))
@@ -69,40 +70,16 @@ pub fn normalize_token(input: JsValue, provider: JsValue) -> Result<String, JsVa
 /// calls never copy a result out of wasm memory.
 #[wasm_bindgen(js_name = normalizeToken, skip_typescript)]
 pub fn normalize_token_js(input: JsValue, provider: JsValue) -> Result<JsValue, JsValue> {
-    let plain = with_short_plain(&input, &provider, |text| match token::parse(text, None) {
-        Ok(parsed) => Ok(match parsed.spelling(text) {
-            Spelling::Canonical => None,
-            Spelling::UpperCase => Some(input.unchecked_ref::<JsString>().to_lower_case().into()),
-            Spelling::Other => Some(JsValue::from_str(&parsed.canonical())),
-        }),
-        Err(e) => Err(token_error(&e)),
-    });
-    if let Some(result) = plain {
-        return result.map(|canonical| canonical.unwrap_or(input));
-    }
     let provider = provider_arg(&provider, "provider")?;
     if let Some(s) = input.dyn_ref::<JsString>() {
-        let done = with_short_text(s, |text| match token::parse(text, provider) {
-            Ok(parsed) => Ok(match parsed.spelling(text) {
-                Spelling::Canonical => None,
-                Spelling::UpperCase => Some(s.to_lower_case().into()),
-                Spelling::Other => Some(JsValue::from_str(&parsed.canonical())),
-            }),
-            Err(e) => Err(token_error(&e)),
-        });
-        if let Some(result) = done {
+        if let Some(result) = with_short_text(s, |text| normalized(&input, text, provider)) {
             return result.map(|canonical| canonical.unwrap_or(input));
         }
     }
     match token_input(&input)? {
-        TokenInput::Text(s) => match token::parse(&s, provider) {
-            Ok(parsed) => Ok(match parsed.spelling(&s) {
-                Spelling::Canonical => input,
-                Spelling::UpperCase => input.unchecked_ref::<JsString>().to_lower_case().into(),
-                Spelling::Other => JsValue::from_str(&parsed.canonical()),
-            }),
-            Err(e) => Err(token_error(&e)),
-        },
+        TokenInput::Text(s) => {
+            normalized(&input, &s, provider).map(|canonical| canonical.unwrap_or(input))
+        }
         TokenInput::Bytes(b) => match token::normalize_bytes(&b, provider) {
             Ok(canonical) => Ok(JsValue::from_str(&canonical)),
             Err(e) => Err(token_error(&e)),
@@ -110,58 +87,22 @@ pub fn normalize_token_js(input: JsValue, provider: JsValue) -> Result<JsValue, 
     }
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// A plain object being filled in. The setters compile to plain property stores in the
-    /// generated JS (`obj.total = n`), with numbers passed as numbers: no property-name strings
-    /// cross the boundary, and no `Reflect.set` with its exception wrapper.
-    #[wasm_bindgen(extends = Object)]
-    type Fields;
-
-    #[wasm_bindgen(method, setter)]
-    fn set_total(this: &Fields, v: f64);
-    #[wasm_bindgen(method, setter)]
-    fn set_valid(this: &Fields, v: f64);
-    #[wasm_bindgen(method, setter)]
-    fn set_invalid(this: &Fields, v: f64);
-    #[wasm_bindgen(method, setter)]
-    fn set_duplicates(this: &Fields, v: f64);
-    #[wasm_bindgen(method, setter)]
-    fn set_errors(this: &Fields, v: &Array);
-    #[wasm_bindgen(method, setter = duplicateOf)]
-    fn set_duplicate_of(this: &Fields, v: &Array);
-    #[wasm_bindgen(method, setter)]
-    fn set_tokens(this: &Fields, v: &Array);
-
-    #[wasm_bindgen(method, setter)]
-    fn set_index(this: &Fields, v: f64);
-    #[wasm_bindgen(method, setter = firstIndex)]
-    fn set_first_index(this: &Fields, v: f64);
-    #[wasm_bindgen(method, setter)]
-    fn set_code(this: &Fields, v: &JsValue);
-    #[wasm_bindgen(method, setter)]
-    fn set_message(this: &Fields, v: &JsValue);
-    #[wasm_bindgen(method, setter)]
-    fn set_position(this: &Fields, v: f64);
-
-    #[wasm_bindgen(method, setter)]
-    fn set_ok(this: &Fields, v: bool);
-    #[wasm_bindgen(method, setter)]
-    fn set_provider(this: &Fields, v: &JsValue);
-    #[wasm_bindgen(method, setter)]
-    fn set_token(this: &Fields, v: &JsValue);
-    #[wasm_bindgen(method, setter)]
-    fn set_format(this: &Fields, v: &JsValue);
-    #[wasm_bindgen(method, setter = byteLength)]
-    fn set_byte_length(this: &Fields, v: &JsValue);
-    #[wasm_bindgen(method, setter)]
-    fn set_error(this: &Fields, v: &JsValue);
-    #[wasm_bindgen(method, setter)]
-    fn set_warnings(this: &Fields, v: &Array);
-}
-
-fn fields() -> Fields {
-    Object::new().unchecked_into()
+/// The canonical token for `text`, read from the JS string `input`: `None` when it is `input`
+/// itself, the lower case of `input` (made by JS), or a new string. One copy of the answer for
+/// the three ways `normalizeToken` reads a string.
+fn normalized(
+    input: &JsValue,
+    text: &str,
+    provider: Option<Provider>,
+) -> Result<Option<JsValue>, JsValue> {
+    match token::parse(text, provider) {
+        Ok(parsed) => Ok(match parsed.spelling(text) {
+            Spelling::Canonical => None,
+            Spelling::UpperCase => Some(input.unchecked_ref::<JsString>().to_lower_case().into()),
+            Spelling::Other => Some(JsValue::from_str(&parsed.canonical())),
+        }),
+        Err(e) => Err(token_error(&e)),
+    }
 }
 
 thread_local! {
@@ -188,34 +129,37 @@ fn opt_constant(s: Option<&'static str>) -> JsValue {
     s.map_or(JsValue::NULL, constant)
 }
 
-/// `{ code, message, position? }`, the shape of an error inside an inspection.
-fn issue_js(e: &TokenError) -> JsValue {
-    let o = fields();
-    o.set_code(&constant(e.code()));
-    o.set_message(&e.to_string().into());
-    if let Some(p) = e.position() {
-        o.set_position(p as f64);
-    }
-    o.into()
+/// A count, or -1 for none (`null` or an absent property on the JS side).
+fn count_or_minus_one(n: Option<usize>) -> f64 {
+    n.map_or(-1.0, |n| n as f64)
 }
 
 fn inspection_js(r: &TokenReport) -> JsValue {
-    let o = fields();
-    o.set_ok(r.ok());
-    o.set_provider(&opt_constant(r.provider.map(Provider::as_str)));
-    o.set_token(&r.token.as_deref().map_or(JsValue::NULL, JsValue::from_str));
-    o.set_format(&opt_constant(r.format.map(|f| f.as_str())));
-    o.set_byte_length(&r.byte_length.map_or(JsValue::NULL, |n| (n as f64).into()));
-    o.set_error(&r.error.as_ref().map_or(JsValue::NULL, issue_js));
+    // The warnings' codes and messages, alternating.
     let warnings = Array::new();
     for w in r.warnings.iter() {
-        let item = fields();
-        item.set_code(&constant(w.code()));
-        item.set_message(&constant(w.message()));
-        warnings.push(&item);
+        warnings.push(&constant(w.code()));
+        warnings.push(&constant(w.message()));
     }
-    o.set_warnings(&warnings);
-    o.into()
+    let (code, message, position) = match &r.error {
+        Some(e) => (
+            constant(e.code()),
+            JsValue::from(e.to_string()),
+            e.position(),
+        ),
+        None => (JsValue::NULL, JsValue::NULL, None),
+    };
+    inspection(
+        r.ok(),
+        &opt_constant(r.provider.map(Provider::as_str)),
+        &r.token.as_deref().map_or(JsValue::NULL, JsValue::from_str),
+        &opt_constant(r.format.map(|f| f.as_str())),
+        count_or_minus_one(r.byte_length),
+        &code,
+        &message,
+        count_or_minus_one(position),
+        &warnings,
+    )
 }
 
 /// Everything known about one token; never throws for a bad token.
@@ -259,7 +203,19 @@ fn push_message(text: &mut String, ends: &mut Vec<u32>, error: &TokenError) -> u
 }
 
 #[wasm_bindgen(
-    inline_js = "export function batchReport(counts, errs, codes, text, ends, dups) {
+    inline_js = "export function inspection(ok, provider, token, format, byteLength, code, message, position, warns) {
+  let error = null;
+  if (code !== null) {
+    error = { code, message };
+    if (position >= 0) error.position = position;
+  }
+  const warnings = new Array(warns.length >> 1);
+  for (let i = 0; i < warnings.length; i++) {
+    warnings[i] = { code: warns[2 * i], message: warns[2 * i + 1] };
+  }
+  return { ok, provider, token, format, byteLength: byteLength < 0 ? null : byteLength, error, warnings };
+}
+export function batchReport(counts, errs, codes, text, ends, dups, tokens) {
   const messages = new Array(ends.length);
   for (let i = 0, from = 0; i < ends.length; from = ends[i++]) messages[i] = text.slice(from, ends[i]);
   const errors = new Array(errs.length >> 2);
@@ -272,16 +228,18 @@ fn push_message(text: &mut String, ends: &mut Vec<u32>, error: &TokenError) -> u
   for (let i = 0, k = 0; k < dups.length; i++, k += 2) {
     duplicateOf[i] = { index: dups[k], firstIndex: dups[k + 1] };
   }
-  return { total: counts[0], valid: counts[1], invalid: counts[2], duplicates: counts[3], errors, duplicateOf };
+  const report = { total: counts[0], valid: counts[1], invalid: counts[2], duplicates: counts[3], errors, duplicateOf };
+  if (tokens !== undefined) report.tokens = tokens;
+  return report;
 }"
 )]
 extern "C" {
     /// The batch report object, built in JS from flat arrays: `counts` is `[total, valid,
     /// invalid, duplicates]`, `errs` is `[index, code, message, position + 1 or 0]` per error
     /// (code as an index into `codes`, message as an index into `ends`), `dups` is `[index,
-    /// firstIndex]` per duplicate. The distinct messages are `text` cut at `ends` (UTF-16
-    /// offsets): one string crosses, however many messages there are. The arrays are read in
-    /// place from wasm memory.
+    /// firstIndex]` per duplicate, `tokens` the canonical tokens or `undefined`. The distinct
+    /// messages are `text` cut at `ends` (UTF-16 offsets): one string crosses, however many
+    /// messages there are. The arrays are read in place from wasm memory.
     #[wasm_bindgen(js_name = batchReport)]
     fn batch_report(
         counts: &[f64],
@@ -290,7 +248,25 @@ extern "C" {
         text: &str,
         ends: &[u32],
         dups: &[u32],
-    ) -> Fields;
+        tokens: &JsValue,
+    ) -> JsValue;
+
+    /// The inspection of one token, `{ ok, provider, token, format, byteLength, error,
+    /// warnings }`, built in JS in one crossing: `byteLength` and the error's `position` are -1
+    /// for none, `code` is `null` when there is no error, and `warns` holds the warnings' codes
+    /// and messages, alternating.
+    #[allow(clippy::too_many_arguments)]
+    fn inspection(
+        ok: bool,
+        provider: &JsValue,
+        token: &JsValue,
+        format: &JsValue,
+        byte_length: f64,
+        code: &JsValue,
+        message: &JsValue,
+        position: f64,
+        warns: &Array,
+    ) -> JsValue;
 }
 
 /// The batch report as `{ total, valid, invalid, duplicates, errors, duplicateOf, tokens? }`.
@@ -352,18 +328,32 @@ fn batch_js(r: &BatchReport) -> JsValue {
         r.invalid as f64,
         r.duplicates as f64,
     ];
-    let out = batch_report(&counts, &errs, &code_strings, &text, &ends, &dups);
-    if let Some(tokens) = &r.tokens {
-        let list = Array::new_with_length(tokens.len() as u32);
-        for (i, t) in tokens.iter().enumerate() {
-            list.set(
-                i as u32,
-                t.as_deref().map_or(JsValue::NULL, JsValue::from_str),
-            );
+    let tokens = match &r.tokens {
+        Some(tokens) => {
+            let list = Array::new_with_length(tokens.len() as u32);
+            for (i, t) in tokens.iter().enumerate() {
+                list.set(
+                    i as u32,
+                    t.as_deref().map_or(JsValue::NULL, JsValue::from_str),
+                );
+            }
+            list.into()
         }
-        out.set_tokens(&list);
-    }
-    out.into()
+        None => JsValue::UNDEFINED,
+    };
+    batch_report(&counts, &errs, &code_strings, &text, &ends, &dups, &tokens)
+}
+
+#[wasm_bindgen(inline_js = "export function option(options, key) {
+  try {
+    return options[key];
+  } catch {
+    return undefined;
+  }
+}")]
+extern "C" {
+    /// `options[key]`, or `undefined` if reading it throws (a getter or a proxy).
+    fn option(options: &JsValue, key: &str) -> JsValue;
 }
 
 fn batch_options(options: &JsValue) -> Result<BatchOptions, JsValue> {
@@ -376,7 +366,7 @@ fn batch_options(options: &JsValue) -> Result<BatchOptions, JsValue> {
             "options must be an object: { provider?: \"APN\" | \"FCM\", includeTokens?: boolean }.",
         ));
     }
-    let get = |k: &str| Reflect::get(options, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    let get = |k: &str| option(options, k);
     let provider = provider_arg(&get("provider"), "options.provider")?;
     let include = get("includeTokens");
     let include_tokens = if include.is_undefined() || include.is_null() {
@@ -395,58 +385,23 @@ fn batch_options(options: &JsValue) -> Result<BatchOptions, JsValue> {
     })
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// The platform's `TextEncoder` (browsers, Node, workerd).
-    type TextEncoder;
-    #[wasm_bindgen(constructor)]
-    fn new() -> TextEncoder;
-    #[wasm_bindgen(method, js_name = encodeInto)]
-    fn encode_into(this: &TextEncoder, source: &JsString, destination: &Uint8Array) -> Encoded;
-
-    /// `{ read, written }` from `encodeInto`.
-    type Encoded;
-    #[wasm_bindgen(method, getter)]
-    fn read(this: &Encoded) -> f64;
-    #[wasm_bindgen(method, getter)]
-    fn written(this: &Encoded) -> f64;
-}
-
-thread_local! {
-    static ENCODER: TextEncoder = TextEncoder::new();
-}
-
-/// Encodes `s` as UTF-8 straight into wasm memory: one `encodeInto` for ASCII text (every real
-/// token), which copies at memory speed, instead of wasm-bindgen's generic string conversion
-/// (a JS loop over the characters).
-fn utf8_of(s: &JsString) -> Vec<u8> {
-    let units = s.length() as usize;
-    // One byte per UTF-16 unit is enough for ASCII.
-    let mut buf = Vec::with_capacity(units);
-    let read = encode_into_spare(s, &mut buf);
-    if read < units {
-        // Something else: at most three bytes per remaining unit.
-        buf.reserve_exact(3 * (units - read));
-        encode_into_spare(&s.slice(read as u32, units as u32), &mut buf);
-    }
-    buf
-}
-
 /// Room for a short token's UTF-8 (at most 3 bytes per UTF-16 unit).
 const SCRATCH: usize = 768;
 
 /// A fixed buffer for single tokens, and a JS view of it with the memory size (in pages) when
 /// the view was made.
 struct Short {
-    buf: Box<[u8; SCRATCH]>,
+    buf: [u8; SCRATCH],
     view: Option<(Uint8Array, usize)>,
 }
 
 thread_local! {
-    static SHORT: RefCell<Short> = RefCell::new(Short {
-        buf: Box::new([0; SCRATCH]),
-        view: None,
-    });
+    static SHORT: RefCell<Short> = const {
+        RefCell::new(Short {
+            buf: [0; SCRATCH],
+            view: None,
+        })
+    };
 }
 
 /// The size of the wasm memory in pages. Memory only grows, and growing detaches every view of
@@ -462,40 +417,6 @@ fn memory_pages() -> usize {
 /// character-by-character copy for the usual single-token call. `None` when the string does not
 /// fit (the caller then takes the general path, so a long one is read twice).
 fn with_short_text<R>(s: &JsString, f: impl FnOnce(&str) -> R) -> Option<R> {
-    let encode = |view: &Uint8Array| ENCODER.with(|e| e.encode_into(s, view)).written() as usize;
-    with_short_buffer(|view| Some(encode(view)), f)
-}
-
-#[wasm_bindgen(inline_js = "const encoder = new TextEncoder();
-export function encodeShortPlain(input, provider, view) {
-  if (typeof input !== 'string' || (provider !== undefined && provider !== null)) return -1;
-  return encoder.encodeInto(input, view).written;
-}")]
-extern "C" {
-    /// The bytes `encodeInto` wrote for a string `input` with no `provider`, or -1 otherwise:
-    /// the type checks and the copy of the usual single call in one crossing.
-    #[wasm_bindgen(js_name = encodeShortPlain)]
-    fn encode_short_plain(input: &JsValue, provider: &JsValue, view: &Uint8Array) -> i32;
-}
-
-/// [`with_short_text`] for the usual call (a string and no provider), with the checks made in
-/// the same crossing as the copy. `None`: not that call, or too long.
-fn with_short_plain<R>(
-    input: &JsValue,
-    provider: &JsValue,
-    f: impl FnOnce(&str) -> R,
-) -> Option<R> {
-    with_short_buffer(
-        |view| usize::try_from(encode_short_plain(input, provider, view)).ok(),
-        f,
-    )
-}
-
-/// Runs `f` on what `encode` wrote into the reused buffer (through a current view of it).
-fn with_short_buffer<R>(
-    encode: impl FnOnce(&Uint8Array) -> Option<usize>,
-    f: impl FnOnce(&str) -> R,
-) -> Option<R> {
     SHORT.with(|cell| {
         let mut short = cell.borrow_mut();
         let Short { buf, view } = &mut *short;
@@ -510,7 +431,7 @@ fn with_short_buffer<R>(
             *view = Some((v, pages));
         }
         let (v, _) = view.as_ref()?;
-        let written = encode(v)?;
+        let written = encode_into(s, v).written() as usize;
         // `encodeInto` stops early only when the next character (at most 4 bytes) does not
         // fit, so with 4 bytes to spare the whole string was read (and its length need not be
         // asked for: one call across the boundary less).
@@ -563,27 +484,6 @@ pub fn normalize_scratch(n: usize) -> u32 {
     })
 }
 
-/// Appends `encodeInto(s)` to `buf`, in its spare capacity; returns the UTF-16 units read.
-fn encode_into_spare(s: &JsString, buf: &mut Vec<u8>) -> usize {
-    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-    let spare = buf.spare_capacity_mut();
-    // A view of exactly the spare capacity (made after the allocation, so memory cannot grow
-    // and detach it before `encodeInto` runs).
-    let view = Uint8Array::new_with_byte_offset_and_length(
-        &memory.buffer(),
-        spare.as_mut_ptr() as u32,
-        spare.len() as u32,
-    );
-    let done = ENCODER.with(|e| e.encode_into(s, &view));
-    let written = (done.written() as usize).min(spare.len());
-    // SAFETY: `encodeInto` initialized the first `written` bytes of the view, which is exactly
-    // the spare capacity (it cannot write past the view, and `written` is clamped to it). Not
-    // zeroing the buffer first saves a whole pass over a batch's text: about 15% of
-    // `inspectTokens` on the benchmark corpus.
-    unsafe { buf.set_len(buf.len() + written) };
-    done.read() as usize
-}
-
 /// Checks many tokens in one call: a string with one token per line, or an array.
 #[wasm_bindgen(js_name = inspectTokens, skip_typescript)]
 pub fn inspect_tokens(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
@@ -593,10 +493,10 @@ pub fn inspect_tokens(input: JsValue, options: JsValue) -> Result<JsValue, JsVal
     } else if let Some(list) = input.dyn_ref::<Array>() {
         let mut batch = BatchInspector::new(options);
         for (index, item) in list.iter().enumerate() {
-            if let Some(s) = item.as_string() {
+            if let Some(s) = string_of(&item) {
                 batch.push(index, &s);
             } else if let Some(bytes) = item.dyn_ref::<Uint8Array>() {
-                batch.push_bytes(index, &bytes.to_vec());
+                batch.push_bytes(index, &bytes_of(bytes));
             } else if item.is_undefined() || item.is_null() {
                 batch.push_error(index, TokenError::new(TokenErrorKind::Empty));
             } else {

@@ -3,7 +3,7 @@
 //! The error is cheap to build on the hot path (an enum with a few integers); the human
 //! message is only formatted when somebody asks for it through [`core::fmt::Display`].
 
-use core::fmt;
+use core::fmt::{self, Write};
 
 use super::Provider;
 
@@ -219,12 +219,18 @@ struct Quoted(char);
 impl fmt::Display for Quoted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let c = self.0;
+        // `write_char` rather than `{c}`: the same text without core's padding-aware `Display`
+        // for `char`.
         if c.is_ascii_graphic() {
-            write!(f, "'{c}'")
+            f.write_char('\'')?;
+            f.write_char(c)?;
+            f.write_char('\'')
         } else if c.is_control() || c.is_whitespace() || c.is_ascii() {
             write!(f, "U+{:04X}", c as u32)
         } else {
-            write!(f, "'{c}' (U+{:04X})", c as u32)
+            f.write_char('\'')?;
+            f.write_char(c)?;
+            write!(f, "' (U+{:04X})", c as u32)
         }
     }
 }

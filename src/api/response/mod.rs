@@ -89,7 +89,11 @@ impl ApiResult {
     /// `{ operationId, operationLocation }`, `{ resourceId, resourceLocation }`, the resource,
     /// or `{ items, collection, pagination: { next, self }, nextPageToken, <collection>: items }`.
     pub fn to_json(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
+        // Written as text and read back: the text writer and the `Value` reader are in every
+        // build already, where `serde_json::to_value` would add the `Value` serializer.
+        let mut text = String::new();
+        self.write_json(&mut text, true);
+        serde_json::from_str(&text).unwrap_or(Value::Null)
     }
 
     /// Writes [`ApiResult::to_json`] as compact JSON text without building it. With
