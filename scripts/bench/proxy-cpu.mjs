@@ -173,7 +173,7 @@ async function main(argv) {
       if (together) {
         const cpu = targets.map((t) => cpuMs(t.pids));
         await Promise.all(names.map((_, n) => run(n, calls)));
-        targets.forEach((t, n) => samples[n].push(((cpuMs(t.pids) - cpu[n]) * 1000) / calls));
+        for (const [n, t] of targets.entries()) samples[n].push(((cpuMs(t.pids) - cpu[n]) * 1000) / calls);
       } else {
         // The order rotates from round to round.
         for (let i = 0; i < names.length; i++) {
