@@ -7,7 +7,12 @@
 // difference is the proxy's own work without HTTP, autocannon or the other processes of
 // `make bench`'s item 7, so a change of a few µs shows on a loaded machine.
 //
-// Usage: node scripts/bench/proxy-cpu.mjs PKGDIR [PKGDIR …] [--calls N] [--rounds N]
+// With --together, each build (and the pass-through) runs in a workerd process of its own, with
+// its own emulator, and all of them run their requests at the same time: each round's figures
+// were then taken under the same load, and the medians of the per-round differences (paired)
+// hold still on a shared machine where the one-after-the-other rounds move by ±50 %.
+//
+// Usage: node scripts/bench/proxy-cpu.mjs PKGDIR [PKGDIR …] [--calls N] [--rounds N] [--together]
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -84,12 +89,14 @@ async function main(argv) {
   const dirs = [];
   let calls = 1000;
   let rounds = 11;
+  let together = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--calls") calls = Number(argv[++i]);
+    else if (argv[i] === "--together") together = true;
     else if (argv[i] === "--rounds") rounds = Number(argv[++i]);
     else dirs.push(resolve(argv[i]));
   }
-  if (!dirs.length) throw new Error("usage: proxy-cpu.mjs PKGDIR [PKGDIR …] [--calls N] [--rounds N]");
+  if (!dirs.length) throw new Error("usage: proxy-cpu.mjs PKGDIR [PKGDIR …] [--calls N] [--rounds N] [--together]");
   const emulator = await bundleWorker(join(ROOT, "www", "emulator", "worker.js"), ROOT);
   const workers = [
     {
@@ -122,53 +129,75 @@ async function main(argv) {
     copyFileSync(join(dir, "twilio_push_wasm_bg.wasm"), join(out, "twilio_push_wasm_bg.wasm"));
     workers.push({ name: `build${n}`, scriptPath: join(out, "worker.js"), serviceBindings: { EMULATOR: "emulator" } });
   }
-  const before = new Set(workerdPids());
-  const mf = new Miniflare({
-    workers: workers.map((w) => ({
-      compatibilityDate: "2025-01-01",
-      modules: true,
-      modulesRoot: dirname(w.scriptPath),
-      modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-      ...w,
-    })),
+  const options = (w) => ({
+    compatibilityDate: "2025-01-01",
+    modules: true,
+    modulesRoot: dirname(w.scriptPath),
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    ...w,
   });
-  try {
+  const names = [...dirs, "pass-through"];
+  const what = (n) => (n === dirs.length ? "pass" : "proxy");
+  // Each target: the Miniflare it runs in, its Worker's name, and the workerd processes to read.
+  const targets = [];
+  const start = async (list) => {
+    const before = new Set(workerdPids());
+    const mf = new Miniflare({ workers: list.map(options) });
     await mf.ready;
-    const pids = workerdPids().filter((p) => !before.has(p));
-    const targets = [
-      ...dirs.map((dir, n) => [dir, `build${n}`, "proxy"]),
-      ["pass-through", `build${dirs.length}`, "pass"],
-    ];
-    const run = async (worker, what, n) => {
-      const res = await (await mf.getWorker(worker)).fetch(`http://bench.local/?what=${what}&n=${n}`);
-      if (res.status !== 200) throw new Error(`${worker} ${what}: ${res.status} ${await res.text()}`);
+    return { mf, pids: workerdPids().filter((p) => !before.has(p)) };
+  };
+  if (together) {
+    for (let n = 0; n < names.length; n++) {
+      targets.push({ ...(await start([workers[n + 1], workers[0]])), worker: `build${n}` });
+    }
+  } else {
+    const one = await start(workers);
+    for (let n = 0; n < names.length; n++) targets.push({ ...one, worker: `build${n}` });
+  }
+  try {
+    const run = async (n, count) => {
+      const { mf, worker } = targets[n];
+      const res = await (await mf.getWorker(worker)).fetch(`http://bench.local/?what=${what(n)}&n=${count}`);
+      if (res.status !== 200) throw new Error(`${worker} ${what(n)}: ${res.status} ${await res.text()}`);
       await res.arrayBuffer();
     };
-    for (const [, worker, what] of targets) await run(worker, what, 100); // warm up
+    for (let n = 0; n < names.length; n++) await run(n, 100); // warm up
     console.log(
       `load average ${loadavg()
         .map((l) => l.toFixed(2))
-        .join(" ")}; ${rounds} rounds of ${calls} requests`,
+        .join(" ")}; ${rounds} rounds of ${calls} requests${together ? ", all targets at the same time" : ""}`,
     );
-    /** @type {Record<string, number[]>} */
-    const samples = Object.fromEntries(targets.map(([name]) => [name, []]));
+    /** @type {number[][]} µs per request, by target, by round */
+    const samples = names.map(() => []);
     for (let r = 0; r < rounds; r++) {
-      // The order rotates from round to round.
-      for (let i = 0; i < targets.length; i++) {
-        const [name, worker, what] = targets[(i + r) % targets.length];
-        const cpu = cpuMs(pids);
-        await run(worker, what, calls);
-        samples[name].push(((cpuMs(pids) - cpu) * 1000) / calls);
+      if (together) {
+        const cpu = targets.map((t) => cpuMs(t.pids));
+        await Promise.all(names.map((_, n) => run(n, calls)));
+        for (const [n, t] of targets.entries()) samples[n].push(((cpuMs(t.pids) - cpu[n]) * 1000) / calls);
+      } else {
+        // The order rotates from round to round.
+        for (let i = 0; i < names.length; i++) {
+          const n = (i + r) % names.length;
+          const cpu = cpuMs(targets[n].pids);
+          await run(n, calls);
+          samples[n].push(((cpuMs(targets[n].pids) - cpu) * 1000) / calls);
+        }
       }
     }
-    const pass = median(samples["pass-through"]);
-    for (const [name, s] of Object.entries(samples)) {
+    const passes = samples[dirs.length];
+    const pass = median(passes);
+    for (const [n, s] of samples.entries()) {
       const m = median(s);
-      const own = name === "pass-through" ? "" : `, own ${(m - pass).toFixed(0)} µs`;
-      console.log(`  ${m.toFixed(0).padStart(4)} µs/request${own}  ${name}`);
+      let own = "";
+      if (n < dirs.length) {
+        own = `, own ${(m - pass).toFixed(0)} µs`;
+        // Paired: each round's own CPU against the first build's in the same round.
+        if (together && n > 0) own += `, ${median(s.map((v, r) => v - samples[0][r])).toFixed(0)} µs vs the first`;
+      }
+      console.log(`  ${m.toFixed(0).padStart(4)} µs/request${own}  ${names[n]}`);
     }
   } finally {
-    await mf.dispose();
+    for (const mf of new Set(targets.map((t) => t.mf))) await mf.dispose();
   }
 }
 

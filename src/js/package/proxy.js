@@ -209,15 +209,18 @@ export function createProxyHandler(options = {}) {
    * @returns {Promise<{ status: number, headers: string, body: Uint8Array, failure?: undefined } | { failure: "timeout" | "unreachable" | "tooLarge" }>}
    */
   async function callUpstream(req, env, limits) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), limits.upstreamTimeoutMs);
+    // The runtime's own timer aborts the fetch and the reading of its body: in workerd, an
+    // `AbortController` with a `setTimeout` to abort it and a `clearTimeout` after the answer
+    // cost more CPU per request than `AbortSignal.timeout` (measured side by side). A signal
+    // that fires after the answer was read aborts nothing.
+    const signal = AbortSignal.timeout(limits.upstreamTimeoutMs);
     try {
       const response = await upstreamFetch(
         new Request(req.url, {
           method: req.method,
           headers: req.headers,
           body: req.body ?? undefined,
-          signal: controller.signal,
+          signal,
           redirect: "manual",
         }),
         env,
@@ -234,9 +237,7 @@ export function createProxyHandler(options = {}) {
         body: text,
       };
     } catch {
-      return { failure: controller.signal.aborted ? "timeout" : "unreachable" };
-    } finally {
-      clearTimeout(timer);
+      return { failure: signal.aborted ? "timeout" : "unreachable" };
     }
   }
 }
