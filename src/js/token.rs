@@ -41,7 +41,7 @@ fn token_input(value: &JsValue) -> Result<TokenInput, JsValue> {
 
 /// `"APN"`, `"FCM"`, or nothing (`undefined`/`null`).
 pub(crate) fn provider_arg(value: &JsValue, field: &str) -> Result<Option<Provider>, JsValue> {
-    if value.is_undefined() || value.is_null() {
+    if value.is_null_or_undefined() {
         return Ok(None);
     }
     string_of(value)
@@ -316,7 +316,7 @@ extern "C" {
 }
 
 fn batch_options(options: &JsValue) -> Result<BatchOptions, JsValue> {
-    if options.is_undefined() || options.is_null() {
+    if options.is_null_or_undefined() {
         return Ok(BatchOptions::default());
     }
     if !options.is_object() {
@@ -328,7 +328,7 @@ fn batch_options(options: &JsValue) -> Result<BatchOptions, JsValue> {
     let get = |k: &str| option(options, k);
     let provider = provider_arg(&get("provider"), "options.provider")?;
     let include = get("includeTokens");
-    let include_tokens = if include.is_undefined() || include.is_null() {
+    let include_tokens = if include.is_null_or_undefined() {
         false
     } else {
         include.as_bool().ok_or_else(|| {
@@ -456,7 +456,7 @@ pub fn inspect_tokens(input: JsValue, options: JsValue) -> Result<JsValue, JsVal
                 batch.push(index, &s);
             } else if let Some(bytes) = item.dyn_ref::<Uint8Array>() {
                 batch.push_bytes(index, &bytes_of(bytes));
-            } else if item.is_undefined() || item.is_null() {
+            } else if item.is_null_or_undefined() {
                 batch.push_error(index, TokenError::new(TokenErrorKind::Empty));
             } else {
                 batch.push_error(
