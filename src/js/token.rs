@@ -372,6 +372,16 @@ fn memory_pages() -> usize {
     return 0;
 }
 
+/// A JS view of the scratch buffer (valid until memory grows).
+fn view_of(buf: &[u8; SCRATCH]) -> Uint8Array {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    Uint8Array::new_with_byte_offset_and_length(
+        &memory.buffer(),
+        buf.as_ptr() as u32,
+        SCRATCH as u32,
+    )
+}
+
 /// Runs `f` on a short string's text, encoded into a reused buffer: no allocation and no
 /// character-by-character copy for the usual single-token call. `None` when the string does not
 /// fit (the caller then takes the general path, so a long one is read twice).
@@ -381,13 +391,7 @@ fn with_short_text<R>(s: &JsString, f: impl FnOnce(&str) -> R) -> Option<R> {
         let Short { buf, view } = &mut *short;
         let pages = memory_pages();
         if !matches!(view, Some((_, made)) if *made == pages) {
-            let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-            let v = Uint8Array::new_with_byte_offset_and_length(
-                &memory.buffer(),
-                buf.as_ptr() as u32,
-                SCRATCH as u32,
-            );
-            *view = Some((v, pages));
+            *view = Some((view_of(buf), pages));
         }
         let (v, _) = view.as_ref()?;
         let written = encode_into(s, v).written() as usize;
@@ -409,15 +413,7 @@ fn with_short_text<R>(s: &JsString, f: impl FnOnce(&str) -> R) -> Option<R> {
 /// call back into JS. Memory growth detaches the view; the JS side then asks for a new one.
 #[wasm_bindgen(js_name = __tokenScratch, skip_typescript)]
 pub fn token_scratch() -> Uint8Array {
-    SHORT.with(|cell| {
-        let short = cell.borrow();
-        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-        Uint8Array::new_with_byte_offset_and_length(
-            &memory.buffer(),
-            short.buf.as_ptr() as u32,
-            SCRATCH as u32,
-        )
-    })
+    SHORT.with(|cell| view_of(&cell.borrow().buf))
 }
 
 /// How the `n` bytes the JS side encoded into [`token_scratch`] relate to their canonical token
