@@ -88,7 +88,7 @@ pub fn normalize_token_js(input: JsValue, provider: JsValue) -> Result<JsValue, 
 
 /// The canonical token for `text`, read from the JS string `input`: `None` when it is `input`
 /// itself, the lower case of `input` (made by JS), or a new string. One copy of the answer for
-/// the three ways `normalizeToken` reads a string.
+/// both ways `normalizeToken` reads a string (the reused buffer, or a copy when it is long).
 fn normalized(
     input: &JsValue,
     text: &str,
