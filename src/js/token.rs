@@ -42,7 +42,7 @@ fn token_input(value: &JsValue) -> Result<TokenInput, JsValue> {
 
 /// `"APN"`, `"FCM"`, or nothing (`undefined`/`null`).
 pub(crate) fn provider_arg(value: &JsValue, field: &str) -> Result<Option<Provider>, JsValue> {
-    if value.is_undefined() || value.is_null() {
+    if value.is_null_or_undefined() {
         return Ok(None);
     }
     string_of(value)
@@ -89,7 +89,7 @@ pub fn normalize_token_js(input: JsValue, provider: JsValue) -> Result<JsValue, 
 
 /// The canonical token for `text`, read from the JS string `input`: `None` when it is `input`
 /// itself, the lower case of `input` (made by JS), or a new string. One copy of the answer for
-/// the three ways `normalizeToken` reads a string.
+/// both ways `normalizeToken` reads a string (the reused buffer, or a copy when it is long).
 fn normalized(
     input: &JsValue,
     text: &str,
@@ -357,7 +357,7 @@ extern "C" {
 }
 
 fn batch_options(options: &JsValue) -> Result<BatchOptions, JsValue> {
-    if options.is_undefined() || options.is_null() {
+    if options.is_null_or_undefined() {
         return Ok(BatchOptions::default());
     }
     if !options.is_object() {
@@ -369,7 +369,7 @@ fn batch_options(options: &JsValue) -> Result<BatchOptions, JsValue> {
     let get = |k: &str| option(options, k);
     let provider = provider_arg(&get("provider"), "options.provider")?;
     let include = get("includeTokens");
-    let include_tokens = if include.is_undefined() || include.is_null() {
+    let include_tokens = if include.is_null_or_undefined() {
         false
     } else {
         include.as_bool().ok_or_else(|| {
@@ -413,6 +413,16 @@ fn memory_pages() -> usize {
     return 0;
 }
 
+/// A JS view of the scratch buffer (valid until memory grows).
+fn view_of(buf: &[u8; SCRATCH]) -> Uint8Array {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    Uint8Array::new_with_byte_offset_and_length(
+        &memory.buffer(),
+        buf.as_ptr() as u32,
+        SCRATCH as u32,
+    )
+}
+
 /// Runs `f` on a short string's text, encoded into a reused buffer: no allocation and no
 /// character-by-character copy for the usual single-token call. `None` when the string does not
 /// fit (the caller then takes the general path, so a long one is read twice).
@@ -422,13 +432,7 @@ fn with_short_text<R>(s: &JsString, f: impl FnOnce(&str) -> R) -> Option<R> {
         let Short { buf, view } = &mut *short;
         let pages = memory_pages();
         if !matches!(view, Some((_, made)) if *made == pages) {
-            let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-            let v = Uint8Array::new_with_byte_offset_and_length(
-                &memory.buffer(),
-                buf.as_ptr() as u32,
-                SCRATCH as u32,
-            );
-            *view = Some((v, pages));
+            *view = Some((view_of(buf), pages));
         }
         let (v, _) = view.as_ref()?;
         let written = encode_into(s, v).written() as usize;
@@ -450,15 +454,7 @@ fn with_short_text<R>(s: &JsString, f: impl FnOnce(&str) -> R) -> Option<R> {
 /// call back into JS. Memory growth detaches the view; the JS side then asks for a new one.
 #[wasm_bindgen(js_name = __tokenScratch, skip_typescript)]
 pub fn token_scratch() -> Uint8Array {
-    SHORT.with(|cell| {
-        let short = cell.borrow();
-        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-        Uint8Array::new_with_byte_offset_and_length(
-            &memory.buffer(),
-            short.buf.as_ptr() as u32,
-            SCRATCH as u32,
-        )
-    })
+    SHORT.with(|cell| view_of(&cell.borrow().buf))
 }
 
 /// How the `n` bytes the JS side encoded into [`token_scratch`] relate to their canonical token
@@ -497,7 +493,7 @@ pub fn inspect_tokens(input: JsValue, options: JsValue) -> Result<JsValue, JsVal
                 batch.push(index, &s);
             } else if let Some(bytes) = item.dyn_ref::<Uint8Array>() {
                 batch.push_bytes(index, &bytes_of(bytes));
-            } else if item.is_undefined() || item.is_null() {
+            } else if item.is_null_or_undefined() {
                 batch.push_error(index, TokenError::new(TokenErrorKind::Empty));
             } else {
                 batch.push_error(

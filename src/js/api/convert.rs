@@ -17,7 +17,7 @@ use crate::js::{coded_error, set};
 /// (1.1–1.8× on `buildSendPushRequest` with 1 and 1,000 recipients, no faster on a by-ID build),
 /// would read a `Date` as `{}` instead of its ISO string, and would recurse on a cyclic object.
 pub(crate) fn json_arg(value: &JsValue, name: &str) -> Result<Value, ApiError> {
-    if value.is_undefined() || value.is_null() {
+    if value.is_null_or_undefined() {
         return Ok(Value::Null);
     }
     let fail = || {

@@ -16,7 +16,7 @@ fn header_pairs(headers: &JsValue) -> Result<Vec<(String, String)>, ApiError> {
             "headers must be a Headers object, a { name: value } object or [name, value] pairs."
                 .into(),
     };
-    if headers.is_undefined() || headers.is_null() {
+    if headers.is_null_or_undefined() {
         return Ok(Vec::new());
     }
     if headers.is_string() || !headers.is_object() {
@@ -51,7 +51,7 @@ fn header_pairs(headers: &JsValue) -> Result<Vec<(String, String)>, ApiError> {
                 .to_string_with_radix(10)
                 .map_err(|_| bad())?;
             out.push((k, String::from(text)));
-        } else if !(value.is_undefined() || value.is_null()) {
+        } else if !(value.is_null_or_undefined()) {
             return Err(bad());
         }
     }
@@ -76,7 +76,7 @@ pub fn parse_response(
                 message: "status must be an HTTP status code (an integer from 0 to 999).".into(),
             })? as u16;
         let headers = header_pairs(&headers)?;
-        let body = if body_text.is_undefined() || body_text.is_null() {
+        let body = if body_text.is_null_or_undefined() {
             String::new()
         } else {
             body_text
