@@ -192,11 +192,12 @@ fn push_message(text: &mut String, ends: &mut Vec<u32>, error: &TokenError) -> u
     // Writing into a `String` cannot fail.
     let _ = write!(text, "{error}");
     let added = text.get(from..).unwrap_or_default();
-    let units = if added.is_ascii() {
-        added.len()
-    } else {
-        added.encode_utf16().count()
-    };
+    // UTF-16 units: one per character (a byte that does not continue one), and a second one
+    // for a character outside the BMP (four bytes in UTF-8, the first 0xF0 or above).
+    let units: usize = added
+        .bytes()
+        .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+        .sum();
     let end = ends.last().copied().unwrap_or(0) + units as u32;
     ends.push(end);
     ends.len() as u32 - 1
