@@ -13,7 +13,7 @@ use crate::js::{coded_error, set};
 /// A JS value as JSON. `undefined`/`null` become `Value::Null`.
 ///
 /// The params crossing is one `JSON.stringify` and serde_json, not serde-wasm-bindgen: measured
-/// side by side (README, Performance), serde-wasm-bindgen was 2.2 KiB gzip larger and slower
+/// side by side (docs/performance.md), serde-wasm-bindgen was 2.2 KiB gzip larger and slower
 /// (1.1–1.8× on `buildSendPushRequest` with 1 and 1,000 recipients, no faster on a by-ID build),
 /// would read a `Date` as `{}` instead of its ISO string, and would recurse on a cyclic object.
 pub(crate) fn json_arg(value: &JsValue, name: &str) -> Result<Value, ApiError> {

@@ -9,7 +9,7 @@
 //! builds the plain objects: one boundary crossing per result instead of one per property.
 //! serde-wasm-bindgen for results was measured slower (by 10–45 % on pages of 1 to 1,000
 //! items) and larger (+1.8 KiB gzip), and it refuses integers above 2^53 that `JSON.parse`
-//! rounds (README, Performance). Small fixed-shape values (the proxy's decisions) cross with
+//! rounds (docs/performance.md). Small fixed-shape values (the proxy's decisions) cross with
 //! serde-wasm-bindgen (see `js::to_js`).
 
 mod builders;
