@@ -15,40 +15,20 @@
 // Usage: node scripts/bench/proxy-cpu.mjs PKGDIR [PKGDIR …] [--calls N] [--rounds N] [--together]
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { join, resolve } from "node:path";
 import { Miniflare } from "miniflare";
 
-import { bundleWorker } from "../../tests/js/support/workerd.mjs";
+import { bundleEntry, emulatorWorker, WORKER_PRELUDE, workerOptions } from "./proxy-worker.mjs";
 import { median } from "./util.mjs";
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const USERNAME = `AC${"0".repeat(32)}`;
-const PASSWORD = "emulator-password";
-const ADMIN = "admin-token-0123456789abcdef";
 
 // One Worker per build: `?what=proxy|pass&n=N` runs N requests through it.
 const ENTRY = `
 import { createProxyHandler } from "PKG/workerd.js";
-const config = { ADMIN_TOKEN: "${ADMIN}", TWILIO_ACCOUNT_SID: "${USERNAME}", TWILIO_AUTH_TOKEN: "${PASSWORD}", UPSTREAM_NAME: "emulator" };
+${WORKER_PRELUDE}
 const proxy = createProxyHandler({ fetch: (request, env) => env.EMULATOR.fetch(request), log: () => {} });
-const headers = { authorization: "Bearer ${ADMIN}", "user-agent": "bench", host: "127.0.0.1:8787" };
-const basic = "Basic " + btoa("${USERNAME}:${PASSWORD}");
-async function pass(request, env) {
-  if (request.headers.get("authorization") !== "Bearer " + config.ADMIN_TOKEN) throw new Error("auth");
-  const url = new URL(request.url);
-  const upstream = new Headers(request.headers);
-  upstream.set("authorization", basic);
-  return env.EMULATOR.fetch(new Request("https://comms.twilio.com" + url.pathname.slice(4) + url.search, { headers: upstream }));
-}
-let url;
 export default {
   async fetch(request, env) {
-    if (!url) {
-      const state = await (await env.EMULATOR.fetch("http://emulator.local/__emulator/state")).json();
-      url = "http://127.0.0.1:8787/api/v1/PushNotifications/DeviceRegistrations/" + state.deviceRegistrations[0].id;
-    }
+    const url = await registrationUrl(env);
     const penv = { ...config, EMULATOR: env.EMULATOR };
     const q = new URL(request.url).searchParams;
     const viaPass = q.get("what") === "pass";
@@ -97,52 +77,22 @@ async function main(argv) {
     else dirs.push(resolve(argv[i]));
   }
   if (!dirs.length) throw new Error("usage: proxy-cpu.mjs PKGDIR [PKGDIR …] [--calls N] [--rounds N] [--together]");
-  const emulator = await bundleWorker(join(ROOT, "www", "emulator", "worker.js"), ROOT);
-  const workers = [
-    {
-      name: "emulator",
-      scriptPath: emulator,
-      bindings: {
-        EMULATOR_USERNAME: USERNAME,
-        EMULATOR_PASSWORD: PASSWORD,
-        EMULATOR_SEED: "1",
-        EMULATOR_DELIVERY_MS: "0",
-      },
-    },
-  ];
+  const workers = [await emulatorWorker()];
   // The pass-through runs in a Worker of its own (built with the first package, unused).
   for (const [n, dir] of [...dirs, dirs[0]].entries()) {
     const out = mkdtempSync(join(tmpdir(), "tpw-proxy-cpu-"));
     writeFileSync(join(out, "entry.js"), ENTRY.replace("PKG", dir));
-    await build({
-      entryPoints: [join(out, "entry.js")],
-      bundle: true,
-      format: "esm",
-      platform: "neutral",
-      target: "es2022",
-      conditions: ["workerd", "worker", "browser"],
-      mainFields: ["module", "main"],
-      external: ["*.wasm"],
-      outfile: join(out, "worker.js"),
-      logLevel: "silent",
-    });
+    await bundleEntry(out);
     copyFileSync(join(dir, "twilio_push_wasm_bg.wasm"), join(out, "twilio_push_wasm_bg.wasm"));
     workers.push({ name: `build${n}`, scriptPath: join(out, "worker.js"), serviceBindings: { EMULATOR: "emulator" } });
   }
-  const options = (w) => ({
-    compatibilityDate: "2025-01-01",
-    modules: true,
-    modulesRoot: dirname(w.scriptPath),
-    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-    ...w,
-  });
   const names = [...dirs, "pass-through"];
   const what = (n) => (n === dirs.length ? "pass" : "proxy");
   // Each target: the Miniflare it runs in, its Worker's name, and the workerd processes to read.
   const targets = [];
   const start = async (list) => {
     const before = new Set(workerdPids());
-    const mf = new Miniflare({ workers: list.map(options) });
+    const mf = new Miniflare({ workers: list.map(workerOptions) });
     await mf.ready;
     return { mf, pids: workerdPids().filter((p) => !before.has(p)) };
   };

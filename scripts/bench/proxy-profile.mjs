@@ -13,18 +13,12 @@
 //          [--calls N] [--reps N] [--top N]   (--top: the first build's heaviest functions)
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { join, resolve } from "node:path";
 import { Miniflare } from "miniflare";
 
-import { bundleWorker } from "../../tests/js/support/workerd.mjs";
+import { bundleEntry, emulatorWorker, WORKER_PRELUDE, workerOptions } from "./proxy-worker.mjs";
 import { median } from "./util.mjs";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const USERNAME = `AC${"0".repeat(32)}`;
-const PASSWORD = "emulator-password";
-const ADMIN = "admin-token-0123456789abcdef";
 const INSPECTOR_PORT = 9329;
 const SAMPLING_US = 40;
 
@@ -39,24 +33,11 @@ function entry(count) {
     (_, i) => `make${i}({ fetch: (request, env) => env.EMULATOR.fetch(request), log: () => {} })`,
   ).join(", ");
   return `${imports}
-const config = { ADMIN_TOKEN: "${ADMIN}", TWILIO_ACCOUNT_SID: "${USERNAME}", TWILIO_AUTH_TOKEN: "${PASSWORD}", UPSTREAM_NAME: "emulator" };
+${WORKER_PRELUDE}
 const proxies = [${proxies}];
-const headers = { authorization: "Bearer ${ADMIN}", "user-agent": "bench", host: "127.0.0.1:8787" };
-const basic = "Basic " + btoa("${USERNAME}:${PASSWORD}");
-async function pass(request, env) {
-  if (request.headers.get("authorization") !== "Bearer " + config.ADMIN_TOKEN) throw new Error("auth");
-  const url = new URL(request.url);
-  const upstream = new Headers(request.headers);
-  upstream.set("authorization", basic);
-  return env.EMULATOR.fetch(new Request("https://comms.twilio.com" + url.pathname.slice(4) + url.search, { headers: upstream }));
-}
-let url;
 export default {
   async fetch(request, env) {
-    if (!url) {
-      const state = await (await env.EMULATOR.fetch("http://emulator.local/__emulator/state")).json();
-      url = "http://127.0.0.1:8787/api/v1/PushNotifications/DeviceRegistrations/" + state.deviceRegistrations[0].id;
-    }
+    const url = await registrationUrl(env);
     const penv = { ...config, EMULATOR: env.EMULATOR };
     const n = Number(new URL(request.url).searchParams.get("n"));
     for (let i = 0; i < n; i++) {
@@ -116,18 +97,7 @@ async function main(argv) {
   const out = mkdtempSync(join(tmpdir(), "tpw-proxy-profile-"));
   for (const [i, dir] of dirs.entries()) cpSync(dir, join(out, `p${i}`), { recursive: true });
   writeFileSync(join(out, "entry.js"), entry(dirs.length));
-  await build({
-    entryPoints: [join(out, "entry.js")],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["*.wasm"],
-    outfile: join(out, "worker.js"),
-    logLevel: "silent",
-  });
+  await bundleEntry(out);
   // The bundle's lines, by build (-1: the Worker itself), and one wasm file per build.
   let bundle = readFileSync(join(out, "worker.js"), "utf8");
   const owner = [];
@@ -145,28 +115,12 @@ async function main(argv) {
     copyFileSync(join(out, `p${i}`, "twilio_push_wasm_bg.wasm"), join(out, `build${i}.wasm`));
   }
 
-  const emulator = await bundleWorker(join(ROOT, "www", "emulator", "worker.js"), ROOT);
   const mf = new Miniflare({
     inspectorPort: INSPECTOR_PORT,
     workers: [
       { name: "builds", scriptPath: join(out, "worker.js"), serviceBindings: { EMULATOR: "emulator" } },
-      {
-        name: "emulator",
-        scriptPath: emulator,
-        bindings: {
-          EMULATOR_USERNAME: USERNAME,
-          EMULATOR_PASSWORD: PASSWORD,
-          EMULATOR_SEED: "1",
-          EMULATOR_DELIVERY_MS: "0",
-        },
-      },
-    ].map((w) => ({
-      compatibilityDate: "2025-01-01",
-      modules: true,
-      modulesRoot: dirname(w.scriptPath),
-      modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-      ...w,
-    })),
+      await emulatorWorker(),
+    ].map(workerOptions),
   });
   let client;
   try {
