@@ -65,6 +65,22 @@ const keptFiles = (page) => journalStore(page, "files", "count");
 /** Deletes every kept file, as clearing part of the browser's storage would. */
 const loseKeptFiles = (page) => journalStore(page, "files", "clear");
 
+/** Makes the emulator answer registrations with `fault` (its faults' options, without `match`). */
+const faultRegistrations = (fault) =>
+  emulator(stack, "/__emulator/faults", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ ...fault, match: { method: "POST", pathPrefix: REGISTER } }),
+  });
+
+/** A new browser context, signed in, on the Bulk import view. */
+async function openImport() {
+  const opened = await openApp(browser, stack);
+  await signIn(opened.page, stack.adminToken);
+  await opened.page.goto(`${stack.url}/#/import`);
+  return opened;
+}
+
 /** Registration requests the emulator answered 202 (applied, answer delivered) after `seq`. */
 async function registeredAfter(seq) {
   const { requests } = await emulator(stack, "/__emulator/log");
@@ -78,20 +94,8 @@ test("a 2,000-row file import with faults survives a reload: Resume, without cho
 }, async () => {
   const tokens = Array.from({ length: ROWS }, (_, i) => apnToken(i, 17));
   const file = await writeFixture("import-2000.txt", `${tokens.join("\n")}\n`);
-  await emulator(stack, "/__emulator/faults", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      rate: 0.03,
-      kinds: ["429", "503", "drop-after"],
-      retryAfter: 0,
-      seed: 14,
-      match: { method: "POST", pathPrefix: REGISTER },
-    }),
-  });
-  const { page, context, problems } = await openApp(browser, stack);
-  await signIn(page, stack.adminToken);
-  await page.goto(`${stack.url}/#/import`);
+  await faultRegistrations({ rate: 0.03, kinds: ["429", "503", "drop-after"], retryAfter: 0, seed: 14 });
+  const { page, context, problems } = await openImport();
   await page.getByLabel("Or choose a file").setInputFiles(file);
   await page.getByRole("button", { name: "Import 2,000 devices" }).click();
   const stats = page.getByTestId("import-stats");
@@ -162,14 +166,8 @@ test("a 2,000-row file import with faults survives a reload: Resume, without cho
 
 test("a pasted import is kept with its journal: Resume needs nothing pasted again", { timeout: 120_000 }, async () => {
   const tokens = Array.from({ length: 300 }, (_, i) => apnToken(i, 23));
-  await emulator(stack, "/__emulator/faults", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ rate: 1, kinds: ["slow"], slowMs: 120, match: { method: "POST", pathPrefix: REGISTER } }),
-  });
-  const { page, context, problems } = await openApp(browser, stack);
-  await signIn(page, stack.adminToken);
-  await page.goto(`${stack.url}/#/import`);
+  await faultRegistrations({ rate: 1, kinds: ["slow"], slowMs: 120 });
+  const { page, context, problems } = await openImport();
   await paste(page, page.getByLabel("Tokens or CSV"), tokens.join("\n"));
   await page.getByRole("button", { name: "Import 300 devices" }).click();
   await eventually(async () => (await readCounts(page.getByTestId("import-stats"))).imported >= 40, {
@@ -205,14 +203,8 @@ test("when the kept file is gone, Resume asks for the file and takes only the sa
   const tokens = Array.from({ length: 300 }, (_, i) => apnToken(i, 29));
   const file = await writeFixture("import-300.txt", `${tokens.join("\n")}\n`);
   const other = await writeFixture("import-300-other.txt", `${tokens.slice(1).join("\n")}\n`);
-  await emulator(stack, "/__emulator/faults", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ rate: 1, kinds: ["slow"], slowMs: 120, match: { method: "POST", pathPrefix: REGISTER } }),
-  });
-  const { page, context, problems } = await openApp(browser, stack);
-  await signIn(page, stack.adminToken);
-  await page.goto(`${stack.url}/#/import`);
+  await faultRegistrations({ rate: 1, kinds: ["slow"], slowMs: 120 });
+  const { page, context, problems } = await openImport();
   await page.getByLabel("Or choose a file").setInputFiles(file);
   await page.getByRole("button", { name: "Import 300 devices" }).click();
   await eventually(async () => (await readCounts(page.getByTestId("import-stats"))).imported >= 40, {
